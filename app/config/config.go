@@ -1,0 +1,175 @@
+// Package config is swarmdesk's one settings file (config.toml in the config folder). Every
+// setting can also come from an environment variable or a command-line flag; the later source
+// wins: defaults < file < environment < flags. Errors name the bad key and what it allows.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/swarmdesk/swarmdesk/platform"
+)
+
+// FileName is the settings file inside the config folder.
+const FileName = "config.toml"
+
+// Config is every setting. The TOML key of each field is `section.name`.
+type Config struct {
+	Network   Network   `toml:"network"`
+	Model     Model     `toml:"model"`
+	Resources Resources `toml:"resources"`
+	Training  Training  `toml:"training"`
+	Metrics   Metrics   `toml:"metrics"`
+	Secrets   Secrets   `toml:"secrets"`
+	Log       Log       `toml:"log"`
+}
+
+// Network picks the swarm to join.
+type Network struct {
+	Profile   string   `toml:"profile"` // local | custom | gensyn-testnet
+	RPCURL    string   `toml:"rpc_url"`
+	ChainID   int64    `toml:"chain_id"`
+	Contract  string   `toml:"contract"`
+	Bootnodes []string `toml:"bootnodes"`
+	// RoundSeconds is how often the local chain's host starts a new round (0 = only by hand).
+	RoundSeconds int `toml:"round_seconds"`
+}
+
+// Model is the policy model the node trains.
+type Model struct {
+	Name string `toml:"name"` // hub id (org/name[@rev]) or a local folder
+}
+
+// Resources bounds what the node may use of the machine.
+type Resources struct {
+	Threads       int `toml:"threads"`         // 0 = all cores
+	MemoryLimitMB int `toml:"memory_limit_mb"` // 0 = decide from the machine's memory
+	// ACPowerOnly pauses training while the computer runs on battery (where the OS says).
+	ACPowerOnly bool `toml:"ac_power_only"`
+}
+
+// Training shapes what the node does every round (rl-swarm's defaults: 2 questions, 2 answers
+// each, 2 adopted peer groups).
+type Training struct {
+	Questions    int    `toml:"questions"`      // questions the node answers per round
+	Answers      int    `toml:"answers"`        // answers per question (the GRPO group)
+	Adopt        int    `toml:"adopt"`          // peers' question groups trained on per round (SAPO)
+	MaxNewTokens int    `toml:"max_new_tokens"` // longest answer, in tokens
+	Tasks        string `toml:"tasks"`          // task mix, e.g. "arithmetic=2,dates=1"; "" = all equally
+	Level        int    `toml:"level"`          // difficulty 1..5; 0 = mixed
+	// GatherSeconds is how long a round waits for peers' answers (it ends sooner once every
+	// connected peer has shared).
+	GatherSeconds int `toml:"gather_seconds"`
+	// SubmitMinutes batches the on-chain reward and vote: 0 submits every round; rl-swarm uses 180.
+	SubmitMinutes int `toml:"submit_minutes"`
+	// CheckpointRounds saves weights and optimizer state every this many rounds.
+	CheckpointRounds int `toml:"checkpoint_rounds"`
+}
+
+// Metrics chooses where the node's numbers go besides the app and the log file.
+type Metrics struct {
+	// PrometheusAddr serves Prometheus text metrics on this loopback address ("" = off).
+	PrometheusAddr string `toml:"prometheus_addr"`
+}
+
+// Secrets chooses where keys are kept.
+type Secrets struct {
+	Backend string `toml:"backend"` // auto | keyring | file
+}
+
+// Log sets how much the node says.
+type Log struct {
+	Level string `toml:"level"` // debug | info | warn | error
+}
+
+// Default is the configuration of a fresh install: a local swarm, the smallest Qwen model.
+func Default() Config {
+	return Config{
+		Network: Network{Profile: "local", RoundSeconds: 300},
+		Model:   Model{Name: "Qwen/Qwen2.5-0.5B-Instruct"},
+		Training: Training{Questions: 2, Answers: 2, Adopt: 2, MaxNewTokens: 256, GatherSeconds: 30,
+			CheckpointRounds: 1},
+		Secrets: Secrets{Backend: "auto"},
+		Log:     Log{Level: "info"},
+	}
+}
+
+// Load reads path over the defaults. A missing file is not an error (first run).
+func Load(path string) (Config, error) {
+	c, _, err := LoadFile(path)
+	return c, err
+}
+
+// LoadFile is Load that also returns the keys the file sets.
+func LoadFile(path string) (Config, []string, error) {
+	c := Default()
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return c, nil, nil
+	}
+	if err != nil {
+		return c, nil, fmt.Errorf("read config %s: %w", path, err)
+	}
+	keys, err := decode(b, &c)
+	if err != nil {
+		return c, nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := c.Validate(); err != nil {
+		return c, nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, keys, nil
+}
+
+func decode(b []byte, c *Config) ([]string, error) {
+	md, err := toml.NewDecoder(bytes.NewReader(b)).Decode(c)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, fmt.Errorf("line %d: %s", perr.Position.Line, perr.Message)
+		}
+		return nil, err
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("unknown setting %s (known settings: %s)", strings.Join(keys, ", "), strings.Join(Keys(), ", "))
+	}
+	var set []string
+	for _, k := range md.Keys() {
+		if _, ok := lookup(k.String()); ok {
+			set = append(set, k.String())
+		}
+	}
+	return set, nil
+}
+
+// Save writes c to path atomically, creating the folder.
+func Save(path string, c Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("# swarmdesk settings. `swarmdesk config show` lists every key with its source.\n")
+	if err := toml.NewEncoder(&buf).Encode(c); err != nil {
+		return fmt.Errorf("encode config: %w", err)
+	}
+	return platform.WriteFileAtomic(path, buf.Bytes(), 0o600)
+}
+
+// Keys lists every setting's key, sorted.
+func Keys() []string {
+	out := make([]string, 0, len(settings))
+	for _, s := range settings {
+		out = append(out, s.key)
+	}
+	sort.Strings(out)
+	return out
+}

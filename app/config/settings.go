@@ -1,0 +1,311 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/swarmdesk/swarmdesk/app/tasks"
+)
+
+// setting describes one key once, for the file, the environment, flags and validation alike.
+type setting struct {
+	key     string
+	help    string
+	allowed []string // closed set of values, if any
+	get     func(*Config) string
+	set     func(*Config, string) error
+}
+
+var (
+	profiles  = []string{"local", "custom", "gensyn-testnet"}
+	backends  = []string{"auto", "keyring", "file"}
+	levels    = []string{"debug", "info", "warn", "error"}
+	addressRE = regexp.MustCompile(`^0x[0-9a-fA-F]{40}$`)
+)
+
+var settings = []setting{
+	{key: "network.profile", help: "which swarm to join", allowed: profiles,
+		get: func(c *Config) string { return c.Network.Profile },
+		set: func(c *Config, v string) error { c.Network.Profile = v; return nil }},
+	{key: "network.rpc_url", help: "JSON-RPC URL of the chain (custom profile)",
+		get: func(c *Config) string { return c.Network.RPCURL },
+		set: func(c *Config, v string) error { c.Network.RPCURL = v; return nil }},
+	{key: "network.chain_id", help: "chain ID (custom profile)",
+		get: func(c *Config) string { return strconv.FormatInt(c.Network.ChainID, 10) },
+		set: func(c *Config, v string) (err error) { c.Network.ChainID, err = parseInt64(v); return }},
+	{key: "network.contract", help: "coordinator contract address (custom profile)",
+		get: func(c *Config) string { return c.Network.Contract },
+		set: func(c *Config, v string) error { c.Network.Contract = v; return nil }},
+	{key: "network.bootnodes", help: "comma-separated multiaddrs of peers to join through",
+		get: func(c *Config) string { return strings.Join(c.Network.Bootnodes, ",") },
+		set: func(c *Config, v string) error { c.Network.Bootnodes = splitList(v); return nil }},
+	{key: "network.round_seconds", help: "round length of a swarm hosted on this computer, in seconds (0 = rounds advance only by hand)",
+		get: func(c *Config) string { return strconv.Itoa(c.Network.RoundSeconds) },
+		set: func(c *Config, v string) (err error) { c.Network.RoundSeconds, err = strconv.Atoi(v); return }},
+	{key: "model.name", help: "policy model: hub id org/name[@revision] or a local folder",
+		get: func(c *Config) string { return c.Model.Name },
+		set: func(c *Config, v string) error { c.Model.Name = v; return nil }},
+	{key: "resources.threads", help: "CPU threads for the engine (0 = all cores)",
+		get: func(c *Config) string { return strconv.Itoa(c.Resources.Threads) },
+		set: func(c *Config, v string) (err error) { c.Resources.Threads, err = strconv.Atoi(v); return }},
+	{key: "resources.memory_limit_mb", help: "memory the node may use in MiB (0 = automatic)",
+		get: func(c *Config) string { return strconv.Itoa(c.Resources.MemoryLimitMB) },
+		set: func(c *Config, v string) (err error) { c.Resources.MemoryLimitMB, err = strconv.Atoi(v); return }},
+	{key: "resources.ac_power_only", help: "train only while the computer is on AC power (Linux, macOS, Windows; elsewhere always on)",
+		get: func(c *Config) string { return strconv.FormatBool(c.Resources.ACPowerOnly) },
+		set: func(c *Config, v string) (err error) { c.Resources.ACPowerOnly, err = parseBool(v); return }},
+	intSetting("training.questions", "questions the node answers per round",
+		func(c *Config) *int { return &c.Training.Questions }),
+	intSetting("training.answers", "answers per question (the GRPO group, at least 2)",
+		func(c *Config) *int { return &c.Training.Answers }),
+	intSetting("training.adopt", "peers' question groups trained on per round besides the node's own (0 = none)",
+		func(c *Config) *int { return &c.Training.Adopt }),
+	intSetting("training.max_new_tokens", "longest answer in tokens",
+		func(c *Config) *int { return &c.Training.MaxNewTokens }),
+	{key: "training.tasks", help: "task mix such as arithmetic=2,dates=1 (empty = every task equally; known: " + strings.Join(tasks.Names(), ", ") + ")",
+		get: func(c *Config) string { return c.Training.Tasks },
+		set: func(c *Config, v string) error { c.Training.Tasks = v; return nil }},
+	intSetting("training.level", "question difficulty 1..5 (0 = mixed)",
+		func(c *Config) *int { return &c.Training.Level }),
+	intSetting("training.gather_seconds", "how long a round waits for peers' answers, in seconds",
+		func(c *Config) *int { return &c.Training.GatherSeconds }),
+	intSetting("training.submit_minutes", "send the reward and vote to the chain every this many minutes (0 = every round; rl-swarm uses 180)",
+		func(c *Config) *int { return &c.Training.SubmitMinutes }),
+	intSetting("training.checkpoint_rounds", "save weights and optimizer state every this many rounds",
+		func(c *Config) *int { return &c.Training.CheckpointRounds }),
+	{key: "metrics.prometheus_addr", help: "serve Prometheus metrics on this address, e.g. 127.0.0.1:9464 (empty = off; loopback only)",
+		get: func(c *Config) string { return c.Metrics.PrometheusAddr },
+		set: func(c *Config, v string) error { c.Metrics.PrometheusAddr = strings.TrimSpace(v); return nil }},
+	{key: "secrets.backend", help: "where keys are kept", allowed: backends,
+		get: func(c *Config) string { return c.Secrets.Backend },
+		set: func(c *Config, v string) error { c.Secrets.Backend = v; return nil }},
+	{key: "log.level", help: "how much the node logs", allowed: levels,
+		get: func(c *Config) string { return c.Log.Level },
+		set: func(c *Config, v string) error { c.Log.Level = v; return nil }},
+}
+
+func parseInt64(v string) (int64, error) { return strconv.ParseInt(v, 10, 64) }
+
+// intSetting is a whole-number setting stored in the field ptr returns.
+func intSetting(key, help string, ptr func(*Config) *int) setting {
+	return setting{key: key, help: help,
+		get: func(c *Config) string { return strconv.Itoa(*ptr(c)) },
+		set: func(c *Config, v string) (err error) { *ptr(c), err = strconv.Atoi(strings.TrimSpace(v)); return }}
+}
+
+// valueError is a setter's own explanation of a bad value (Set reports other setter errors as
+// "not a whole number").
+type valueError string
+
+func (e valueError) Error() string { return string(e) }
+
+// parseBool accepts the spellings a person types in an environment variable or a flag.
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "yes", "on", "1":
+		return true, nil
+	case "false", "no", "off", "0":
+		return false, nil
+	}
+	return false, valueError("want true or false")
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func lookup(key string) (setting, bool) {
+	for _, s := range settings {
+		if s.key == key {
+			return s, true
+		}
+	}
+	return setting{}, false
+}
+
+// Set changes one setting from its text form, as a flag or environment variable gives it.
+func (c *Config) Set(key, value string) error {
+	s, ok := lookup(key)
+	if !ok {
+		return fmt.Errorf("unknown setting %q (known settings: %s)", key, strings.Join(Keys(), ", "))
+	}
+	if err := s.set(c, value); err != nil {
+		var ve valueError
+		if errors.As(err, &ve) {
+			return fmt.Errorf("%s = %q: %s", key, value, ve)
+		}
+		return fmt.Errorf("%s = %q: not a whole number", key, value)
+	}
+	return c.validateKey(s)
+}
+
+// Get returns one setting in text form.
+func (c *Config) Get(key string) (string, error) {
+	s, ok := lookup(key)
+	if !ok {
+		return "", fmt.Errorf("unknown setting %q (known settings: %s)", key, strings.Join(Keys(), ", "))
+	}
+	return s.get(c), nil
+}
+
+// Help returns a one-line description of key, with its allowed values.
+func Help(key string) string {
+	s, ok := lookup(key)
+	if !ok {
+		return ""
+	}
+	if len(s.allowed) > 0 {
+		return s.help + " (" + strings.Join(s.allowed, " | ") + ")"
+	}
+	return s.help
+}
+
+// EnvName is the environment variable that overrides key: network.rpc_url → SWARMDESK_NETWORK_RPC_URL.
+func EnvName(key string) string {
+	return "SWARMDESK_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// ApplyEnv overrides settings from the environment and returns the keys it set.
+func (c *Config) ApplyEnv(getenv func(string) string) ([]string, error) {
+	var set []string
+	for _, s := range settings {
+		v := getenv(EnvName(s.key))
+		if v == "" {
+			continue
+		}
+		if err := c.Set(s.key, v); err != nil {
+			return set, fmt.Errorf("environment %s: %w", EnvName(s.key), err)
+		}
+		set = append(set, s.key)
+	}
+	return set, nil
+}
+
+// Validate checks every setting and the rules between them.
+func (c *Config) Validate() error {
+	for _, s := range settings {
+		if err := c.validateKey(s); err != nil {
+			return err
+		}
+	}
+	if c.Network.Profile == "custom" {
+		if c.Network.RPCURL == "" || c.Network.Contract == "" {
+			return fmt.Errorf("network.profile = \"custom\" needs network.rpc_url and network.contract")
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateKey(s setting) error {
+	v := s.get(c)
+	if len(s.allowed) > 0 && !slices.Contains(s.allowed, v) {
+		return fmt.Errorf("%s = %q: allowed values are %s", s.key, v, strings.Join(s.allowed, ", "))
+	}
+	switch s.key {
+	case "network.rpc_url":
+		if v != "" {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+				return fmt.Errorf("%s = %q: want an http(s):// or ws(s):// URL", s.key, v)
+			}
+		}
+	case "network.contract":
+		if v != "" && !addressRE.MatchString(v) {
+			return fmt.Errorf("%s = %q: want a 0x-prefixed 20-byte hex address", s.key, v)
+		}
+	case "network.chain_id":
+		if c.Network.ChainID < 0 {
+			return fmt.Errorf("%s = %d: must be positive (or 0 to ask the RPC)", s.key, c.Network.ChainID)
+		}
+	case "network.bootnodes":
+		for _, b := range c.Network.Bootnodes {
+			if !strings.HasPrefix(b, "/") || !strings.Contains(b, "/p2p/") {
+				return fmt.Errorf("%s: %q is not a multiaddr with a peer ID (/ip4/…/tcp/…/p2p/Qm…)", s.key, b)
+			}
+		}
+	case "network.round_seconds":
+		if c.Network.RoundSeconds < 0 || (c.Network.RoundSeconds > 0 && c.Network.RoundSeconds < 10) {
+			return fmt.Errorf("%s = %d: allowed values are 0 (by hand) or 10 seconds and more", s.key, c.Network.RoundSeconds)
+		}
+	case "model.name":
+		if strings.TrimSpace(v) == "" {
+			return fmt.Errorf("%s is empty: give a hub id such as Qwen/Qwen2.5-0.5B-Instruct or a folder", s.key)
+		}
+	case "resources.threads":
+		if c.Resources.Threads < 0 || c.Resources.Threads > 1024 {
+			return fmt.Errorf("%s = %d: allowed values are 0 (all cores) to 1024", s.key, c.Resources.Threads)
+		}
+	case "resources.memory_limit_mb":
+		if c.Resources.MemoryLimitMB < 0 {
+			return fmt.Errorf("%s = %d: allowed values are 0 (automatic) or a positive number of MiB", s.key, c.Resources.MemoryLimitMB)
+		}
+	case "training.questions":
+		return intRange(s.key, c.Training.Questions, 1, 64, "")
+	case "training.answers":
+		return intRange(s.key, c.Training.Answers, 2, 64, "GRPO compares the answers to one question, so it needs at least 2")
+	case "training.adopt":
+		return intRange(s.key, c.Training.Adopt, 0, 64, "")
+	case "training.max_new_tokens":
+		return intRange(s.key, c.Training.MaxNewTokens, 1, 32768, "")
+	case "training.tasks":
+		if strings.TrimSpace(v) != "" {
+			if _, err := tasks.ParseMix(v); err != nil {
+				return fmt.Errorf("%s = %q: %w", s.key, v, err)
+			}
+		}
+	case "training.level":
+		return intRange(s.key, c.Training.Level, 0, tasks.MaxLevel, "0 means mixed")
+	case "training.gather_seconds":
+		return intRange(s.key, c.Training.GatherSeconds, 1, 3600, "")
+	case "training.submit_minutes":
+		return intRange(s.key, c.Training.SubmitMinutes, 0, 7*24*60, "0 means every round")
+	case "training.checkpoint_rounds":
+		return intRange(s.key, c.Training.CheckpointRounds, 1, 1_000_000, "")
+	case "metrics.prometheus_addr":
+		if v != "" {
+			if err := loopbackAddr(v); err != nil {
+				return fmt.Errorf("%s = %q: %w", s.key, v, err)
+			}
+		}
+	}
+	return nil
+}
+
+// intRange checks lo <= v <= hi; note explains the bounds when they are not obvious.
+func intRange(key string, v, lo, hi int, note string) error {
+	if v >= lo && v <= hi {
+		return nil
+	}
+	if note != "" {
+		note = " (" + note + ")"
+	}
+	return fmt.Errorf("%s = %d: allowed values are %d to %d%s", key, v, lo, hi, note)
+}
+
+// loopbackAddr accepts host:port on this computer only: the metrics say what the node does and
+// are not meant for the network.
+func loopbackAddr(v string) error {
+	h, p, err := net.SplitHostPort(v)
+	if err != nil {
+		return fmt.Errorf("want host:port such as 127.0.0.1:9464")
+	}
+	if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("bad port %q", p)
+	}
+	if ip := net.ParseIP(h); h != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("only loopback addresses (127.0.0.1, ::1, localhost) are allowed")
+	}
+	return nil
+}

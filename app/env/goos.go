@@ -1,0 +1,5 @@
+package env
+
+import "runtime"
+
+var goos = runtime.GOOS

@@ -1,0 +1,149 @@
+package node
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/swarmdesk/swarmdesk/app/config"
+	"github.com/swarmdesk/swarmdesk/app/tasks"
+	"github.com/swarmdesk/swarmdesk/engine/train"
+	"github.com/swarmdesk/swarmdesk/platform"
+)
+
+// Config is what the node does each round. DefaultConfig gives rl-swarm's settings; New fills
+// zero fields where zero is meaningless (Adopt 0 does mean "train on own answers only").
+type Config struct {
+	Questions    int       // own questions per round [2]
+	Answers      int       // answers per question, the GRPO group [2]
+	Adopt        int       // peers' question groups adopted per round (SAPO's J) [2 in DefaultConfig]
+	MaxNewTokens int       // longest answer in tokens [256]
+	Temperature  float32   // sampling temperature [1.0, rl-swarm]; GRPO needs varied answers
+	Level        int       // question difficulty 1..5; 0 = each question's level drawn 1..5
+	Mix          tasks.Mix // task weights; nil = every registered task equally
+
+	// GatherTimeout bounds how long a round waits for peers' answers; gathering ends sooner
+	// once every connected peer that trains has shared [30s].
+	GatherTimeout time.Duration
+	// SubmitEvery batches the on-chain reward and vote: 0 submits after every round (the
+	// default here), rl-swarm waits 3 hours between submissions.
+	SubmitEvery time.Duration
+	// CheckpointEvery saves the weights and optimizer every this many rounds [1]. The node's
+	// own state (rounds, rewards, submissions) is saved every round regardless.
+	CheckpointEvery int
+	// CheckpointKeep is how many model checkpoints are kept on disk [2].
+	CheckpointKeep int
+	// PollMin and PollMax bound the exponential back-off while waiting for the chain's next
+	// round [1s, 15s] (rl-swarm: 5s to 15min, which can make a node miss short rounds).
+	PollMin, PollMax time.Duration
+	// SubmitTimeout bounds one chain submission; an unfinished one stays queued [2min].
+	SubmitTimeout time.Duration
+
+	// Threads is the engine's CPU thread count (resources.threads); 0 keeps the current
+	// setting (all cores by default). It is process-wide: Run applies it with cpu.SetThreads.
+	Threads int
+
+	// ACPowerOnly pauses the node while the computer runs on battery, where the OS tells
+	// (see onACPower); PowerCheckEvery is how often it looks [30s].
+	ACPowerOnly     bool
+	PowerCheckEvery time.Duration
+
+	// PrometheusAddr, if set, serves Prometheus text metrics there (loopback only).
+	PrometheusAddr string
+
+	// MaxPeerRollouts caps the peer rollouts examined per round, bounding the CPU a flood of
+	// valid-looking rollouts can cost [256].
+	MaxPeerRollouts int
+
+	// Train configures the optimizer, the GRPO loss and the memory cap of a step.
+	Train train.Config
+}
+
+// DefaultConfig is rl-swarm's round: 2 questions × 2 answers, 2 adopted peer groups, up to 256
+// new tokens at temperature 1, submitting every round.
+func DefaultConfig() Config {
+	return Config{Questions: 2, Answers: 2, Adopt: 2, MaxNewTokens: 256, Temperature: 1,
+		GatherTimeout: 30 * time.Second, CheckpointEvery: 1, CheckpointKeep: 2}
+}
+
+// withDefaults fills the zero fields that have no meaning of their own.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	def := func(v *int, dv int) {
+		if *v <= 0 {
+			*v = dv
+		}
+	}
+	def(&c.Questions, d.Questions)
+	def(&c.Answers, d.Answers)
+	def(&c.MaxNewTokens, d.MaxNewTokens)
+	def(&c.CheckpointEvery, d.CheckpointEvery)
+	def(&c.CheckpointKeep, d.CheckpointKeep)
+	def(&c.MaxPeerRollouts, 256)
+	if c.Temperature <= 0 {
+		c.Temperature = d.Temperature
+	}
+	dur := func(v *time.Duration, dv time.Duration) {
+		if *v <= 0 {
+			*v = dv
+		}
+	}
+	dur(&c.GatherTimeout, d.GatherTimeout)
+	dur(&c.PollMin, time.Second)
+	dur(&c.PollMax, 15*time.Second)
+	dur(&c.SubmitTimeout, 2*time.Minute)
+	dur(&c.PowerCheckEvery, 30*time.Second)
+	c.PollMax = max(c.PollMax, c.PollMin)
+	if c.Mix == nil {
+		c.Mix = tasks.DefaultMix()
+	}
+	return c
+}
+
+// validate rejects settings the loop cannot work with.
+func (c Config) validate() error {
+	switch {
+	case c.Answers < 2:
+		return fmt.Errorf("node config: %d answers per question; GRPO compares answers to one question, so it needs at least 2", c.Answers)
+	case c.Adopt < 0:
+		return fmt.Errorf("node config: adopt %d peer groups; want 0 or more", c.Adopt)
+	case c.Level != 0 && !tasks.ValidLevel(c.Level):
+		return fmt.Errorf("node config: level %d; want 0 (mixed) or %d..%d", c.Level, tasks.MinLevel, tasks.MaxLevel)
+	case c.SubmitEvery < 0:
+		return fmt.Errorf("node config: negative submit interval %s", c.SubmitEvery)
+	}
+	if err := c.Mix.Validate(); err != nil {
+		return fmt.Errorf("node config: %w", err)
+	}
+	return nil
+}
+
+// ConfigFrom maps the app's settings onto the node, so the desktop app and `swarmdesk run
+// --headless` run the very same node from the same config file.
+func ConfigFrom(c config.Config) (Config, error) {
+	mix, err := tasks.ParseMix(c.Training.Tasks)
+	if err != nil {
+		return Config{}, fmt.Errorf("training.tasks: %w", err)
+	}
+	nc := DefaultConfig()
+	nc.Questions = c.Training.Questions
+	nc.Answers = c.Training.Answers
+	nc.Adopt = c.Training.Adopt
+	nc.MaxNewTokens = c.Training.MaxNewTokens
+	nc.Level = c.Training.Level
+	nc.Mix = mix
+	nc.GatherTimeout = time.Duration(c.Training.GatherSeconds) * time.Second
+	nc.SubmitEvery = time.Duration(c.Training.SubmitMinutes) * time.Minute
+	nc.CheckpointEvery = c.Training.CheckpointRounds
+	nc.ACPowerOnly = c.Resources.ACPowerOnly
+	nc.Threads = c.Resources.Threads
+	nc.PrometheusAddr = c.Metrics.PrometheusAddr
+	nc.Train = train.Config{Optim: train.DefaultOptimConfig(), MemoryLimit: int64(c.Resources.MemoryLimitMB) << 20}
+	if nc.Train.MemoryLimit == 0 {
+		nc.Train.MemoryLimit = platform.DefaultMemoryLimit()
+	}
+	nc = nc.withDefaults()
+	if err := nc.validate(); err != nil {
+		return Config{}, err
+	}
+	return nc, nil
+}

@@ -1,0 +1,4 @@
+package node
+
+// onACPower reads /sys/class/power_supply.
+func onACPower() (onAC, known bool) { return sysfsPower("/sys/class/power_supply") }

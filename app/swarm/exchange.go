@@ -1,0 +1,153 @@
+package swarm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// Gather leaves gossip syncGrace to deliver before pulling with the sync
+// protocol (pulling at once would fetch every rollout a second time), then
+// re-asks peers every resyncEvery while something is missing.
+const (
+	syncGrace   = time.Second
+	resyncEvery = time.Second
+)
+
+// Publish signs r with the node key and gossips it. It fills r.PeerID, and
+// r.BatchID when empty, and advances the node's round to r.Round. It fails
+// for an invalid rollout, a (round, batch) already published, or more than
+// Limits.MaxPerPeerRound rollouts in a round.
+func (n *Node) Publish(ctx context.Context, r Rollout) error {
+	r = r.clone()
+	r.PeerID = n.ID()
+	if r.BatchID == "" {
+		r.BatchID = BatchID(r.Question)
+	}
+	n.store.setRound(r.Round)
+	raw, err := Sign(r, n.cfg.Key, n.cfg.Limits)
+	if err != nil {
+		return fmt.Errorf("publish round %d: %w", r.Round, err)
+	}
+	switch why := n.store.add(r, raw); why {
+	case "":
+	case DropReplay:
+		return fmt.Errorf("publish round %d: batch %s already published this round", r.Round, r.BatchID)
+	case DropRate:
+		return fmt.Errorf("publish round %d: more than %d rollouts this round", r.Round, n.cfg.Limits.MaxPerPeerRound)
+	default:
+		return fmt.Errorf("publish round %d: refused (%s); is SetRound current?", r.Round, why)
+	}
+	n.counters.published.Add(1)
+	// raw is never reused or modified: pubsub keeps a reference to it.
+	if err := n.topic.Publish(ctx, raw); err != nil {
+		return fmt.Errorf("publish round %d: gossip: %w", r.Round, err)
+	}
+	return nil
+}
+
+// Gather returns every rollout known for round, including this node's own,
+// sorted by author then batch id. It pulls missing rollouts from all
+// connected peers in parallel (so no single slow peer blocks it) and returns
+// as soon as every connected swarm peer that trains (not Config.Observer)
+// has contributed, or when deadline passes — whichever is first. Call
+// WaitPeers after New first: with no peers connected Gather returns at once. Reaching the deadline is not an error: the
+// result is simply what arrived. Gather advances the node's round to round.
+func (n *Node) Gather(ctx context.Context, round uint64, deadline time.Duration) ([]Rollout, error) {
+	return n.gather(ctx, round, deadline, 0)
+}
+
+// GatherN is Gather that waits for rollouts from at least want distinct
+// authors (this node included) instead of from every connected peer — the
+// analogue of hivemind's world size, for peers not directly connected.
+func (n *Node) GatherN(ctx context.Context, round uint64, want int, deadline time.Duration) ([]Rollout, error) {
+	if want < 1 {
+		want = 1
+	}
+	return n.gather(ctx, round, deadline, want)
+}
+
+func (n *Node) gather(ctx context.Context, round uint64, deadline time.Duration, want int) ([]Rollout, error) {
+	out, _, err := n.gatherWhy(ctx, round, deadline, want)
+	return out, err
+}
+
+// gatherWhy is gather that also reports whether it finished because the
+// round was complete (true) rather than because of the deadline.
+func (n *Node) gatherWhy(ctx context.Context, round uint64, deadline time.Duration, want int) ([]Rollout, bool, error) {
+	n.store.setRound(round)
+	if cur := n.store.round(); round+n.cfg.Limits.RoundWindow < cur {
+		return nil, false, fmt.Errorf("gather round %d: node is at round %d, that round is no longer kept", round, cur)
+	}
+	gctx, cancel := context.WithTimeout(ctx, deadline)
+	defer cancel()
+	asked := map[peer.ID]time.Time{}
+	start := time.Now()
+	done := make(chan peer.ID, 64)
+	inflight := map[peer.ID]bool{}
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		changed := n.store.wait()
+		authors := n.store.authors(round)
+		peers := n.swarmPeers()
+		if n.complete(authors, peers, want) {
+			return n.store.rollouts(round), true, nil
+		}
+		for _, p := range peers {
+			if time.Since(start) < syncGrace {
+				break
+			}
+			// Gather only needs peers that have not contributed; GatherN
+			// also wants authors we may only reach through any peer.
+			if inflight[p] || time.Since(asked[p]) < resyncEvery || want == 0 && len(authors[p.String()]) > 0 {
+				continue
+			}
+			asked[p], inflight[p] = time.Now(), true
+			go func() {
+				_ = n.syncFrom(gctx, p, round) // failures are counted; gossip may still deliver
+				select {
+				case done <- p:
+				case <-gctx.Done():
+				}
+			}()
+		}
+		select {
+		case <-gctx.Done():
+			out := n.store.rollouts(round)
+			if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				return out, false, fmt.Errorf("gather round %d: %w", round, err)
+			}
+			return out, false, nil
+		case <-n.ctx.Done():
+			return n.store.rollouts(round), false, errors.New("gather: node closed")
+		case p := <-done:
+			delete(inflight, p)
+		case <-changed:
+		case <-tick.C:
+		}
+	}
+}
+
+// complete decides whether gathering can stop early.
+func (n *Node) complete(authors map[string][]string, peers []peer.ID, want int) bool {
+	if want > 0 {
+		return len(authors) >= want
+	}
+	for _, p := range peers {
+		if len(authors[p.String()]) == 0 && n.isTrainer(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// isTrainer reports whether p advertises that it publishes rollouts
+// (Config.Observer unset), learned through identify.
+func (n *Node) isTrainer(p peer.ID) bool {
+	ok, err := n.h.Peerstore().SupportsProtocols(p, n.trainerID)
+	return err == nil && len(ok) > 0
+}

@@ -1,0 +1,78 @@
+package swarm
+
+import (
+	"bytes"
+	"context"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// validate is the gossipsub topic validator. It is the only place gossip
+// rollouts enter the store, so every check (rate, size, encoding, schema,
+// author, signature, round window, replay, per-round quota) happens here.
+// Reject lowers the forwarding peer's score; Ignore does not.
+func (n *Node) validate(_ context.Context, from peer.ID, msg *pubsub.Message) pubsub.ValidationResult {
+	if from == n.h.ID() {
+		return pubsub.ValidationAccept // Publish already checked and stored it
+	}
+	src := from.String()
+	if !n.rate.allow(src) {
+		n.counters.drop(DropRate, src)
+		return pubsub.ValidationReject
+	}
+	env, err := decodeEnvelope(msg.Data, n.cfg.Limits)
+	if err != nil {
+		n.counters.drop(ReasonOf(err), src)
+		return pubsub.ValidationReject
+	}
+	// Gossip must come from its author: relaying someone else's rollout
+	// under your own pubsub signature is how replays would be injected.
+	if msg.GetFrom().String() != env.Rollout.PeerID {
+		n.counters.drop(DropSignature, src)
+		return pubsub.ValidationReject
+	}
+	if err := env.verify(); err != nil {
+		n.counters.drop(ReasonOf(err), src)
+		return pubsub.ValidationReject
+	}
+	return n.admit(env, msg.Data, src, msg.ID)
+}
+
+// admit stores a verified envelope, classifying store refusals:
+//   - an identical copy that is the same gossip message (two paths), or
+//     arrived after a sync, is a benign duplicate: ignored, not blamed;
+//   - an identical copy under a new gossip message id means the envelope
+//     was published again: a replay, ignored and counted but not blamed
+//     (a retrying honest node does the same);
+//   - a different rollout under an already used (author, round, batch) is
+//     equivocation: counted as a replay and blamed on the forwarder.
+func (n *Node) admit(env *envelope, raw []byte, src, msgID string) pubsub.ValidationResult {
+	if n.cfg.IsMember != nil && !n.cfg.IsMember(env.Rollout.PeerID) {
+		n.counters.drop(DropMember, src)
+		return pubsub.ValidationReject
+	}
+	// Copy: pubsub owns msg.Data and we keep the bytes to serve sync.
+	own := bytes.Clone(raw)
+	r := &env.Rollout
+	switch why := n.store.addMsg(*r, own, msgID); why {
+	case "":
+		n.counters.accepted.Add(1)
+		return pubsub.ValidationAccept
+	case DropReplay:
+		same, storedID := n.store.same(r.Round, r.PeerID, r.BatchID, raw)
+		switch {
+		case same && (storedID == "" || storedID == msgID):
+			n.counters.duplicates.Add(1)
+			return pubsub.ValidationIgnore
+		case same:
+			n.counters.drop(DropReplay, "")
+			return pubsub.ValidationIgnore
+		}
+		n.counters.drop(DropReplay, src)
+		return pubsub.ValidationReject
+	default:
+		n.counters.drop(why, src)
+		return pubsub.ValidationReject
+	}
+}

@@ -1,0 +1,11 @@
+package platform
+
+// TotalMemory is the machine's physical memory in bytes, or 0 when the OS
+// does not say. Training derives its default memory limit from it, so a
+// step that would push the machine into swap is refused up front.
+func TotalMemory() uint64 { return totalMemory() }
+
+// DefaultMemoryLimit is what a training step may use when the user set no
+// limit: three quarters of physical memory, leaving room for the OS and the
+// desktop. 0 (no limit) when the memory size is unknown.
+func DefaultMemoryLimit() int64 { return int64(TotalMemory() / 4 * 3) }

@@ -1,0 +1,25 @@
+package platform
+
+import (
+	"bufio"
+	"strings"
+	"testing"
+)
+
+func TestParseMemInfo(t *testing.T) {
+	tests := []struct {
+		in   string
+		want uint64
+	}{
+		{"MemTotal:       16318040 kB\nMemFree: 1 kB\n", 16318040 << 10},
+		{"MemFree: 1 kB\nMemTotal: 8 kB\n", 8 << 10},
+		{"MemFree: 1 kB\n", 0},
+		{"MemTotal: lots kB\n", 0},
+		{"", 0},
+	}
+	for _, tt := range tests {
+		if got := parseMemInfo(bufio.NewScanner(strings.NewReader(tt.in))); got != tt.want {
+			t.Errorf("parseMemInfo(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
