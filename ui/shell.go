@@ -1,20 +1,30 @@
 // Package ui is the desktop app's screens. Screens only show state and forward what the person
-// does; opening the key store, creating identities and everything else happens in app/.
+// does; opening the key store, starting the node and everything else happens in app/ behind
+// Backend.
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/swarmdesk/swarmdesk/app/identity"
+	"github.com/swarmdesk/swarmdesk/app/node"
+	"github.com/swarmdesk/swarmdesk/app/session"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
-// Starter is what the window needs from the node's start-up (app/env.Env implements it).
+// Starter is what the window needs from the node's start-up before anything else: the identity
+// and the key store's passphrase (app/session.Session implements it as part of Backend).
 type Starter interface {
 	// Identity opens the key store and loads the identity, creating one on first run.
 	Identity() (*identity.Identity, secrets.Store, bool, error)
@@ -24,23 +34,88 @@ type Starter interface {
 	SecretsDir() string
 }
 
-// Shell holds the window's content and switches between the start-up screens.
+// StatusRefresh is how often the dashboard re-reads the node's snapshot and peer count: both
+// change without events (peers connect, submissions confirm).
+const StatusRefresh = 3 * time.Second
+
+// Shell holds the window's content: the start-up screens (keys, first run, the node coming up)
+// and then the main view. It is the only place that calls the Backend; screens get values and
+// callbacks.
 type Shell struct {
-	win   fyne.Window
-	start Starter
-	root  *fyne.Container
-	// OnIdentity is called on the UI goroutine once the identity screen is shown.
+	win  fyne.Window
+	b    Backend
+	root *fyne.Container
+	tray *tray
+
+	// OnIdentity is called on the UI goroutine once the identity is loaded.
 	OnIdentity func(IdentityInfo)
-	// async runs slow work off the UI goroutine; tests replace it to run synchronously.
+	// OnRunning is called on the UI goroutine once the main view shows.
+	OnRunning func()
+	// AutoStart, when set, is the choice used instead of the first-run screens when none is saved
+	// (the end-to-end test's local mode; see desktop.AutoStartEnv).
+	AutoStart *session.Choice
+	// Quit ends the app (desktop: fyne.App.Quit, after which the caller stops the node).
+	Quit func()
+
+	// async runs slow backend calls off the UI goroutine; tests make it synchronous.
 	async func(func())
+	// background runs long-lived loops (the event pump); tests disable or inline it.
+	background func(func())
+	// every runs f on the UI goroutine every d until the shell stops; tests disable it.
+	every func(d time.Duration, f func())
+
+	// newCharts makes the charts screen; tests record what it is fed instead.
+	newCharts func() roundCharts
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	info   IdentityInfo
+	main   *mainView
+	notes  *notifier
+
+	startCancel context.CancelFunc
+	boardBusy   bool
+	lastBoard   session.Leaderboard // the previous read, for win notifications
+	statusBusy  bool
+	logsBusy    bool
 }
 
 // NewShell builds the window content; call Start to begin loading.
-func NewShell(win fyne.Window, start Starter) *Shell {
-	s := &Shell{win: win, start: start, root: container.NewStack(), async: func(f func()) { go f() }}
+func NewShell(win fyne.Window, b Backend) *Shell {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Shell{win: win, b: b, root: container.NewStack(), ctx: ctx, cancel: cancel,
+		async:      func(f func()) { go f() },
+		background: func(f func()) { go f() },
+	}
+	s.every = s.tick
+	s.newCharts = func() roundCharts { return NewChartsView() }
+	s.notes = &notifier{now: time.Now, send: func(n *fyne.Notification) { fyne.CurrentApp().SendNotification(n) }}
+	s.tray = newTray(s.setTraining, s.open, s.quit)
 	win.SetContent(s.root)
 	return s
 }
+
+// tick is the real every: a ticker goroutine that hands f to the UI goroutine.
+func (s *Shell) tick(d time.Duration, f func()) {
+	go func() {
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.ctx.Done():
+				return
+			case <-t.C:
+				fyne.Do(f)
+			}
+		}
+	}()
+}
+
+// TrayMenu is the system tray menu; InstallTray puts it in the platform's tray.
+func (s *Shell) TrayMenu() *fyne.Menu { return s.tray.menu }
+
+// InstallTray shows the tray menu where the app has a system tray; it reports whether it did.
+func (s *Shell) InstallTray(a fyne.App) bool { return s.tray.install(a) }
 
 // Start shows a progress screen and loads the identity in the background (creating an RSA key
 // takes a moment on a slow machine).
@@ -49,15 +124,34 @@ func (s *Shell) Start() {
 	s.async(s.load)
 }
 
+// Stop ends the shell's background work and stops the node; it blocks until the node stopped,
+// so call it off the UI goroutine or after the window closed.
+func (s *Shell) Stop() {
+	s.cancel()
+	s.b.Stop()
+}
+
 func (s *Shell) load() {
-	id, store, created, err := s.start.Identity()
+	id, store, created, err := s.b.Identity()
+	var choice session.Choice
+	var chosen bool
+	if err == nil {
+		choice, chosen = s.b.Choice()
+	}
 	fyne.Do(func() {
 		switch {
 		case err == nil:
-			info := NewIdentityInfo(id, store.Location(), created)
-			s.show(identityScreen(info, s.copy))
+			s.info = NewIdentityInfo(id, store.Location(), created)
 			if s.OnIdentity != nil {
-				s.OnIdentity(info)
+				s.OnIdentity(s.info)
+			}
+			if !chosen && s.AutoStart != nil {
+				choice, chosen = *s.AutoStart, true
+			}
+			if chosen {
+				s.startNode(choice)
+			} else {
+				s.show(NewOnboarding(s.b, s.win, s.async, s.running).Object())
 			}
 		case errors.Is(err, secrets.ErrPassphraseRequired):
 			s.show(s.passphraseScreen(""))
@@ -69,12 +163,34 @@ func (s *Shell) load() {
 	})
 }
 
+// startNode brings the node up with a saved choice behind the progress screen.
+func (s *Shell) startNode(c session.Choice) {
+	p := newStartScreen()
+	s.show(p.obj)
+	ctx, cancel := context.WithCancel(s.ctx)
+	s.startCancel = cancel
+	s.async(func() {
+		err := s.b.Start(ctx, c, func(pr session.Progress) { fyne.Do(func() { p.update(pr) }) })
+		fyne.Do(func() {
+			switch {
+			case err != nil && ctx.Err() != nil:
+				// Cancelled: the app is closing.
+			case err != nil:
+				s.show(errorScreen(err, func() { s.startNode(c) }))
+			default:
+				s.running()
+			}
+		})
+	})
+}
+
 func (s *Shell) show(o fyne.CanvasObject) {
 	s.root.Objects = []fyne.CanvasObject{o}
 	s.root.Refresh()
 }
 
-// Content is the current screen (for tests and the UI dump).
+// Content is the current screen (for tests and the UI dump): the main view's selected screen
+// once the node runs.
 func (s *Shell) Content() fyne.CanvasObject {
 	if len(s.root.Objects) == 0 {
 		return nil
@@ -87,16 +203,430 @@ func (s *Shell) copy(text string) {
 }
 
 func (s *Shell) passphraseScreen(problem string) fyne.CanvasObject {
-	return passphraseScreen(s.start.NewSecretsFile(), s.start.SecretsDir(), problem, func(p []byte) {
-		s.start.SetPassphrase(p)
+	return passphraseScreen(s.b.NewSecretsFile(), s.b.SecretsDir(), problem, func(p []byte) {
+		s.b.SetPassphrase(p)
 		s.show(progressScreen("Unlocking…"))
 		s.async(s.load)
 	})
 }
 
+// running shows the main view once the node runs (after the start screen or the onboarding),
+// and starts what keeps it current: the event pump and the periodic refreshes.
+func (s *Shell) running() {
+	if s.main != nil {
+		s.show(s.main.obj)
+		return
+	}
+	s.main = newMainView(s)
+	s.show(s.main.obj)
+	s.addShortcuts()
+	s.loadMain()
+	ch := s.b.Events()
+	s.background(func() { s.pump(ch) })
+	s.every(StatusRefresh, s.refreshStatus)
+	s.every(LeaderboardRefresh, s.refreshBoard)
+	s.every(LogsRefresh, s.refreshLogs)
+	if s.OnRunning != nil {
+		s.OnRunning()
+	}
+}
+
+// pump is the one reader of the node's events: it hands each to the UI goroutine.
+func (s *Shell) pump(ch <-chan node.Event) {
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case ev, ok := <-ch:
+			if !ok {
+				return
+			}
+			fyne.Do(func() { s.handle(ev) })
+		}
+	}
+}
+
+// handle shows one node event everywhere it matters. UI goroutine.
+func (s *Shell) handle(ev node.Event) {
+	m := s.main
+	m.dash.apply(ev)
+	if ev.Kind == node.EventRound && ev.Metrics != nil {
+		m.charts.Add(*ev.Metrics)
+		s.refreshBoard()
+	}
+	if n, ok := notificationFor(ev); ok {
+		s.notes.notify(n)
+	}
+	s.updateTray()
+}
+
+// loadMain reads everything the main view shows once, off the UI goroutine.
+func (s *Shell) loadMain() {
+	s.async(func() {
+		training := s.b.Training()
+		snap := s.b.Snapshot()
+		dev, model := s.b.Device(), s.b.ModelName()
+		inv, hosting := s.b.Invite()
+		peers := s.b.PeersConnected()
+		hist, histErr := s.b.History()
+		cfg := s.b.Config()
+		choice, chosen := s.b.Choice()
+		dataDir := s.b.DataDir()
+		fyne.Do(func() {
+			m := s.main
+			m.dash.setTraining(training)
+			m.dash.setSnapshot(snap)
+			m.dash.setNode(dev, model, inv, hosting)
+			m.dash.setPeers(peers)
+			if histErr != nil {
+				m.dash.showProblem("Could not read the round history: " + histErr.Error())
+			}
+			m.charts.SetHistory(hist)
+			m.setSettings(newSettings(cfg, choice, chosen, dataDir, s.info, s.settingsActions()))
+			s.updateTray()
+		})
+	})
+	s.refreshBoard()
+}
+
+// refreshStatus re-reads the snapshot and the peer count. UI goroutine.
+func (s *Shell) refreshStatus() {
+	if s.statusBusy {
+		return
+	}
+	s.statusBusy = true
+	s.async(func() {
+		snap, peers := s.b.Snapshot(), s.b.PeersConnected()
+		fyne.Do(func() {
+			s.statusBusy = false
+			s.main.dash.setSnapshot(snap)
+			s.main.dash.setPeers(peers)
+			s.updateTray()
+		})
+	})
+}
+
+// refreshBoard re-reads the leaderboard unless a read is under way. UI goroutine.
+func (s *Shell) refreshBoard() {
+	if s.boardBusy {
+		return
+	}
+	s.boardBusy = true
+	s.async(func() {
+		ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
+		b, err := s.b.Leaderboard(ctx)
+		cancel()
+		fyne.Do(func() {
+			s.boardBusy = false
+			if err != nil {
+				s.main.board.setError(err)
+				return
+			}
+			s.main.board.setBoard(b)
+			if n, ok := winNotification(s.lastBoard, b); ok {
+				s.notes.notify(n)
+			}
+			s.lastBoard = b
+		})
+	})
+}
+
+// refreshLogs re-reads the log while the logs screen shows. UI goroutine.
+func (s *Shell) refreshLogs() {
+	if s.main.current != viewLogs || s.logsBusy {
+		return
+	}
+	s.logsBusy = true
+	s.async(func() {
+		lines := s.b.Logs()
+		fyne.Do(func() {
+			s.logsBusy = false
+			s.main.logs.setLines(lines)
+		})
+	})
+}
+
+// setTraining flips the switch: the screen follows at once, the backend off the UI goroutine,
+// and a refusal puts the switch back with the reason. UI goroutine.
+func (s *Shell) setTraining(on bool) {
+	if s.main == nil {
+		return
+	}
+	s.main.dash.setTraining(on)
+	s.updateTray()
+	s.async(func() {
+		err := s.b.SetTraining(on)
+		fyne.Do(func() {
+			if err != nil {
+				s.main.dash.setTraining(!on)
+				s.main.dash.showProblem("Could not switch training: " + err.Error())
+			}
+			s.updateTray()
+		})
+	})
+}
+
+func (s *Shell) updateTray() {
+	if s.main == nil {
+		return
+	}
+	d := s.main.dash
+	s.tray.update(trayStatus(d.snap, d.training), true, d.training)
+}
+
+// trayStatus is the tray's one-line status.
+func trayStatus(snap node.Snapshot, training bool) string {
+	st := "training"
+	switch {
+	case !training || snap.State == node.StatePaused:
+		st = "paused"
+	case snap.State == node.StateOnBattery:
+		st = "paused (on battery)"
+	case snap.State == node.StateUserActive:
+		st = "paused (computer in use)"
+	case snap.State == node.StateWaiting:
+		st = "waiting for the next round"
+	case snap.State == node.StateStarting || snap.State == node.StateIdle:
+		st = "starting"
+	case snap.State == node.StateStopped:
+		st = "stopped"
+	}
+	if snap.Round > 0 {
+		st += fmt.Sprintf(" · round %d", snap.Round)
+	}
+	return st
+}
+
+// open brings the window to the front (the tray's Open).
+func (s *Shell) open() {
+	s.win.Show()
+	s.win.RequestFocus()
+}
+
+func (s *Shell) quit() {
+	if s.startCancel != nil {
+		s.startCancel()
+	}
+	if s.Quit != nil {
+		s.Quit()
+	}
+}
+
+// settingsActions connects the settings screen to the backend and the app.
+func (s *Shell) settingsActions() settingsActions {
+	return settingsActions{
+		save: func(key, value string, done func(bool, error)) {
+			s.async(func() {
+				restart, err := s.b.SaveSetting(key, value)
+				fyne.Do(func() { done(restart, err) })
+			})
+		},
+		applyTheme: func(name string) { ApplyTheme(fyne.CurrentApp(), name) },
+		openFolder: func(dir string) {
+			u := &url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}
+			if err := fyne.CurrentApp().OpenURL(u); err != nil {
+				dialog.ShowError(err, s.win)
+			}
+		},
+		export: func(done func(string, error)) {
+			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+				if err != nil || w == nil {
+					if err != nil {
+						done("", err)
+					}
+					return
+				}
+				path := w.URI().Path()
+				// The dialog created the file; ExportIdentity writes it whole.
+				w.Close()
+				s.async(func() {
+					err := s.b.ExportIdentity(path)
+					fyne.Do(func() { done(path, err) })
+				})
+			}, s.win)
+			d.SetFileName("swarm.pem")
+			d.Show()
+		},
+	}
+}
+
+// The main view's screens, in navigation (and Ctrl+1..5) order.
+const (
+	viewDashboard = iota
+	viewCharts
+	viewLeaderboard
+	viewSettings
+	viewLogs
+)
+
+// roundCharts is what the shell needs of the charts screen (*ChartsView).
+type roundCharts interface {
+	Object() fyne.CanvasObject
+	SetHistory([]node.RoundMetrics)
+	Add(node.RoundMetrics)
+}
+
+// mainView is the running app: a side navigation and the selected screen.
+type mainView struct {
+	dash     *dashboard
+	charts   roundCharts
+	board    *leaderboard
+	settings *settingsView
+	logs     *logsView
+
+	pages   []fyne.CanvasObject
+	buttons []*widget.Button
+	current int
+	content *fyne.Container
+	obj     fyne.CanvasObject
+	onShow  func(view int)
+}
+
+func newMainView(s *Shell) *mainView {
+	m := &mainView{}
+	m.dash = newDashboard(s.info, s.setTraining, s.copy)
+	m.charts = s.newCharts()
+	m.board = newLeaderboard(s.refreshBoard)
+	m.logs = newLogsView(s.copy)
+	settingsBox := container.NewStack(container.NewCenter(widget.NewLabel("Loading settings…")))
+	m.pages = []fyne.CanvasObject{m.dash.obj, m.charts.Object(), m.board.obj, settingsBox, m.logs.obj}
+	titles := []string{"Dashboard", "Charts", "Leaderboard", "Settings", "Logs"}
+	icons := []fyne.Resource{theme.HomeIcon(), theme.GridIcon(), theme.ListIcon(), theme.SettingsIcon(), theme.DocumentIcon()}
+	nav := container.NewVBox()
+	for i, t := range titles {
+		b := widget.NewButtonWithIcon(t, icons[i], func() { m.selectView(i) })
+		b.Alignment = widget.ButtonAlignLeading
+		m.buttons = append(m.buttons, b)
+		nav.Add(b)
+	}
+	m.content = container.NewStack()
+	m.obj = container.NewBorder(nil, nil, container.NewPadded(nav), nil, m.content)
+	m.onShow = func(view int) {
+		if view == viewLogs {
+			s.refreshLogs()
+		}
+	}
+	m.selectView(viewDashboard)
+	return m
+}
+
+// setSettings puts the settings screen in place once the config was read.
+func (m *mainView) setSettings(v *settingsView) {
+	m.settings = v
+	box := m.pages[viewSettings].(*fyne.Container)
+	box.Objects = []fyne.CanvasObject{v.obj}
+	box.Refresh()
+}
+
+// selectView shows one of the screens (navigation, Ctrl+1..5).
+func (m *mainView) selectView(i int) {
+	if i < 0 || i >= len(m.pages) {
+		return
+	}
+	m.current = i
+	for j, b := range m.buttons {
+		if j == i {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+	m.content.Objects = []fyne.CanvasObject{m.pages[i]}
+	m.content.Refresh()
+	if m.onShow != nil {
+		m.onShow(i)
+	}
+}
+
 func progressScreen(msg string) fyne.CanvasObject {
 	bar := widget.NewProgressBarInfinite()
 	return container.NewCenter(container.NewVBox(widget.NewLabel(msg), bar))
+}
+
+// stageText names a start-up stage the way the progress screen shows it.
+func stageText(st session.Stage) string {
+	switch st {
+	case session.StageIdentity:
+		return "Opening your keys"
+	case session.StageChain:
+		return "Connecting to the chain"
+	case session.StageRegister:
+		return "Registering your node"
+	case session.StageSwarm:
+		return "Finding peers"
+	case session.StageDownload:
+		return "Downloading the model"
+	case session.StageLoad:
+		return "Loading the model"
+	case session.StageReady:
+		return "Ready"
+	}
+	return string(st)
+}
+
+// startScreen shows the node coming up: the stage, its message, and a byte progress bar for the
+// stages that measure (download, load).
+type startScreen struct {
+	stage *widget.Label
+	msg   *widget.Label
+	bar   *widget.ProgressBar
+	spin  *widget.ProgressBarInfinite
+	obj   fyne.CanvasObject
+}
+
+func newStartScreen() *startScreen {
+	p := &startScreen{
+		stage: widget.NewLabelWithStyle("Starting your node…", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		msg:   widget.NewLabel(""),
+		bar:   widget.NewProgressBar(),
+		spin:  widget.NewProgressBarInfinite(),
+	}
+	p.msg.Alignment = fyne.TextAlignCenter
+	p.msg.Wrapping = fyne.TextWrapWord
+	p.bar.Hide()
+	box := container.NewVBox(p.stage, p.msg, p.bar, p.spin)
+	p.obj = container.NewCenter(container.New(&maxWidth{w: 480}, box))
+	return p
+}
+
+func (p *startScreen) update(pr session.Progress) {
+	p.stage.SetText(stageText(pr.Stage) + "…")
+	p.msg.SetText(pr.Message)
+	if pr.Total > 0 {
+		p.spin.Hide()
+		p.spin.Stop()
+		p.bar.Max = float64(pr.Total)
+		p.bar.TextFormatter = func() string {
+			return formatBytes(uint64(max(pr.Done, 0))) + " of " + formatBytes(uint64(pr.Total))
+		}
+		p.bar.SetValue(float64(pr.Done))
+		p.bar.Show()
+		return
+	}
+	p.bar.Hide()
+	p.spin.Show()
+	p.spin.Start()
+}
+
+// maxWidth gives its content at least w of width (the start screen's text would otherwise
+// wrap to the width of its longest word inside a centring container).
+type maxWidth struct{ w float32 }
+
+func (l *maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+	}
+}
+
+func (l *maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(l.w, 0)
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height = max(s.Height, m.Height)
+	}
+	return s
 }
 
 func errorScreen(err error, retry func()) fyne.CanvasObject {

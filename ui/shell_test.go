@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -54,14 +56,28 @@ var testID = func() *identity.Identity {
 	return id
 }()
 
-func newTestShell(t *testing.T, st Starter) (*Shell, fyne.Window) {
+func newTestShell(t *testing.T, st *fakeStarter) (*Shell, fyne.Window) {
+	t.Helper()
+	b := newFakeBackend()
+	b.fakeStarter = st
+	s, w, _ := newTestShellWith(t, b)
+	return s, w
+}
+
+// newTestShellWith is a shell on b whose backend calls run synchronously and whose background
+// loops (event pump, timers) are off: tests drive events and refreshes by hand.
+func newTestShellWith(t *testing.T, b *fakeBackend) (*Shell, fyne.Window, *fakeBackend) {
 	t.Helper()
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(760, 460))
-	s := NewShell(w, st)
+	s := NewShell(w, b)
 	s.async = func(f func()) { f() }
-	return s, w
+	s.background = func(func()) {}
+	s.every = func(time.Duration, func()) {}
+	s.newCharts = func() roundCharts { return &chartsRecorder{} }
+	t.Cleanup(s.cancel)
+	return s, w, b
 }
 
 func hasText(o fyne.CanvasObject, want string) bool {
@@ -74,7 +90,7 @@ func TestShellShowsIdentity(t *testing.T) {
 	var shown IdentityInfo
 	s.OnIdentity = func(i IdentityInfo) { shown = i }
 	s.Start()
-	for _, want := range []string{testID.PeerID.String(), testID.Name(), testID.Address().Hex(), "OS keychain"} {
+	for _, want := range []string{testID.PeerID.String(), testID.Name(), "Training on"} {
 		if !hasText(s.Content(), want) {
 			t.Errorf("identity screen lacks %q; shows %q", want, Texts(s.Content()))
 		}
@@ -201,9 +217,12 @@ func findEntries(o fyne.CanvasObject) []*widget.Entry {
 
 func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 	fn(o)
-	if c, ok := o.(*fyne.Container); ok {
+	switch c := o.(type) {
+	case *fyne.Container:
 		for _, ch := range c.Objects {
 			walk(ch, fn)
 		}
+	case *container.Scroll:
+		walk(c.Content, fn)
 	}
 }

@@ -4,23 +4,15 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	neturl "net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"slices"
 	"syscall"
 	"time"
 
-	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/spf13/cobra"
 
-	"github.com/swarmdesk/swarmdesk/app/env"
-	"github.com/swarmdesk/swarmdesk/app/identity"
-	"github.com/swarmdesk/swarmdesk/app/network"
 	"github.com/swarmdesk/swarmdesk/app/node"
-	"github.com/swarmdesk/swarmdesk/app/swarm"
-	"github.com/swarmdesk/swarmdesk/engine/qwen2"
+	"github.com/swarmdesk/swarmdesk/app/session"
 )
 
 // runFlags are `swarmdesk run`'s own flags.
@@ -71,14 +63,20 @@ quits at once. Either way nothing is lost: the next run resumes from the last ch
 	return cmd
 }
 
-// runHeadless wires the node from the environment and runs it until a signal.
+// runHeadless runs the node from the environment until a signal. The assembly (identity,
+// chain, registration, swarm, model, round loop) is app/session's, shared with the window.
 func runHeadless(cmd *cobra.Command, g *globals, o Options, f *runFlags) error {
 	e, err := loadEnv(g, o)
 	if err != nil {
 		return err
 	}
-	applyThreads(e)
-	log := newLogger(cmd, e.Config.Log.Level)
+	// Ask for the passphrase on a terminal before the node starts logging.
+	if _, err := openStore(cmd, e); err != nil {
+		return err
+	}
+	s := session.New(e, session.Options{LogWriter: cmd.ErrOrStderr(), Model: f.model, Offline: f.offline,
+		ListenAddrs: f.listen, Getenv: o.Getenv})
+	log := s.Logger()
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
 	if f.duration > 0 {
@@ -87,82 +85,40 @@ func runHeadless(cmd *cobra.Command, g *globals, o Options, f *runFlags) error {
 	}
 	second := stopOnSignal(ctx, cancel, log)
 
-	s, err := openStore(cmd, e)
-	if err != nil {
-		return err
-	}
-	id, created, err := identity.LoadOrCreate(s)
-	if err != nil {
-		return err
-	}
-	if created {
-		log.Info("created a new identity (back it up with `swarmdesk identity export`)")
-	}
-	log.Info("identity", "name", id.Name(), "peer", id.PeerID.String(), "account", id.Address().Hex())
-
-	conn, err := network.Open(ctx, e.Config.Network, e.Dirs.Data, id.Account)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	p := conn.Client.Profile()
-	log.Info("chain", "network", p.Name, "rpc", redactURL(p.RPCURL), "chain_id", p.ChainID, "coordinator", p.Contract.Hex(), "read_only", p.ReadOnly)
-	if conn.Local != nil {
-		log.Info("this process runs the local chain; other nodes on this computer attach to it", "round_seconds", e.Config.Network.RoundSeconds)
-	}
-	if !p.ReadOnly {
-		if err := conn.EnsureFunds(ctx); err != nil {
-			log.Warn("the account has no gas money yet; rewards stay queued until it has", "reason", err.Error())
+	p := &progressLine{w: cmd.ErrOrStderr()}
+	err = s.StartConfigured(ctx, func(pr session.Progress) {
+		switch pr.Stage {
+		case session.StageDownload, session.StageLoad:
+			if pr.Total > 0 {
+				p.set("%s %s", pr.Message, bytesProgress(pr.Done, pr.Total))
+			} else {
+				p.set("%s", pr.Message)
+			}
+		case session.StageReady:
+			p.done()
 		}
-	}
-
-	boot := bootstrapAddrs(ctx, e, conn, log)
-	sw, err := swarm.New(ctx, swarm.Config{Key: id.Key, ListenAddrs: f.listen, Bootstrap: boot,
-		EnableNATPortMap: true, Namer: identity.Name})
-	if err != nil {
-		return err
-	}
-	defer sw.Close()
-	log.Info("swarm", "listening", sw.Addrs(), "bootnodes", len(boot))
-
-	name := f.model
-	if name == "" {
-		name = e.Config.Model.Name
-	}
-	m, tok, err := loadModel(ctx, o, name, f.offline, true, qwen2.F32, &progressLine{w: cmd.ErrOrStderr()})
-	if err != nil {
-		return err
-	}
-	cfg, err := node.ConfigFrom(e.Config)
-	if err != nil {
-		return err
-	}
-	dataDir := filepath.Join(e.Dirs.Data, "node")
-	n, err := node.New(cfg, node.Deps{
-		Model: m, Tokenizer: tok, Swarm: sw, Chain: conn.Client, PeerID: sw.ID(),
-		DataDir: dataDir, CheckpointDir: filepath.Join(dataDir, "checkpoints", checkpointName(name, 0)),
-		Logger: log,
 	})
+	p.done()
 	if err != nil {
 		return err
 	}
-	log.Info("model", "name", name, "questions", cfg.Questions, "answers", cfg.Answers, "adopt", cfg.Adopt,
-		"max_new_tokens", cfg.MaxNewTokens, "submit_every", cfg.SubmitEvery.String(), "data", dataDir)
-
-	go logEvents(n, log)
-	done := make(chan error, 1)
-	go func() { done <- n.Run(ctx) }()
+	go logEvents(s.Events(), log)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		select {
+		case <-ctx.Done():
+		case <-s.Done():
+		}
+		s.Stop()
+	}()
 	select {
-	case err = <-done:
+	case <-stopped:
 	case <-second:
 		log.Warn("second signal: quitting now; the next run resumes from the last checkpoint")
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	log.Info("stopped", "rounds_played", n.State().RoundsPlayed)
-	return nil
+	return s.Err()
 }
 
 // stopOnSignal cancels the run at the first SIGINT/SIGTERM and reports a second one on the
@@ -206,11 +162,11 @@ func newLogger(cmd *cobra.Command, level string) *slog.Logger {
 }
 
 // logEvents logs what the node's own log lines do not say: pauses and the peers of each round.
-func logEvents(n *node.Node, log *slog.Logger) {
-	for e := range n.Events() {
+func logEvents(events <-chan node.Event, log *slog.Logger) {
+	for e := range events {
 		switch e.Kind {
 		case node.EventState:
-			if e.State == node.StatePaused || e.State == node.StateOnBattery {
+			if e.State.Held() {
 				log.Info("paused", "state", string(e.State))
 			}
 		case node.EventPeers:
@@ -223,36 +179,4 @@ func logEvents(n *node.Node, log *slog.Logger) {
 			}
 		}
 	}
-}
-
-// bootstrapAddrs merges network.bootnodes with the coordinator's published bootnodes.
-func bootstrapAddrs(ctx context.Context, e *env.Env, conn *network.Conn, log *slog.Logger) []string {
-	out := append([]string(nil), e.Config.Network.Bootnodes...)
-	fromChain, err := conn.Client.Bootnodes(ctx)
-	if err != nil {
-		log.Warn("could not read the chain's bootnodes", "reason", err.Error())
-	}
-	for _, b := range fromChain {
-		if _, err := peer.AddrInfoFromString(b); err != nil {
-			log.Warn("ignoring a malformed bootnode published on the chain", "addr", b)
-			continue
-		}
-		if !slices.Contains(out, b) {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-// redactURL keeps scheme and host: an RPC URL's path or query often holds an API key.
-func redactURL(raw string) string {
-	u, err := neturl.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "(custom)"
-	}
-	s := u.Scheme + "://" + u.Host
-	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
-		s += "/…"
-	}
-	return s
 }

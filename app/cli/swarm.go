@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/swarmdesk/swarmdesk/app/identity"
+	"github.com/swarmdesk/swarmdesk/app/session"
 	"github.com/swarmdesk/swarmdesk/app/swarm"
 )
 
@@ -80,13 +81,10 @@ func signalContext(parent context.Context, d time.Duration) (context.Context, co
 	return ctx, func() { cancel(); stop() }
 }
 
-// startBootnode runs key as a swarm's bootnode: a relay for NAT'd peers, asking the router
-// for a port mapping, and an observer that never trains (so peers' gathers do not wait for it).
+// startBootnode runs key as a swarm's bootnode (see session.StartBootnode), asking the router
+// for a port mapping.
 func startBootnode(ctx context.Context, key crypto.PrivKey, listen, bootstrap []string) (*swarm.Node, error) {
-	return swarm.HostSwarm(ctx, swarm.Config{
-		Key: key, ListenAddrs: listen, Bootstrap: bootstrap,
-		EnableNATPortMap: true, Observer: true, Namer: identity.Name,
-	})
+	return session.StartBootnode(ctx, key, listen, bootstrap, true)
 }
 
 // printJoinAddrs lists the addresses others join with, most widely reachable first.

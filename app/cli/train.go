@@ -7,11 +7,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarmdesk/swarmdesk/app/session"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
 	"github.com/swarmdesk/swarmdesk/engine/train"
@@ -161,22 +161,9 @@ func ensureTinyModel(dir string) error {
 	return nil
 }
 
-// checkpointName makes a folder name from a model name or path.
-func checkpointName(model string, lora int) string {
-	s := strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ':' || r == '@' || r == ' ' {
-			return '_'
-		}
-		return r
-	}, strings.TrimRight(model, `/\`))
-	if i := strings.LastIndexAny(s, "_"); len(s) > 60 && i >= 0 {
-		s = s[i+1:]
-	}
-	if lora > 0 {
-		s += fmt.Sprintf("-lora%d", lora)
-	}
-	return s
-}
+// checkpointName makes a folder name from a model name or path (shared with the node's
+// checkpoints in app/session, so both find the same folders).
+func checkpointName(model string, lora int) string { return session.CheckpointName(model, lora) }
 
 func mean(v []float64) float64 {
 	s := 0.0

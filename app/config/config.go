@@ -28,6 +28,7 @@ type Config struct {
 	Metrics   Metrics   `toml:"metrics"`
 	Secrets   Secrets   `toml:"secrets"`
 	Log       Log       `toml:"log"`
+	Desktop   Desktop   `toml:"desktop"`
 }
 
 // Network picks the swarm to join.
@@ -52,6 +53,10 @@ type Resources struct {
 	MemoryLimitMB int `toml:"memory_limit_mb"` // 0 = decide from the machine's memory
 	// ACPowerOnly pauses training while the computer runs on battery (where the OS says).
 	ACPowerOnly bool `toml:"ac_power_only"`
+	// IdleOnly pauses training while someone uses the computer: it trains only after
+	// IdleMinutes without keyboard or mouse input (where the OS says).
+	IdleOnly    bool `toml:"idle_only"`
+	IdleMinutes int  `toml:"idle_minutes"`
 }
 
 // Training shapes what the node does every round (rl-swarm's defaults: 2 questions, 2 answers
@@ -83,6 +88,12 @@ type Secrets struct {
 	Backend string `toml:"backend"` // auto | keyring | file
 }
 
+// Desktop holds the window's own preferences (the headless node ignores them).
+type Desktop struct {
+	Theme        string `toml:"theme"`          // system | light | dark
+	StartAtLogin bool   `toml:"start_at_login"` // open the app (to the tray) when the user logs in
+}
+
 // Log sets how much the node says.
 type Log struct {
 	Level string `toml:"level"` // debug | info | warn | error
@@ -95,8 +106,10 @@ func Default() Config {
 		Model:   Model{Name: "Qwen/Qwen2.5-0.5B-Instruct"},
 		Training: Training{Questions: 2, Answers: 2, Adopt: 2, MaxNewTokens: 256, GatherSeconds: 30,
 			CheckpointRounds: 1},
-		Secrets: Secrets{Backend: "auto"},
-		Log:     Log{Level: "info"},
+		Resources: Resources{IdleMinutes: 5},
+		Secrets:   Secrets{Backend: "auto"},
+		Log:       Log{Level: "info"},
+		Desktop:   Desktop{Theme: "system"},
 	}
 }
 

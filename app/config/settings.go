@@ -26,6 +26,7 @@ var (
 	profiles  = []string{"local", "custom", "gensyn-testnet"}
 	backends  = []string{"auto", "keyring", "file"}
 	levels    = []string{"debug", "info", "warn", "error"}
+	themes    = []string{"system", "light", "dark"}
 	addressRE = regexp.MustCompile(`^0x[0-9a-fA-F]{40}$`)
 )
 
@@ -60,6 +61,11 @@ var settings = []setting{
 	{key: "resources.ac_power_only", help: "train only while the computer is on AC power (Linux, macOS, Windows; elsewhere always on)",
 		get: func(c *Config) string { return strconv.FormatBool(c.Resources.ACPowerOnly) },
 		set: func(c *Config, v string) (err error) { c.Resources.ACPowerOnly, err = parseBool(v); return }},
+	{key: "resources.idle_only", help: "train only while nobody uses the computer (see resources.idle_minutes; where the OS reports input idle time)",
+		get: func(c *Config) string { return strconv.FormatBool(c.Resources.IdleOnly) },
+		set: func(c *Config, v string) (err error) { c.Resources.IdleOnly, err = parseBool(v); return }},
+	intSetting("resources.idle_minutes", "minutes without keyboard or mouse input before an idle-only node trains",
+		func(c *Config) *int { return &c.Resources.IdleMinutes }),
 	intSetting("training.questions", "questions the node answers per round",
 		func(c *Config) *int { return &c.Training.Questions }),
 	intSetting("training.answers", "answers per question (the GRPO group, at least 2)",
@@ -85,6 +91,12 @@ var settings = []setting{
 	{key: "secrets.backend", help: "where keys are kept", allowed: backends,
 		get: func(c *Config) string { return c.Secrets.Backend },
 		set: func(c *Config, v string) error { c.Secrets.Backend = v; return nil }},
+	{key: "desktop.theme", help: "the window's colours", allowed: themes,
+		get: func(c *Config) string { return c.Desktop.Theme },
+		set: func(c *Config, v string) error { c.Desktop.Theme = v; return nil }},
+	{key: "desktop.start_at_login", help: "open swarmdesk in the background when you log in",
+		get: func(c *Config) string { return strconv.FormatBool(c.Desktop.StartAtLogin) },
+		set: func(c *Config, v string) (err error) { c.Desktop.StartAtLogin, err = parseBool(v); return }},
 	{key: "log.level", help: "how much the node logs", allowed: levels,
 		get: func(c *Config) string { return c.Log.Level },
 		set: func(c *Config, v string) error { c.Log.Level = v; return nil }},
@@ -242,6 +254,10 @@ func (c *Config) validateKey(s setting) error {
 	case "model.name":
 		if strings.TrimSpace(v) == "" {
 			return fmt.Errorf("%s is empty: give a hub id such as Qwen/Qwen2.5-0.5B-Instruct or a folder", s.key)
+		}
+	case "resources.idle_minutes":
+		if err := intRange(s.key, c.Resources.IdleMinutes, 1, 240, ""); err != nil {
+			return err
 		}
 	case "resources.threads":
 		if c.Resources.Threads < 0 || c.Resources.Threads > 1024 {

@@ -33,10 +33,15 @@ type Config struct {
 	// CheckpointKeep is how many model checkpoints are kept on disk [2].
 	CheckpointKeep int
 	// PollMin and PollMax bound the exponential back-off while waiting for the chain's next
-	// round [1s, 15s] (rl-swarm: 5s to 15min, which can make a node miss short rounds).
+	// round [1s, 5s] (rl-swarm: 5s to 15min, which can make a node miss short rounds); one
+	// eth_call per poll is cheap next to a round.
 	PollMin, PollMax time.Duration
 	// SubmitTimeout bounds one chain submission; an unfinished one stays queued [2min].
 	SubmitTimeout time.Duration
+	// StopGrace is how long a submission already under way may still take once Run's context
+	// is cancelled (Ctrl-C, quitting the app) [20s]: a stop right after a round then does not
+	// leave that round's reward queued for the next run. Nothing new is sent after a stop.
+	StopGrace time.Duration
 
 	// Threads is the engine's CPU thread count (resources.threads); 0 keeps the current
 	// setting (all cores by default). It is process-wide: Run applies it with cpu.SetThreads.
@@ -46,6 +51,14 @@ type Config struct {
 	// (see onACPower); PowerCheckEvery is how often it looks [30s].
 	ACPowerOnly     bool
 	PowerCheckEvery time.Duration
+
+	// IdleOnly pauses the node while someone uses the computer: it trains only once keyboard
+	// and mouse have been idle for IdleAfter [5min], where the OS tells (see userIdle; where it
+	// does not, the node trains regardless). IdleCheckEvery is how often it looks [10s]; a
+	// user coming back is noticed within that and honoured at the next safe point.
+	IdleOnly       bool
+	IdleAfter      time.Duration
+	IdleCheckEvery time.Duration
 
 	// PrometheusAddr, if set, serves Prometheus text metrics there (loopback only).
 	PrometheusAddr string
@@ -89,9 +102,12 @@ func (c Config) withDefaults() Config {
 	}
 	dur(&c.GatherTimeout, d.GatherTimeout)
 	dur(&c.PollMin, time.Second)
-	dur(&c.PollMax, 15*time.Second)
+	dur(&c.PollMax, 5*time.Second)
 	dur(&c.SubmitTimeout, 2*time.Minute)
+	dur(&c.StopGrace, 20*time.Second)
 	dur(&c.PowerCheckEvery, 30*time.Second)
+	dur(&c.IdleAfter, 5*time.Minute)
+	dur(&c.IdleCheckEvery, 10*time.Second)
 	c.PollMax = max(c.PollMax, c.PollMin)
 	if c.Mix == nil {
 		c.Mix = tasks.DefaultMix()
@@ -135,6 +151,8 @@ func ConfigFrom(c config.Config) (Config, error) {
 	nc.SubmitEvery = time.Duration(c.Training.SubmitMinutes) * time.Minute
 	nc.CheckpointEvery = c.Training.CheckpointRounds
 	nc.ACPowerOnly = c.Resources.ACPowerOnly
+	nc.IdleOnly = c.Resources.IdleOnly
+	nc.IdleAfter = time.Duration(c.Resources.IdleMinutes) * time.Minute
 	nc.Threads = c.Resources.Threads
 	nc.PrometheusAddr = c.Metrics.PrometheusAddr
 	nc.Train = train.Config{Optim: train.DefaultOptimConfig(), MemoryLimit: int64(c.Resources.MemoryLimitMB) << 20}

@@ -13,8 +13,23 @@ const (
 	StateWaiting   State = "waiting"    // round done, waiting for the chain's next round
 	StatePaused    State = "paused"     // paused by the user (Pause)
 	StateOnBattery State = "on-battery" // paused because resources.ac_power_only and on battery
-	StateStopped   State = "stopped"    // Run returned
+	// StateUserActive: paused because resources.idle_only and someone used the keyboard or
+	// mouse within resources.idle_minutes; training resumes by itself once the computer has
+	// been idle that long. Where the OS does not report idle time the node never enters it.
+	StateUserActive State = "user-active"
+	StateStopped    State = "stopped" // Run returned
 )
+
+// Held reports whether s is one of the states in which the node holds at a safe point — the
+// user's Pause or a resource policy (battery, user activity) — so a consumer need not list
+// them all and picks up any added later.
+func (s State) Held() bool {
+	switch s {
+	case StatePaused, StateOnBattery, StateUserActive:
+		return true
+	}
+	return false
+}
 
 // Phase is the step of the round being played.
 type Phase string

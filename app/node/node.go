@@ -43,6 +43,7 @@ type Deps struct {
 	hook    func(point string) error // an error ends Run there, like a crash
 	now     func() time.Time
 	power   powerFunc
+	idle    idleFunc
 }
 
 // eventBuffer is how many events wait for a slow consumer before new ones are dropped.
@@ -108,6 +109,9 @@ func New(cfg Config, deps Deps) (*Node, error) {
 	if deps.power == nil {
 		deps.power = onACPower
 	}
+	if deps.idle == nil {
+		deps.idle = userIdle
+	}
 	n := &Node{cfg: cfg, deps: deps, gate: newGate(), events: make(chan Event, eventBuffer), sub: true}
 	n.lrn = deps.learner
 	if n.lrn == nil {
@@ -150,15 +154,13 @@ func (n *Node) State() Snapshot {
 // generation or the optimizer step finishes, a gather or a wait for the next round ends at
 // once. The round's work stays in memory and Resume continues it. Pausing twice is harmless.
 func (n *Node) Pause() {
-	t := true
-	n.gate.set(&t, nil)
+	n.gate.set(holdPaused, true)
 	n.update(func(s *Snapshot) { s.Paused = true })
 }
 
 // Resume continues after Pause.
 func (n *Node) Resume() {
-	f := false
-	n.gate.set(&f, nil)
+	n.gate.set(holdPaused, false)
 	n.update(func(s *Snapshot) { s.Paused = false })
 }
 

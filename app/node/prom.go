@@ -85,7 +85,7 @@ func promFamilies(s Snapshot) []promMetric {
 		c("rounds_played_total", "Rounds this node has played.", float64(s.RoundsPlayed)),
 		c("optimizer_steps_total", "GRPO optimizer steps taken.", float64(s.Steps)),
 		c("errors_total", "Problems the node reported and survived.", float64(s.Errors)),
-		g("paused", "1 while training is paused (by the user or the power policy).", b(s.Paused || s.State == StatePaused || s.State == StateOnBattery)),
+		g("paused", "1 while training is paused (by the user, the power or the idle policy).", b(s.Paused || s.State.Held())),
 		g("pending_submissions", "Rewards and votes waiting to be confirmed on chain.", float64(s.PendingSubmissions)),
 		g("batch_signal", "Reward collected since the last on-chain submission.", s.BatchSignal),
 	}

@@ -56,10 +56,15 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		n.update(func(s *Snapshot) { s.MetricsAddr = n.prom.addr() })
 		n.log().Info("serving Prometheus metrics", "url", "http://"+n.prom.addr()+"/metrics")
 	}
-	if n.cfg.ACPowerOnly {
-		pctx, cancel := context.WithCancel(ctx)
+	if n.cfg.ACPowerOnly || n.cfg.IdleOnly {
+		wctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		go n.watchPower(pctx)
+		if n.cfg.ACPowerOnly {
+			n.watchPower(wctx)
+		}
+		if n.cfg.IdleOnly {
+			n.watchIdle(wctx)
+		}
 	}
 	registered, err := n.register(ctx)
 	if err != nil {
@@ -232,7 +237,7 @@ func (n *Node) chainWentBack(cur uint64) error {
 }
 
 // safePoint is where a pause takes hold: it blocks while the gate is closed and reports the
-// paused/on-battery state, then returns to resume.
+// paused/on-battery/user-active state, then returns to resume.
 func (n *Node) safePoint(ctx context.Context, resume State) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -240,13 +245,7 @@ func (n *Node) safePoint(ctx context.Context, resume State) error {
 	if !n.gate.blocked() {
 		return nil
 	}
-	err := n.gate.wait(ctx, func(paused, battery bool) {
-		if paused {
-			n.setState(StatePaused)
-		} else {
-			n.setState(StateOnBattery)
-		}
-	})
+	err := n.gate.wait(ctx, func(h hold) { n.setState(h.state()) })
 	if err != nil {
 		return err
 	}

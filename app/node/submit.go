@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"sync"
 	"time"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
@@ -134,7 +135,7 @@ func (n *Node) drivePending(ctx context.Context) error {
 		}
 		p := &n.st.Pending[0]
 		if !p.RewardDone {
-			sctx, cancel := context.WithTimeout(ctx, n.cfg.SubmitTimeout)
+			sctx, cancel := n.submitContext(ctx)
 			err := n.deps.Chain.SubmitReward(sctx, p.Round, rewardStage, big.NewInt(p.Reward), n.deps.PeerID)
 			cancel()
 			if stop, herr := n.settle(ctx, err, chain.ErrRewardAlreadySubmitted, fmt.Sprintf("reward %d for round %d", p.Reward, p.Round)); stop {
@@ -149,7 +150,7 @@ func (n *Node) drivePending(ctx context.Context) error {
 			}
 		}
 		if !p.VoteDone {
-			sctx, cancel := context.WithTimeout(ctx, n.cfg.SubmitTimeout)
+			sctx, cancel := n.submitContext(ctx)
 			err := n.deps.Chain.SubmitWinners(sctx, p.Round, p.Winners, n.deps.PeerID)
 			cancel()
 			if stop, herr := n.settle(ctx, err, chain.ErrWinnerAlreadyVoted, fmt.Sprintf("vote for round %d", p.Round)); stop {
@@ -163,6 +164,28 @@ func (n *Node) drivePending(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// submitContext bounds one submission by Config.SubmitTimeout. Cancelling ctx (a stop) does not
+// cut a submission already under way at once: it gets Config.StopGrace more to land.
+func (n *Node) submitContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), n.cfg.SubmitTimeout)
+	var grace *time.Timer
+	var mu sync.Mutex
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		grace = time.AfterFunc(n.cfg.StopGrace, cancel)
+	})
+	return sctx, func() {
+		stop()
+		mu.Lock()
+		if grace != nil {
+			grace.Stop()
+		}
+		mu.Unlock()
+		cancel()
+	}
 }
 
 // settle decides what a submission error means. stop is true when drivePending must stop now

@@ -14,11 +14,16 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/swarmdesk/swarmdesk/engine/testmodel"
 )
 
-// TestWindowUnderXvfb builds the real binary, imports an rl-swarm swarm.pem through the CLI, opens
-// the real window on a virtual X display and checks that it shows the peer ID and name, with a
-// screenshot kept in test-output/ (not committed). On CI a missing Xvfb is a failure, not a skip.
+// TestWindowUnderXvfb builds the real binary, imports an rl-swarm swarm.pem through the CLI and
+// opens the real window on a virtual X display. The app starts the real session in local mode
+// (SWARMDESK_UI_AUTOSTART=local, in place of the first-run screens) with a tiny test model and
+// 10-second rounds, and the test waits until the dashboard shows a finished round, with the
+// identity's name and peer ID. A screenshot of the dashboard with data is kept in
+// test-output/e2e/ (not committed). On CI a missing Xvfb is a failure, not a skip.
 func TestWindowUnderXvfb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the app and starts X: skipped with -short")
@@ -41,6 +46,10 @@ func TestWindowUnderXvfb(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
+	model := filepath.Join(tmp, "model")
+	if err := testmodel.Write(model, testmodel.Tiny{MaxPos: 1024}, 1); err != nil {
+		t.Fatal(err)
+	}
 
 	env := append(os.Environ(),
 		"SWARMDESK_HOME="+filepath.Join(tmp, "home"),
@@ -60,15 +69,20 @@ func TestWindowUnderXvfb(t *testing.T) {
 	outDir := filepath.Join(root, "test-output", "e2e")
 	os.MkdirAll(outDir, 0o755)
 	dump := filepath.Join(tmp, "dump")
-	shot := filepath.Join(outDir, "identity-window.png")
+	shot := filepath.Join(outDir, "dashboard-window.png")
 	os.Remove(shot)
-	script := `"$BIN" & P=$!
-for i in $(seq 1 120); do [ -f "$DUMP/texts.json" ] && break; sleep 0.5; done
-sleep 0.5
+	// Wait for the dashboard to show a finished round ("Last round: round N: reward …"), then
+	// let it draw and take the screenshot.
+	script := `"$BIN" --set model.name="$MODEL" --set network.round_seconds=10 \
+  --set training.max_new_tokens=16 --set training.gather_seconds=2 & P=$!
+for i in $(seq 1 480); do grep -qs '"round [0-9]*: reward' "$DUMP/texts.json" && break; sleep 0.5; done
+sleep 1.5
+cp "$DUMP/texts.json" "$DUMP/final.json"
 import -window root "$SHOT"
 kill -TERM $P; wait $P`
-	cmd := exec.Command(xvfb, "-a", "-s", "-screen 0 1024x640x24", "bash", "-c", script)
-	cmd.Env = append(env, "BIN="+bin, "DUMP="+dump, "SHOT="+shot, "SWARMDESK_UI_DUMP="+dump)
+	cmd := exec.Command(xvfb, "-a", "-s", "-screen 0 1280x800x24", "bash", "-c", script)
+	cmd.Env = append(env, "BIN="+bin, "DUMP="+dump, "SHOT="+shot, "MODEL="+model,
+		"SWARMDESK_UI_DUMP="+dump, "SWARMDESK_UI_AUTOSTART=local")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	done := make(chan error, 1)
 	var log strings.Builder
@@ -80,16 +94,16 @@ kill -TERM $P; wait $P`
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("app under Xvfb: %v\n%s", err, log.String())
+			t.Fatalf("app under Xvfb: %v\n%s", err, tail(log.String()))
 		}
-	case <-time.After(3 * time.Minute):
+	case <-time.After(6 * time.Minute):
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		t.Fatalf("app under Xvfb did not finish\n%s", log.String())
+		t.Fatalf("app under Xvfb did not finish\n%s", tail(log.String()))
 	}
 
-	raw, err := os.ReadFile(filepath.Join(dump, "texts.json"))
+	raw, err := os.ReadFile(filepath.Join(dump, "final.json"))
 	if err != nil {
-		t.Fatalf("the window never showed the identity: %v\n%s", err, log.String())
+		t.Fatalf("the window never showed anything: %v\n%s", err, tail(log.String()))
 	}
 	var got struct {
 		Title string
@@ -98,8 +112,14 @@ kill -TERM $P; wait $P`
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{peerID, name, "encrypted file"} {
-		if !slices.ContainsFunc(got.Texts, func(s string) bool { return strings.Contains(s, w) }) {
+	has := func(w string) bool {
+		return slices.ContainsFunc(got.Texts, func(s string) bool { return strings.Contains(s, w) })
+	}
+	if !has(": reward ") {
+		t.Fatalf("the dashboard never showed a finished round; it shows %q\n%s", got.Texts, tail(log.String()))
+	}
+	for _, w := range []string{peerID, name, "Training on", "Round ", "CPU", "submission"} {
+		if !has(w) {
 			t.Errorf("window does not show %q; it shows %q", w, got.Texts)
 		}
 	}
@@ -107,6 +127,14 @@ kill -TERM $P; wait $P`
 		t.Errorf("window title %q lacks the name %q", got.Title, name)
 	}
 	checkScreenshot(t, shot)
+}
+
+// tail is the end of the app's log, enough to see why it failed.
+func tail(s string) string {
+	if len(s) > 6000 {
+		return "…" + s[len(s)-6000:]
+	}
+	return s
 }
 
 // checkScreenshot makes sure the screenshot shows a drawn window: a dark background with a good
@@ -123,7 +151,7 @@ func checkScreenshot(t *testing.T, path string) {
 		t.Fatalf("screenshot: %v", err)
 	}
 	light, drawn := 0, 0
-	r := image.Rect(0, 0, 760, 460).Intersect(img.Bounds())
+	r := image.Rect(0, 0, 1024, 700).Intersect(img.Bounds())
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
 			g := color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y

@@ -15,60 +15,106 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/swarmdesk/swarmdesk/app/env"
+	"github.com/swarmdesk/swarmdesk/app/session"
 	"github.com/swarmdesk/swarmdesk/platform"
 	"github.com/swarmdesk/swarmdesk/ui"
 )
 
-// DumpEnv names a folder: once the identity is on screen the app writes texts.json there (the
-// window title and every visible text). The end-to-end test uses it, with a screenshot of the
-// real window under Xvfb, to check what a person sees.
+// DumpEnv names a folder: once the identity is loaded the app writes texts.json there every
+// second (the window title and every visible text), replacing it whole each time. The end-to-end
+// test uses it, with a screenshot of the real window under Xvfb, to check what a person sees.
 const DumpEnv = "SWARMDESK_UI_DUMP"
 
-// Run opens the window and blocks until it is closed or the process is asked to stop.
+// AutoStartEnv, set to "local" (or "host"), makes a first run skip the first-run screens and
+// start the node in that mode, as if the person had chosen it. It exists for the end-to-end test
+// and for scripted demos; a saved choice always wins over it.
+const AutoStartEnv = "SWARMDESK_UI_AUTOSTART"
+
+// The window's size on open: the dashboard's two columns fit side by side; the layouts also work
+// down to about 800×500.
+var windowSize = fyne.NewSize(1024, 700)
+
+// The real session must satisfy the window's API.
+var _ ui.Backend = (*session.Session)(nil)
+
+// Run opens the window and blocks until it is closed or the process is asked to stop; the node
+// is stopped before it returns.
 func Run(e *env.Env) error {
 	// Also creates ~/.cache on a fresh account, where Fyne's own cache folder goes.
 	if err := e.Dirs.Ensure(); err != nil {
 		return err
 	}
+	sess := session.New(e, session.Options{LogWriter: os.Stderr})
+
 	a := fyneapp.NewWithID(platform.AppID)
 	a.SetIcon(ui.AppIcon())
+	ui.ApplyTheme(a, e.Config.Desktop.Theme)
 	w := a.NewWindow("swarmdesk")
-	w.Resize(fyne.NewSize(760, 460))
+	w.Resize(windowSize)
 	w.SetMaster()
 
-	shell := ui.NewShell(w, e)
+	shell := ui.NewShell(w, sess)
+	shell.Quit = a.Quit
+	shell.AutoStart = autoStart(os.Getenv(AutoStartEnv))
+	shell.InstallTray(a)
+	dumping := false
 	shell.OnIdentity = func(info ui.IdentityInfo) {
 		w.SetTitle("swarmdesk — " + info.Name)
-		if dir := os.Getenv(DumpEnv); dir != "" {
-			go dump(w, shell, dir)
+		if dir := os.Getenv(DumpEnv); dir != "" && !dumping {
+			dumping = true
+			go dumpLoop(w, shell, dir)
 		}
 	}
 	shell.Start()
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
 	go func() {
-		<-sig
-		fyne.Do(a.Quit)
+		if _, ok := <-sig; ok {
+			fyne.Do(a.Quit)
+		}
 	}()
 	w.ShowAndRun()
+	// The window is gone; stop the node at its next safe point (checkpoint written, chain
+	// submissions queued) before the process exits.
+	shell.Stop()
 	return nil
 }
 
-// dump waits for the screen to be drawn, then writes what it shows.
-func dump(w fyne.Window, shell *ui.Shell, dir string) {
+// autoStart is the choice AutoStartEnv asks for, or nil.
+func autoStart(v string) *session.Choice {
+	switch session.Mode(v) {
+	case session.ModeLocal, session.ModeHost:
+		return &session.Choice{Mode: session.Mode(v)}
+	}
+	return nil
+}
+
+// dumpLoop writes what the window shows every second until the app ends.
+func dumpLoop(w fyne.Window, shell *ui.Shell, dir string) {
 	time.Sleep(1500 * time.Millisecond)
-	fyne.DoAndWait(func() {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+	for {
+		var texts []byte
+		fyne.DoAndWait(func() {
+			texts, _ = json.MarshalIndent(map[string]any{"title": w.Title(), "texts": ui.Texts(shell.Content())}, "", "  ")
+		})
+		if err := writeDump(dir, texts); err != nil {
 			fmt.Fprintln(os.Stderr, "ui dump:", err)
 			return
 		}
-		texts, _ := json.MarshalIndent(map[string]any{"title": w.Title(), "texts": ui.Texts(shell.Content())}, "", "  ")
-		if err := os.WriteFile(filepath.Join(dir, "texts.json.tmp"), texts, 0o644); err != nil {
-			fmt.Fprintln(os.Stderr, "ui dump:", err)
-			return
-		}
-		// texts.json appears last and whole: the test waits for it.
-		os.Rename(filepath.Join(dir, "texts.json.tmp"), filepath.Join(dir, "texts.json"))
-	})
+		time.Sleep(time.Second)
+	}
+}
+
+// writeDump replaces texts.json whole (write, then rename): the test may read it at any time.
+func writeDump(dir string, texts []byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, "texts.json.tmp")
+	if err := os.WriteFile(tmp, texts, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, "texts.json"))
 }

@@ -1,0 +1,100 @@
+package session
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/swarmdesk/swarmdesk/app/config"
+	"github.com/swarmdesk/swarmdesk/engine/cpu"
+	"github.com/swarmdesk/swarmdesk/platform"
+)
+
+// liveKeys take effect without restarting the node; every other key waits for the next start.
+var liveKeys = map[string]bool{
+	"resources.threads":      true, // the engine's worker pool is resized between operations
+	"desktop.theme":          true, // the window applies it
+	"desktop.start_at_login": true, // only the login item changes
+}
+
+// SaveSetting validates one setting, writes config.toml and applies it. A bad value is refused
+// with an error naming the key, and nothing is written. restart is true when the running node
+// only picks it up on its next start.
+func (s *Session) SaveSetting(key, value string) (restart bool, err error) {
+	var probe config.Config = s.Config()
+	if err := probe.Set(key, value); err != nil {
+		return false, err
+	}
+	if err := probe.Validate(); err != nil {
+		return false, err
+	}
+	if key == "desktop.start_at_login" {
+		if err := s.applyAutostart(probe.Desktop.StartAtLogin); err != nil {
+			return false, err
+		}
+	}
+	if err := s.editConfig(func(c *config.Config) error { return c.Set(key, value) }); err != nil {
+		return false, err
+	}
+	if key == "resources.threads" {
+		n := probe.Resources.Threads
+		if n == 0 {
+			n = runtime.NumCPU()
+		}
+		cpu.SetThreads(n)
+	}
+	s.log.Info("setting saved", "key", key)
+	return !liveKeys[key], nil
+}
+
+// applyAutostart adds or removes the login item that opens this program.
+func (s *Session) applyAutostart(on bool) error {
+	if !on {
+		return platform.DisableAutostart()
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("desktop.start_at_login: find this program: %w", err)
+	}
+	return platform.EnableAutostart(exe)
+}
+
+// Device says what the engine computes on: swarmdesk's engine runs on the CPU.
+func (s *Session) Device() Device {
+	cfg := s.Config()
+	threads := cpu.Threads()
+	if cfg.Resources.Threads > 0 {
+		threads = cfg.Resources.Threads
+	}
+	name := cpuModel()
+	if name == "" {
+		name = runtime.GOARCH
+	}
+	d := Device{Kind: "CPU", Name: fmt.Sprintf("%s, %d threads", name, threads), Threads: threads,
+		MemoryBytes: platform.TotalMemory()}
+	if mb := cfg.Resources.MemoryLimitMB; mb > 0 {
+		d.LimitBytes = uint64(mb) << 20
+	} else if l := platform.DefaultMemoryLimit(); l > 0 {
+		d.LimitBytes = uint64(l)
+	}
+	return d
+}
+
+// cpuModel is the processor's name where the OS says it (Linux /proc/cpuinfo), else "".
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
