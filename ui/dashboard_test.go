@@ -100,8 +100,14 @@ func TestFirstRunShowsOnboarding(t *testing.T) {
 	if s.main != nil || len(b.startedWith()) != 0 {
 		t.Fatal("a first run must not start the node before the person chose")
 	}
-	if len(Texts(s.Content())) == 0 {
-		t.Fatal("onboarding shows nothing")
+	if !hasText(s.Content(), "Welcome to swarmdesk") {
+		t.Fatalf("first run shows %q, want the welcome", Texts(s.Content()))
+	}
+	// The installed app's smoke test looks for the peer ID on the first screen.
+	for _, want := range []string{testID.PeerID.String(), testID.Name()} {
+		if !hasText(s.Content(), want) {
+			t.Errorf("the welcome does not say which node this is (%q); shows %q", want, Texts(s.Content()))
+		}
 	}
 }
 

@@ -58,6 +58,7 @@ type Onboarding struct {
 	attempt  int
 	cancel   context.CancelFunc
 	finished bool // done was called
+	ident    *IdentityInfo
 	stages   []*onbStage
 	current  int // index in stages of the stage in progress
 	message  *widget.Label
@@ -117,7 +118,21 @@ func (o *Onboarding) showWelcome() {
 		"Train alone on a private chain on this computer, to see how it works. No invite or other computers needed.", session.ModeLocal)...)
 	choices := container.New(layout.NewFormLayout(), rows...)
 
-	o.showPage(header, widget.NewSeparator(), widget.NewLabel("How do you want to start?"), choices)
+	parts := []fyne.CanvasObject{header, widget.NewSeparator(), widget.NewLabel("How do you want to start?"), choices}
+	if o.ident != nil {
+		who := widget.NewLabelWithStyle("This computer's node: "+o.ident.Name+" · "+o.ident.PeerID,
+			fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		who.Wrapping = fyne.TextWrapWord
+		parts = append(parts, widget.NewSeparator(), who)
+	}
+	o.showPage(parts...)
+}
+
+// SetIdentity shows which node this computer is on the welcome step (the shell loaded it
+// already); the next step still offers to import an rl-swarm identity instead.
+func (o *Onboarding) SetIdentity(info IdentityInfo) {
+	o.ident = &info
+	o.showWelcome()
 }
 
 // choose records the mode and moves on to the identity, which every mode needs.

@@ -151,7 +151,9 @@ func (s *Shell) load() {
 			if chosen {
 				s.startNode(choice)
 			} else {
-				s.show(NewOnboarding(s.b, s.win, s.async, s.running).Object())
+				ob := NewOnboarding(s.b, s.win, s.async, s.running)
+				ob.SetIdentity(s.info)
+				s.show(ob.Object())
 			}
 		case errors.Is(err, secrets.ErrPassphraseRequired):
 			s.show(s.passphraseScreen(""))
