@@ -128,6 +128,9 @@ func (s *Shell) Start() {
 // so call it off the UI goroutine or after the window closed.
 func (s *Shell) Stop() {
 	s.cancel()
+	if s.main != nil && s.main.blockAssist != nil {
+		s.main.blockAssist.shutdown()
+	}
 	s.b.Stop()
 }
 
@@ -452,13 +455,14 @@ func (s *Shell) settingsActions() settingsActions {
 	}
 }
 
-// The main view's screens, in navigation (and Ctrl+1..5) order.
+// The main view's screens, in navigation (and Ctrl+1..6) order.
 const (
 	viewDashboard = iota
 	viewCharts
 	viewLeaderboard
 	viewSettings
 	viewLogs
+	viewBlockAssist
 )
 
 // roundCharts is what the shell needs of the charts screen (*ChartsView).
@@ -475,6 +479,9 @@ type mainView struct {
 	board    *leaderboard
 	settings *settingsView
 	logs     *logsView
+	// blockAssist is built the first time its screen shows (it reads the goal catalog and
+	// recovers interrupted sessions, which the node's users may never need).
+	blockAssist *blockAssistScreen
 
 	pages   []fyne.CanvasObject
 	buttons []*widget.Button
@@ -491,9 +498,10 @@ func newMainView(s *Shell) *mainView {
 	m.board = newLeaderboard(s.refreshBoard)
 	m.logs = newLogsView(s.copy)
 	settingsBox := container.NewStack(container.NewCenter(widget.NewLabel("Loading settings…")))
-	m.pages = []fyne.CanvasObject{m.dash.obj, m.charts.Object(), m.board.obj, settingsBox, m.logs.obj}
-	titles := []string{"Dashboard", "Charts", "Leaderboard", "Settings", "Logs"}
-	icons := []fyne.Resource{theme.HomeIcon(), theme.GridIcon(), theme.ListIcon(), theme.SettingsIcon(), theme.DocumentIcon()}
+	blockAssistBox := container.NewStack(container.NewCenter(widget.NewLabel("Loading BlockAssist…")))
+	m.pages = []fyne.CanvasObject{m.dash.obj, m.charts.Object(), m.board.obj, settingsBox, m.logs.obj, blockAssistBox}
+	titles := []string{"Dashboard", "Charts", "Leaderboard", "Settings", "Logs", "BlockAssist"}
+	icons := []fyne.Resource{theme.HomeIcon(), theme.GridIcon(), theme.ListIcon(), theme.SettingsIcon(), theme.DocumentIcon(), theme.ViewRestoreIcon()}
 	nav := container.NewVBox()
 	for i, t := range titles {
 		b := widget.NewButtonWithIcon(t, icons[i], func() { m.selectView(i) })
@@ -507,9 +515,33 @@ func newMainView(s *Shell) *mainView {
 		if view == viewLogs {
 			s.refreshLogs()
 		}
+		if view == viewBlockAssist {
+			s.openBlockAssist()
+		}
 	}
 	m.selectView(viewDashboard)
 	return m
+}
+
+// openBlockAssist builds the BlockAssist screen the first time it shows, with its data under the
+// app's data folder. UI goroutine.
+func (s *Shell) openBlockAssist() {
+	m := s.main
+	if m == nil || m.blockAssist != nil {
+		return
+	}
+	d := defaultBlockAssistDeps("")
+	d.async = s.async
+	m.blockAssist = &blockAssistScreen{} // building: a second selection must not build twice
+	s.async(func() {
+		d.dataDir = blockAssistDataDir(s.b.DataDir())
+		fyne.Do(func() {
+			m.blockAssist = newBlockAssistScreen(d)
+			box := m.pages[viewBlockAssist].(*fyne.Container)
+			box.Objects = []fyne.CanvasObject{m.blockAssist.obj}
+			box.Refresh()
+		})
+	})
 }
 
 // setSettings puts the settings screen in place once the config was read.
@@ -520,7 +552,7 @@ func (m *mainView) setSettings(v *settingsView) {
 	box.Refresh()
 }
 
-// selectView shows one of the screens (navigation, Ctrl+1..5).
+// selectView shows one of the screens (navigation, Ctrl+1..6).
 func (m *mainView) selectView(i int) {
 	if i < 0 || i >= len(m.pages) {
 		return

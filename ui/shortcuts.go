@@ -7,7 +7,7 @@ import (
 
 // viewKeys are the keys that, with Ctrl (Cmd on macOS), switch to the main view's screens in
 // navigation order.
-var viewKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5}
+var viewKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6}
 
 // shortcut is one keyboard shortcut and what it does, kept as data so tests can list and fire
 // them without a keyboard.
@@ -16,7 +16,7 @@ type shortcut struct {
 	run func()
 }
 
-// shortcuts are the main view's keyboard shortcuts: Ctrl/Cmd+1..5 switch screens, +T flips
+// shortcuts are the main view's keyboard shortcuts: Ctrl/Cmd+1..6 switch screens, +T flips
 // training, +Q quits, and Copy on the dashboard copies the peer ID (elsewhere Copy is left to
 // the focused field).
 func (s *Shell) shortcuts() []shortcut {

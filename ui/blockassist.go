@@ -1,0 +1,493 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/color"
+	"math/rand/v2"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/swarmdesk/swarmdesk/app/blockassist"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/assist"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/goalnet"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/goals"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/render"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/world"
+)
+
+// randomGoal is the goal picker's first entry: a goal drawn at Start, so a player who does not
+// choose does not keep replaying the same house.
+const randomGoal = "Random goal"
+
+// blockAssistDeps are the screen's ties to the game, the trainer and the goroutines; tests
+// replace them to play deterministic sessions and fast training.
+type blockAssistDeps struct {
+	dataDir    string           // Backend.DataDir()/blockassist
+	async      func(func())     // short off-UI work (session start/stop, model load)
+	background func(func())     // the session's tick loop and training
+	now        func() time.Time // the elapsed timer
+	rng        *rand.Rand       // random goal and placement
+	tick       float64          // seconds per game tick; 0 = blockassist.DefaultTickSeconds
+	run        func(context.Context, *blockassist.Session, func(blockassist.TickResult)) (*blockassist.Summary, error)
+	train      func(context.Context, string, goalnet.Options, func(goalnet.Progress)) (goalnet.Result, error)
+	loadNet    func(dataDir string) (assist.Predictor, error)
+}
+
+func defaultBlockAssistDeps(dataDir string) blockAssistDeps {
+	return blockAssistDeps{
+		dataDir:    dataDir,
+		async:      func(f func()) { go f() },
+		background: func(f func()) { go f() },
+		now:        time.Now,
+		rng:        rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
+		run:        blockassist.Run,
+		train:      goalnet.Train,
+		loadNet: func(dir string) (assist.Predictor, error) {
+			n, err := goalnet.Load(dir)
+			if err != nil {
+				return nil, err
+			}
+			return n.Predictor(), nil
+		},
+	}
+}
+
+// blockAssistScreen is BlockAssist mode: pick a goal, build it in the voxel view with the
+// assistant, see the summary, then train the assistant's goal model on the recorded sessions.
+// Game rules, recording and training live in app/blockassist; this screen only wires input to
+// Session.Queue and shows ticks. UI goroutine unless noted.
+type blockAssistScreen struct {
+	d   blockAssistDeps
+	cat *goals.Catalog
+
+	view      *VoxelView
+	goalPick  *widget.Select
+	assistOn  *widget.Check
+	start     *widget.Button
+	stop      *widget.Button
+	goalBar   *widget.ProgressBar
+	timer     *widget.Label
+	counts    *widget.Label
+	status    *widget.Label
+	hotbar    []*hotbarSlot
+	summary   *widget.Label
+	trainBtn  *widget.Button
+	trainBar  *widget.ProgressBar
+	trainInfo *widget.Label
+	obj       fyne.CanvasObject
+
+	sess     *blockassist.Session
+	goal     world.Grid
+	cancel   context.CancelFunc
+	started  time.Time
+	starting bool
+	training bool
+	mine     [2]int // the player's effective places, breaks
+	theirs   [2]int // the assistant's
+}
+
+// newBlockAssistScreen builds the screen and finalises sessions a crash left open
+// (blockassist.RecoverAll) so training sees them.
+func newBlockAssistScreen(d blockAssistDeps) *blockAssistScreen {
+	x := &blockAssistScreen{d: d}
+	x.view = NewVoxelView()
+	x.view.OnSlot = x.selectSlot
+	x.view.Queue = x.queue
+
+	x.goalPick = widget.NewSelect([]string{randomGoal}, nil)
+	x.goalPick.SetSelected(randomGoal)
+	x.assistOn = widget.NewCheck("Assistant helps", nil)
+	x.assistOn.SetChecked(true)
+	x.start = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), x.startSession)
+	x.start.Importance = widget.HighImportance
+	x.stop = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), x.stopSession)
+	x.stop.Disable()
+	x.goalBar = widget.NewProgressBar()
+	x.goalBar.TextFormatter = func() string { return fmt.Sprintf("Goal %.0f %%", x.goalBar.Value*100) }
+	x.timer = widget.NewLabel("00:00")
+	x.counts = widget.NewLabel("")
+	x.status = widget.NewLabel("Pick a goal and press Start. Drag to look, WASD + Space/Shift to fly, " +
+		"left click breaks, right click places, 1–8 choose the block.")
+	x.status.Wrapping = fyne.TextWrapWord
+	x.summary = widget.NewLabel("")
+	x.summary.Wrapping = fyne.TextWrapWord
+	x.summary.Hide()
+	x.trainBtn = widget.NewButtonWithIcon("Train the assistant", theme.ComputerIcon(), x.startTraining)
+	x.trainBtn.Hide()
+	x.trainBar = widget.NewProgressBar()
+	x.trainBar.Hide()
+	x.trainInfo = widget.NewLabel("")
+	x.trainInfo.Wrapping = fyne.TextWrapWord
+	x.trainInfo.Hide()
+
+	bar := container.NewHBox()
+	for i, b := range hotbarBlocks {
+		s := newHotbarSlot(i, b, func() { x.view.SelectSlot(i) })
+		x.hotbar = append(x.hotbar, s)
+		bar.Add(s)
+	}
+	x.selectSlot(x.view.Slot())
+	x.updateCounts()
+
+	controls := container.NewHBox(widget.NewLabel("Goal"), x.goalPick, x.assistOn, x.start, x.stop)
+	hud := container.NewBorder(nil, nil, nil, x.timer, x.goalBar)
+	top := container.NewVBox(controls, hud)
+	bottom := container.NewVBox(container.NewCenter(bar), x.counts, x.status, x.summary, x.trainBtn, x.trainBar, x.trainInfo)
+	x.obj = container.NewBorder(top, bottom, nil, nil, x.view)
+
+	d.async(func() {
+		cat, catErr := goals.Embedded()
+		_, recErr := blockassist.RecoverAll(d.dataDir)
+		fyne.Do(func() { x.loaded(cat, catErr, recErr) })
+	})
+	return x
+}
+
+// loaded fills the goal picker once the catalog was read.
+func (x *blockAssistScreen) loaded(cat *goals.Catalog, catErr, recErr error) {
+	if catErr != nil {
+		x.status.SetText("The goal catalog could not be read: " + catErr.Error())
+		x.start.Disable()
+		return
+	}
+	x.cat = cat
+	opts := []string{randomGoal}
+	for _, g := range cat.Goals {
+		opts = append(opts, goalLabel(g))
+	}
+	x.goalPick.Options = opts
+	x.goalPick.Refresh()
+	if recErr != nil {
+		x.status.SetText("Some interrupted sessions could not be recovered: " + recErr.Error())
+	}
+}
+
+// goalLabel is how a goal appears in the picker: its name and difficulty.
+func goalLabel(g *goals.Structure) string {
+	name := g.Name
+	if name == "" {
+		name = g.ID
+	}
+	return fmt.Sprintf("%s (%s)", name, g.Difficulty)
+}
+
+// chosenGoal is the picked goal, or a random one.
+func (x *blockAssistScreen) chosenGoal() *goals.Structure {
+	for _, g := range x.cat.Goals {
+		if goalLabel(g) == x.goalPick.Selected {
+			return g
+		}
+	}
+	return x.cat.Goals[x.d.rng.IntN(len(x.cat.Goals))]
+}
+
+// startSession starts a session with the picked goal: placement, assistant (the trained net when
+// there is one) and the recording are set up off the UI goroutine.
+func (x *blockAssistScreen) startSession() {
+	if x.sess != nil || x.starting || x.cat == nil || len(x.cat.Goals) == 0 {
+		return
+	}
+	x.starting = true
+	x.start.Disable()
+	g := x.chosenGoal()
+	helper := x.assistOn.Checked
+	x.status.SetText("Starting…")
+	x.d.async(func() {
+		cfg := blockassist.Config{DataDir: x.d.dataDir, Goal: g, TickSeconds: x.d.tick}
+		p, err := goals.RandomPlacement(g, x.d.rng)
+		var learned bool
+		if err == nil && helper {
+			// The learned net shares the assistant with the catalog inference, which is
+			// sharper on known houses; alone, the inference.
+			pred, lerr := x.d.loadNet(x.d.dataDir)
+			learned = lerr == nil
+			if learned {
+				pred = goalnet.Mix(pred, assist.NewInference(x.cat.Goals), 0.5)
+			} else {
+				pred = assist.NewInference(x.cat.Goals)
+			}
+			cfg.Assistant = assist.New(pred, assist.DefaultConfig())
+		}
+		var s *blockassist.Session
+		if err == nil {
+			cfg.Placement = p
+			s, err = blockassist.Start(cfg)
+		}
+		fyne.Do(func() { x.onStarted(s, g, helper, learned, err) })
+	})
+}
+
+// onStarted shows a new session and starts its tick loop.
+func (x *blockAssistScreen) onStarted(s *blockassist.Session, g *goals.Structure, helper, learned bool, err error) {
+	x.starting = false
+	if err != nil {
+		x.start.Enable()
+		x.status.SetText("Could not start: " + err.Error())
+		return
+	}
+	x.sess, x.goal, x.started = s, s.Goal(), x.d.now()
+	x.mine, x.theirs = [2]int{}, [2]int{}
+	x.summary.Hide()
+	x.trainBtn.Hide()
+	x.goalPick.Disable()
+	x.assistOn.Disable()
+	x.stop.Enable()
+	x.goalBar.SetValue(0)
+	x.timer.SetText("00:00")
+	who := "You build alone."
+	switch {
+	case helper && learned:
+		who = "The assistant uses your trained model."
+	case helper:
+		who = "The assistant uses built-in goal inference."
+	}
+	x.status.SetText(fmt.Sprintf("Building %s. %s", goalLabel(g), who))
+	cur, players := s.State()
+	x.view.Reset(cur, &x.goal, players)
+	x.updateCounts()
+	ctx, cancel := context.WithCancel(context.Background())
+	x.cancel = cancel
+	x.d.background(func() {
+		sum, err := x.d.run(ctx, s, func(r blockassist.TickResult) { fyne.Do(func() { x.onTick(s, r) }) })
+		fyne.Do(func() { x.ended(s, sum, err) })
+	})
+}
+
+// queue hands the view's actions to the running session.
+func (x *blockAssistScreen) queue(a world.Action) error {
+	if x.sess == nil {
+		return errors.New("no session running: press Start")
+	}
+	return x.sess.Queue(a)
+}
+
+// onTick shows one game tick: world, goal %, timer and counts.
+func (x *blockAssistScreen) onTick(s *blockassist.Session, r blockassist.TickResult) {
+	if s != x.sess {
+		return // a late tick of an earlier session
+	}
+	count := func(c *[2]int, st world.StepResult) {
+		switch st.Effective.Type {
+		case world.Place:
+			c[0]++
+		case world.Break:
+			c[1]++
+		}
+	}
+	count(&x.mine, r.Human)
+	if r.Assistant != nil {
+		count(&x.theirs, *r.Assistant)
+	}
+	applied := 0
+	if r.Human.Attempted.Type != world.Noop {
+		applied = 1
+	}
+	cur, players := s.State()
+	x.view.SetWorld(cur, &x.goal, players, applied)
+	x.goalBar.SetValue(min(max(r.GoalPercent, 0), 1))
+	x.timer.SetText(formatElapsed(x.d.now().Sub(x.started)))
+	x.updateCounts()
+}
+
+// shutdown ends a session still running when the app quits, through the same end path as Stop
+// (its recording is finalised now rather than recovered at the next start). Called after the
+// window closed.
+func (x *blockAssistScreen) shutdown() {
+	if s := x.sess; s != nil {
+		x.cancel()
+		_, _ = s.Stop()
+	}
+}
+
+// stopSession ends the session by hand; Run's own return then lands in ended too (ignored).
+func (x *blockAssistScreen) stopSession() {
+	s := x.sess
+	if s == nil {
+		return
+	}
+	x.stop.Disable()
+	x.cancel()
+	x.d.async(func() {
+		sum, err := s.Stop()
+		fyne.Do(func() { x.ended(s, sum, err) })
+	})
+}
+
+// ended is the one end path for 100 %, the horizon and Stop: it shows the session's metrics and
+// offers training. Only the first call for a session does anything.
+func (x *blockAssistScreen) ended(s *blockassist.Session, sum *blockassist.Summary, err error) {
+	if s == nil || s != x.sess {
+		return
+	}
+	x.cancel()
+	x.sess = nil
+	x.stop.Disable()
+	x.start.Enable()
+	x.goalPick.Enable()
+	x.assistOn.Enable()
+	x.summary.SetText(summaryText(sum, err))
+	x.summary.Show()
+	x.status.SetText("Session saved. Press Start to play again.")
+	if !x.training {
+		x.trainBtn.Show()
+	}
+}
+
+// summaryText turns the session's MBAG metrics into the end-of-session message.
+func summaryText(sum *blockassist.Summary, err error) string {
+	if sum == nil || sum.Metrics == nil {
+		msg := "The session ended, but its metrics could not be computed"
+		if err != nil {
+			msg += ": " + err.Error()
+		}
+		return msg + "."
+	}
+	m := sum.Metrics
+	head := "Stopped"
+	if m.Completed {
+		head = "Goal complete!"
+	}
+	out := fmt.Sprintf("%s %.0f %% of the goal in %d ticks.", head, m.GoalPercentage*100, m.Ticks)
+	for i, p := range m.Players {
+		who := "You"
+		if i > 0 {
+			who = "Assistant"
+		}
+		out += fmt.Sprintf("\n%s: %d placed (%d correct), %d broken (%d correct).", who,
+			p.NumPlaceBlock, p.NumCorrectPlaceBlock, p.NumBreakBlock, p.NumCorrectBreakBlock)
+	}
+	if m.HumanActionsToFinish >= 0 {
+		out += fmt.Sprintf("\nYou needed %d actions to finish.", m.HumanActionsToFinish)
+	}
+	if err != nil {
+		out += "\nWarning: " + err.Error()
+	}
+	return out
+}
+
+// startTraining trains the goal model on every recorded session in the background.
+func (x *blockAssistScreen) startTraining() {
+	if x.training {
+		return
+	}
+	x.training = true
+	x.trainBtn.Disable()
+	x.trainBar.SetValue(0)
+	x.trainBar.Show()
+	x.trainInfo.SetText("Reading your sessions…")
+	x.trainInfo.Show()
+	x.d.background(func() {
+		res, err := x.d.train(context.Background(), x.d.dataDir, goalnet.Options{}, func(p goalnet.Progress) {
+			fyne.Do(func() { x.trainProgress(p) })
+		})
+		fyne.Do(func() { x.trained(res, err) })
+	})
+}
+
+func (x *blockAssistScreen) trainProgress(p goalnet.Progress) {
+	if p.Epochs > 0 && p.Steps > 0 {
+		x.trainBar.SetValue(float64((p.Epoch-1)*p.Steps+p.Step) / float64(p.Epochs*p.Steps))
+	}
+	x.trainInfo.SetText(fmt.Sprintf("Epoch %d/%d · step %d/%d · loss %.3f", p.Epoch, p.Epochs, p.Step, p.Steps, p.Loss))
+}
+
+func (x *blockAssistScreen) trained(res goalnet.Result, err error) {
+	x.training = false
+	x.trainBtn.Enable()
+	x.trainBar.Hide()
+	x.trainInfo.SetText(trainText(res, err))
+}
+
+// trainText is the training outcome: before/after accuracy on held-out play, or why not.
+func trainText(res goalnet.Result, err error) string {
+	switch {
+	case errors.Is(err, goalnet.ErrNoSessions):
+		return "Nothing to train on yet: finish a session first."
+	case err != nil:
+		return "Training failed: " + err.Error()
+	}
+	return fmt.Sprintf("Before: %.0f %% → After: %.0f %% of the blocks still to build predicted right on held-out play\n"+
+		"(all voxels: %.1f %% → %.1f %%; %d sessions, %d frames, %s). The assistant uses the new model from the next session.",
+		res.Before.ToDo*100, res.After.ToDo*100, res.Before.Accuracy*100, res.After.Accuracy*100,
+		res.Sessions, res.Frames, res.Duration.Round(time.Second/10))
+}
+
+func (x *blockAssistScreen) selectSlot(i int) {
+	for j, s := range x.hotbar {
+		s.setSelected(j == i)
+	}
+}
+
+func (x *blockAssistScreen) updateCounts() {
+	txt := fmt.Sprintf("You: %d placed, %d broken", x.mine[0], x.mine[1])
+	if x.sess == nil || x.assistOn.Checked {
+		txt += fmt.Sprintf(" · Assistant: %d placed, %d broken", x.theirs[0], x.theirs[1])
+	}
+	x.counts.SetText(txt)
+}
+
+// formatElapsed is the on-screen timer, mm:ss.
+func formatElapsed(d time.Duration) string {
+	s := int(d / time.Second)
+	return fmt.Sprintf("%02d:%02d", s/60, s%60)
+}
+
+// blockAssistDataDir is where BlockAssist keeps sessions and its model inside the app's data.
+func blockAssistDataDir(appData string) string { return filepath.Join(appData, "blockassist") }
+
+// hotbarSlot is one hotbar square: the block's palette colour, its number key and a highlight
+// when selected. Tapping it selects it.
+type hotbarSlot struct {
+	widget.BaseWidget
+	bg    *canvas.Rectangle
+	label *canvas.Text
+	tap   func()
+}
+
+func newHotbarSlot(i int, b world.Block, tap func()) *hotbarSlot {
+	c := render.Palette[b]
+	s := &hotbarSlot{bg: canvas.NewRectangle(c), tap: tap}
+	s.bg.StrokeColor = color.Gray{Y: 40}
+	s.bg.StrokeWidth = 1
+	s.bg.CornerRadius = 4
+	ink := color.Color(color.White)
+	if int(c.R)+int(c.G)+int(c.B) > 450 {
+		ink = color.Black
+	}
+	s.label = canvas.NewText(fmt.Sprintf("%d", (i+1)%10), ink)
+	s.label.TextSize = 11
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (s *hotbarSlot) setSelected(on bool) {
+	if on {
+		s.bg.StrokeColor, s.bg.StrokeWidth = theme.Color(theme.ColorNamePrimary), 3
+	} else {
+		s.bg.StrokeColor, s.bg.StrokeWidth = color.Gray{Y: 40}, 1
+	}
+	s.bg.Refresh()
+}
+
+func (s *hotbarSlot) selected() bool { return s.bg.StrokeWidth == 3 }
+
+// Tapped implements fyne.Tappable.
+func (s *hotbarSlot) Tapped(*fyne.PointEvent) { s.tap() }
+
+// MinSize is a fixed square.
+func (s *hotbarSlot) MinSize() fyne.Size { return fyne.NewSize(36, 36) }
+
+// CreateRenderer implements fyne.Widget.
+func (s *hotbarSlot) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(s.bg, container.NewPadded(
+		container.NewVBox(container.NewHBox(s.label, layout.NewSpacer())))))
+}

@@ -1,0 +1,285 @@
+package ui
+
+import (
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/swarmdesk/swarmdesk/app/blockassist/render"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/world"
+)
+
+// testScene is a fixed world for the golden images: a goal of a 3×2 planks wall and a glass
+// block, with one planks block built, one wrong (cobblestone where planks belong) and one stray
+// dirt block outside the goal.
+func testScene() (cur, goal world.Grid, players []world.Vec) {
+	goal = world.NewGround()
+	for x := 4; x <= 6; x++ {
+		for y := 2; y <= 3; y++ {
+			goal.Set(world.V(x, y, 5), world.Planks)
+		}
+	}
+	goal.Set(world.V(5, 4, 5), world.Glass)
+	cur = world.NewGround()
+	cur.Set(world.V(4, 2, 5), world.Planks)
+	cur.Set(world.V(5, 2, 5), world.Cobblestone)
+	cur.Set(world.V(2, 2, 2), world.Dirt)
+	return cur, goal, []world.Vec{world.V(2, 2, 7), world.V(8, 2, 7)}
+}
+
+// newTestVoxelView is a view in a 320×240 unpadded test window showing testScene from a fixed
+// camera, with movement driven by the test (no frame ticker).
+func newTestVoxelView(t *testing.T) (*VoxelView, fyne.Window, *[]world.Action) {
+	t.Helper()
+	test.NewTempApp(t)
+	v := NewVoxelView()
+	var queued []world.Action
+	v.Queue = func(a world.Action) error { queued = append(queued, a); return nil }
+	v.every = func(time.Duration, func() bool) {}
+	cur, goal, players := testScene()
+	v.SetWorld(cur, &goal, players, 0)
+	v.SetCamera(lookAt([3]float64{5.5, 6.5, -3}, [3]float64{5.5, 2.5, 5}))
+	queued = nil // SetWorld may walk the avatar; tests look at their own input only
+	v.pending = 0
+	w := test.NewTempWindow(t, v)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(320, 240))
+	return v, w, &queued
+}
+
+func TestVoxelViewGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cam  render.Camera
+		goal bool
+	}{
+		{"voxelview_front.png", lookAt([3]float64{5.5, 6.5, -3}, [3]float64{5.5, 2.5, 5}), true},
+		{"voxelview_overview.png", render.Overview(), true},
+		{"voxelview_nogoal.png", render.Overview(), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, w, _ := newTestVoxelView(t)
+			if !tc.goal {
+				cur, _, players := testScene()
+				v.SetWorld(cur, nil, players, 0)
+			}
+			v.SetCamera(tc.cam)
+			test.AssertImageMatches(t, tc.name, w.Canvas().Capture())
+		})
+	}
+}
+
+// TestVoxelViewHidesOwnAvatar checks first person: with the eye inside player 0's head the
+// frame is not filled with the avatar colour.
+func TestVoxelViewHidesOwnAvatar(t *testing.T) {
+	v, _, _ := newTestVoxelView(t)
+	v.SetCamera(eyeCamera(v.players[0]))
+	img := v.draw(64, 48)
+	c := img.At(32, 10)
+	if r, g, b, _ := c.RGBA(); uint8(r>>8) == render.PlayerColor[0].R && uint8(g>>8) == render.PlayerColor[0].G && uint8(b>>8) == render.PlayerColor[0].B {
+		t.Fatalf("the view is inside the player's own avatar: pixel %v", c)
+	}
+	if got := v.visiblePlayers(); got[0].InBounds() || got[1] != v.players[1] {
+		t.Fatalf("the assistant's avatar was hidden: %v", got)
+	}
+}
+
+func TestVoxelViewKeysFly(t *testing.T) {
+	for _, tc := range []struct {
+		key  fyne.KeyName
+		axis int     // eye coordinate that must change
+		sign float64 // its direction
+	}{
+		{fyne.KeyW, 2, +1}, // the test camera looks toward +z
+		{fyne.KeyS, 2, -1},
+		{fyne.KeyA, 0, +1}, // facing +z, screen left is +x
+		{fyne.KeyD, 0, -1},
+		{fyne.KeySpace, 1, +1},
+		{desktop.KeyShiftLeft, 1, -1},
+	} {
+		t.Run(string(tc.key), func(t *testing.T) {
+			v, _, _ := newTestVoxelView(t)
+			v.SetCamera(render.Camera{Eye: [3]float64{5.5, 5, 2}, Yaw: 0, Pitch: 20, FOV: 70})
+			before := v.Camera().Eye
+			v.KeyDown(&fyne.KeyEvent{Name: tc.key})
+			v.step(0.25)
+			moved := v.Camera().Eye
+			if d := (moved[tc.axis] - before[tc.axis]) * tc.sign; math.Abs(d-flySpeed*0.25) > 1e-9 {
+				t.Fatalf("%s moved eye %v → %v, want %.2f along axis %d", tc.key, before, moved, tc.sign*flySpeed*0.25, tc.axis)
+			}
+			v.KeyUp(&fyne.KeyEvent{Name: tc.key})
+			v.step(0.25)
+			if v.Camera().Eye != moved {
+				t.Fatalf("the camera kept moving after key up: %v → %v", moved, v.Camera().Eye)
+			}
+		})
+	}
+}
+
+func TestVoxelViewFlyStaysNearWorld(t *testing.T) {
+	v, _, _ := newTestVoxelView(t)
+	v.SetCamera(render.Camera{Eye: [3]float64{5.5, 5, 2}, FOV: 70})
+	v.KeyDown(&fyne.KeyEvent{Name: fyne.KeyS})
+	v.KeyDown(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	for range 100 {
+		v.step(0.25)
+	}
+	if e := v.Camera().Eye; e[2] != -camMargin || e[1] != 0.5 {
+		t.Fatalf("eye %v, want clamped at z=%v y=0.5", e, -camMargin)
+	}
+}
+
+func TestVoxelViewDragLooks(t *testing.T) {
+	for _, tc := range []struct {
+		dx, dy      float32
+		yaw, pitch  float64
+		wantClamped bool
+	}{
+		{dx: 10, yaw: 10 * lookPerPixel},
+		{dx: -20, yaw: -20 * lookPerPixel},
+		{dy: 10, pitch: 10 * lookPerPixel},
+		{dy: -1000, pitch: -maxPitch - 20, wantClamped: true},
+	} {
+		v, _, _ := newTestVoxelView(t)
+		v.SetCamera(render.Camera{Eye: [3]float64{5.5, 5, 2}, Yaw: 0, Pitch: 20, FOV: 70})
+		test.Drag(fyne.CurrentApp().Driver().CanvasForObject(v), fyne.NewPos(160, 120), tc.dx, tc.dy)
+		c := v.Camera()
+		wantPitch := 20 + tc.pitch
+		if tc.wantClamped {
+			wantPitch = -maxPitch
+		}
+		if math.Abs(c.Yaw-tc.yaw) > 1e-4 || math.Abs(c.Pitch-wantPitch) > 1e-4 {
+			t.Fatalf("drag (%v,%v): yaw %.2f pitch %.2f, want %.2f %.2f", tc.dx, tc.dy, c.Yaw, c.Pitch, tc.yaw, wantPitch)
+		}
+	}
+}
+
+func TestVoxelViewHotbarKeys(t *testing.T) {
+	v, _, _ := newTestVoxelView(t)
+	var seen []int
+	v.OnSlot = func(i int) { seen = append(seen, i) }
+	for _, tc := range []struct {
+		key  fyne.KeyName
+		want int
+	}{
+		{fyne.Key3, 2}, {fyne.Key8, 7}, {fyne.Key1, 0},
+		{fyne.Key9, 0}, {fyne.Key0, 0}, // only 8 placeable blocks: 9 and 0 are empty slots
+		{fyne.KeyW, 0},
+	} {
+		v.TypedKey(&fyne.KeyEvent{Name: tc.key})
+		if v.Slot() != tc.want {
+			t.Fatalf("key %s: slot %d, want %d", tc.key, v.Slot(), tc.want)
+		}
+	}
+	v.TypedRune('5')
+	if v.Slot() != 4 || v.Block() != hotbarBlocks[4] {
+		t.Fatalf("rune 5: slot %d block %v", v.Slot(), v.Block())
+	}
+	if want := []int{2, 7, 0, 4}; len(seen) != len(want) || seen[0] != 2 || seen[3] != 4 {
+		t.Fatalf("OnSlot saw %v, want %v", seen, want)
+	}
+}
+
+func TestVoxelViewClicksQueueActions(t *testing.T) {
+	v, w, queued := newTestVoxelView(t)
+	// Look straight at the built planks block (4,2,5) from in front of it.
+	v.SetCamera(lookAt([3]float64{4.5, 2.5, 2.5}, [3]float64{4.5, 2.5, 5}))
+	v.SelectSlot(6) // Stone
+	mid := fyne.NewPos(160, 120)
+	c := w.Canvas()
+	test.TapCanvas(c, mid)
+	test.TapSecondaryAt(v, mid)
+	want := []world.Action{world.BreakAt(world.V(4, 2, 5)), world.PlaceAt(world.V(4, 2, 4), hotbarBlocks[6])}
+	if len(*queued) != 2 || (*queued)[0] != want[0] || (*queued)[1] != want[1] {
+		t.Fatalf("queued %v, want %v", *queued, want)
+	}
+	if c.Focused() != v {
+		t.Fatal("a click did not give the view keyboard focus")
+	}
+	// Into the sky: nothing to break or place against.
+	v.SetCamera(render.Camera{Eye: [3]float64{5.5, 5, 2}, Pitch: -60, FOV: 70})
+	*queued = nil
+	test.TapCanvas(c, mid)
+	test.TapSecondaryAt(v, mid)
+	if len(*queued) != 0 {
+		t.Fatalf("clicks at the sky queued %v", *queued)
+	}
+}
+
+func TestVoxelViewWalksAvatarAfterCamera(t *testing.T) {
+	v, _, queued := newTestVoxelView(t)
+	v.SetCamera(eyeCamera(v.players[0])) // eye in player 0 at (2,2,7)
+	v.KeyDown(&fyne.KeyEvent{Name: fyne.KeyD})
+	v.cam.Yaw = 0 // facing +z: D strafes toward −x
+	v.step(0.25)  // 1 voxel
+	if len(*queued) != 1 || (*queued)[0] != world.Move(world.MoveNegX) {
+		t.Fatalf("queued %v, want one move −x", *queued)
+	}
+	v.step(0.25) // another voxel, but the first move is still pending
+	if len(*queued) != 1 {
+		t.Fatalf("moved again before the first move was applied: %v", *queued)
+	}
+	// The game applied the move: the avatar is at x=1 and the camera at x=0.
+	cur, goal, _ := testScene()
+	v.SetWorld(cur, &goal, []world.Vec{world.V(1, 2, 7), world.V(8, 2, 7)}, 1)
+	if len(*queued) != 2 || (*queued)[1] != world.Move(world.MoveNegX) {
+		t.Fatalf("queued %v, want a second move −x", *queued)
+	}
+	v.Queue = func(world.Action) error { return errors.New("input queue full") }
+	v.pending = 0
+	v.KeyUp(&fyne.KeyEvent{Name: fyne.KeyD})
+	v.KeyDown(&fyne.KeyEvent{Name: fyne.KeyW})
+	v.step(0.25)
+	if v.LastError() == nil {
+		t.Fatal("a refused action was not reported")
+	}
+}
+
+func TestPick(t *testing.T) {
+	g := world.NewGround()
+	g.Set(world.V(5, 2, 5), world.Stone)
+	for _, tc := range []struct {
+		name     string
+		o, d     [3]float64
+		ok       bool
+		hit      world.Vec
+		place    world.Vec
+		canPlace bool
+	}{
+		{"block ahead", [3]float64{5.5, 2.5, 0.5}, [3]float64{0, 0, 1}, true, world.V(5, 2, 5), world.V(5, 2, 4), true},
+		{"down onto dirt", [3]float64{1.5, 5, 1.5}, [3]float64{0, -1, 0}, true, world.V(1, 1, 1), world.V(1, 2, 1), true},
+		{"from outside onto the block's side", [3]float64{-3, 2.5, 5.5}, [3]float64{1, 0, 0}, true, world.V(5, 2, 5), world.V(4, 2, 5), true},
+		{"from below the world into bedrock", [3]float64{3.5, -2, 3.5}, [3]float64{0, 1, 0}, true, world.V(3, 0, 3), world.Vec{}, false},
+		{"sky", [3]float64{5.5, 5, 5.5}, [3]float64{0, 1, 0}, false, world.Vec{}, world.Vec{}, false},
+		{"misses the world", [3]float64{-3, 5, -3}, [3]float64{-1, 0, 0}, false, world.Vec{}, world.Vec{}, false},
+		{"diagonal", [3]float64{0.5, 4.5, 0.5}, normalize([3]float64{1, -3, 0.5}), true, world.V(1, 1, 0), world.V(1, 2, 0), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, ok := pick(&g, tc.o, tc.d)
+			if ok != tc.ok || r.Hit != tc.hit || r.Place != tc.place || r.CanPlace != tc.canPlace {
+				t.Fatalf("pick = %+v %v, want hit %v place %v (%v) %v", r, ok, tc.hit, tc.place, tc.canPlace, tc.ok)
+			}
+		})
+	}
+}
+
+func TestCameraRayMatchesCentre(t *testing.T) {
+	cam := lookAt([3]float64{0, 5, 0}, [3]float64{5, 1, 7})
+	_, d := cameraRay(cam, 320, 240, 160, 120)
+	want := normalize([3]float64{5, -4, 7})
+	for k := range d {
+		if math.Abs(d[k]-want[k]) > 1e-9 {
+			t.Fatalf("centre ray %v, want %v", d, want)
+		}
+	}
+}
+
+func normalize(a [3]float64) [3]float64 {
+	l := math.Sqrt(a[0]*a[0] + a[1]*a[1] + a[2]*a[2])
+	return [3]float64{a[0] / l, a[1] / l, a[2] / l}
+}
