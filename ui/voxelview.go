@@ -76,6 +76,12 @@ type VoxelView struct {
 	keys    map[fyne.KeyName]bool
 	lastErr error
 
+	// hover is the mouse position while it is over the view (hovering false otherwise); target
+	// is the solid voxel under it, outlined in the image so the player sees what a click acts on.
+	hover    fyne.Position
+	hovering bool
+	target   *world.Vec
+
 	// pending counts actions queued but not yet applied (one per tick); the avatar is only
 	// walked toward the camera when nothing is pending, so moves never pile up behind clicks.
 	pending int
@@ -136,6 +142,7 @@ func (v *VoxelView) Camera() render.Camera { return v.cam }
 // SetCamera moves the camera (tests, replays) and redraws.
 func (v *VoxelView) SetCamera(c render.Camera) {
 	v.cam = c
+	v.retarget()
 	v.raster.Refresh()
 }
 
@@ -167,6 +174,7 @@ func (v *VoxelView) SetWorld(g world.Grid, goal *world.Grid, players []world.Vec
 	v.players = append(v.players[:0], players...)
 	v.pending = max(v.pending-applied, 0)
 	v.follow()
+	v.retarget()
 	v.raster.Refresh()
 }
 
@@ -178,6 +186,7 @@ func (v *VoxelView) Reset(g world.Grid, goal *world.Grid, players []world.Vec) {
 	if len(players) > 0 {
 		v.cam = startCamera(players[0])
 	}
+	v.retarget()
 	v.raster.Refresh()
 }
 
@@ -189,7 +198,7 @@ func (v *VoxelView) draw(w, h int) image.Image {
 	}
 	// A fresh image per frame: the painter may still hold the previous one (texture upload).
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	render.Render(img, &v.grid, v.cam, render.Options{Goal: v.goal, Players: v.visiblePlayers()})
+	render.Render(img, &v.grid, v.cam, render.Options{Goal: v.goal, Players: v.visiblePlayers(), Target: v.target})
 	drawCrosshair(img)
 	return img
 }
@@ -251,6 +260,51 @@ func (v *VoxelView) pickAt(p fyne.Position) (pickResult, bool) {
 	return pick(&v.grid, o, d)
 }
 
+// Target is the voxel outlined under the mouse; ok is false when the mouse is not over a block.
+func (v *VoxelView) Target() (world.Vec, bool) {
+	if v.target == nil {
+		return world.Vec{}, false
+	}
+	return *v.target, true
+}
+
+// MouseIn starts highlighting the block under the cursor.
+func (v *VoxelView) MouseIn(ev *desktop.MouseEvent) { v.MouseMoved(ev) }
+
+// MouseMoved follows the cursor with the highlight. It redraws only when the targeted voxel
+// changes: a full software frame per mouse event would make hovering stutter.
+func (v *VoxelView) MouseMoved(ev *desktop.MouseEvent) {
+	v.hover, v.hovering = ev.Position, true
+	if v.retarget() {
+		v.raster.Refresh()
+	}
+}
+
+// MouseOut removes the highlight: with the cursor elsewhere no click can act on the block.
+func (v *VoxelView) MouseOut() {
+	v.hovering = false
+	if v.retarget() {
+		v.raster.Refresh()
+	}
+}
+
+// retarget picks the voxel under the last hover position again and reports whether it changed.
+// The callers that move the camera or change the world call it too, because the block under a
+// still cursor changes with them; they refresh anyway, so they ignore the result.
+func (v *VoxelView) retarget() bool {
+	var next *world.Vec
+	if v.hovering {
+		if r, ok := v.pickAt(v.hover); ok {
+			next = &r.Hit
+		}
+	}
+	if (next == nil) == (v.target == nil) && (next == nil || *next == *v.target) {
+		return false
+	}
+	v.target = next
+	return true
+}
+
 func (v *VoxelView) queue(a world.Action) {
 	if v.Queue == nil {
 		return
@@ -273,6 +327,7 @@ func (v *VoxelView) focus() {
 func (v *VoxelView) Dragged(ev *fyne.DragEvent) {
 	v.cam.Yaw = math.Mod(v.cam.Yaw+float64(ev.Dragged.DX)*lookPerPixel, 360)
 	v.cam.Pitch = min(max(v.cam.Pitch+float64(ev.Dragged.DY)*lookPerPixel, -maxPitch), maxPitch)
+	v.retarget()
 	v.raster.Refresh()
 }
 
@@ -331,6 +386,7 @@ func (v *VoxelView) step(dt float64) {
 		v.cam.Eye[i] = min(max(v.cam.Eye[i]+delta, lo), lims[i]+camMargin)
 	}
 	v.follow()
+	v.retarget()
 	v.raster.Refresh()
 }
 
@@ -410,5 +466,6 @@ var (
 	_ fyne.Tappable          = (*VoxelView)(nil)
 	_ fyne.SecondaryTappable = (*VoxelView)(nil)
 	_ fyne.Focusable         = (*VoxelView)(nil)
+	_ desktop.Hoverable      = (*VoxelView)(nil)
 	_ fyne.Widget            = (*VoxelView)(nil)
 )

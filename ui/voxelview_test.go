@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
+	"image"
 	"math"
 	"testing"
 	"time"
@@ -54,13 +56,16 @@ func newTestVoxelView(t *testing.T) (*VoxelView, fyne.Window, *[]world.Action) {
 
 func TestVoxelViewGolden(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		cam  render.Camera
-		goal bool
+		name  string
+		cam   render.Camera
+		goal  bool
+		hover *fyne.Position // mouse over the view: the block under it is outlined
 	}{
-		{"voxelview_front.png", lookAt([3]float64{5.5, 6.5, -3}, [3]float64{5.5, 2.5, 5}), true},
-		{"voxelview_overview.png", render.Overview(), true},
-		{"voxelview_nogoal.png", render.Overview(), false},
+		{"voxelview_front.png", lookAt([3]float64{5.5, 6.5, -3}, [3]float64{5.5, 2.5, 5}), true, nil},
+		{"voxelview_overview.png", render.Overview(), true, nil},
+		{"voxelview_nogoal.png", render.Overview(), false, nil},
+		// The cursor on the cobblestone (5,2,5) of the front view.
+		{"voxelview_hover.png", lookAt([3]float64{5.5, 6.5, -3}, [3]float64{5.5, 2.5, 5}), true, &fyne.Position{X: 155, Y: 110}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v, w, _ := newTestVoxelView(t)
@@ -69,6 +74,12 @@ func TestVoxelViewGolden(t *testing.T) {
 				v.SetWorld(cur, nil, players, 0)
 			}
 			v.SetCamera(tc.cam)
+			if tc.hover != nil {
+				test.MoveMouse(w.Canvas(), *tc.hover)
+				if got, ok := v.Target(); !ok || got != world.V(5, 2, 5) {
+					t.Fatalf("hover target %v %v, want the cobblestone (5,2,5)", got, ok)
+				}
+			}
 			test.AssertImageMatches(t, tc.name, w.Canvas().Capture())
 		})
 	}
@@ -209,6 +220,91 @@ func TestVoxelViewClicksQueueActions(t *testing.T) {
 	if len(*queued) != 0 {
 		t.Fatalf("clicks at the sky queued %v", *queued)
 	}
+}
+
+// TestVoxelViewHoverHighlights checks the hover highlight end to end: moving the mouse targets
+// the voxel pick reports under it, the frame then differs from the plain one only on pixels
+// whose own pick is that voxel (its outline) and they are darker, moving within the block keeps
+// the target, and the target follows the cursor to another block, to the sky and out.
+func TestVoxelViewHoverHighlights(t *testing.T) {
+	v, w, _ := newTestVoxelView(t)
+	c := w.Canvas()
+	plain := drawRGBA(t, v)
+	cases := []struct {
+		name string
+		pos  fyne.Position
+		want *world.Vec // nil: nothing targeted
+	}{
+		{"cobblestone", fyne.NewPos(155, 110), &world.Vec{X: 5, Y: 2, Z: 5}},
+		{"same block, moved", fyne.NewPos(163, 108), &world.Vec{X: 5, Y: 2, Z: 5}},
+		{"built planks", fyne.NewPos(178, 112), &world.Vec{X: 4, Y: 2, Z: 5}},
+		{"sky", fyne.NewPos(160, 5), nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			test.MoveMouse(c, tc.pos)
+			got, ok := v.Target()
+			if tc.want == nil {
+				if ok {
+					t.Fatalf("target %v over the sky", got)
+				}
+				if !imagesEqual(plain, drawRGBA(t, v)) {
+					t.Fatal("the frame changed with nothing targeted")
+				}
+				return
+			}
+			r, picked := v.pickAt(tc.pos)
+			if !ok || got != *tc.want || !picked || r.Hit != got {
+				t.Fatalf("target %v %v, want %v (pick %v %v)", got, ok, *tc.want, r.Hit, picked)
+			}
+			lit := drawRGBA(t, v)
+			changed := 0
+			for y := 0; y < 240; y++ {
+				for x := 0; x < 320; x++ {
+					p, l := plain.RGBAAt(x, y), lit.RGBAAt(x, y)
+					if p == l || onCrosshair(x, y) {
+						continue
+					}
+					changed++
+					o, d := cameraRay(v.cam, 320, 240, float64(x)+0.5, float64(y)+0.5)
+					if hit, ok := pick(&v.grid, o, d); !ok || hit.Hit != got {
+						t.Fatalf("pixel (%d,%d) changed but shows %v, not the target %v", x, y, hit.Hit, got)
+					}
+					if int(l.R)+int(l.G)+int(l.B) >= int(p.R)+int(p.G)+int(p.B) {
+						t.Fatalf("outline pixel (%d,%d) %v is not darker than %v", x, y, l, p)
+					}
+				}
+			}
+			if changed < 40 {
+				t.Fatalf("only %d pixels outline the target", changed)
+			}
+		})
+	}
+	test.MoveMouse(c, fyne.NewPos(155, 110))
+	v.MouseOut()
+	if got, ok := v.Target(); ok {
+		t.Fatalf("target %v after the mouse left", got)
+	}
+}
+
+// drawRGBA renders the view at its 320×240 test size, where image and view pixels coincide.
+func drawRGBA(t *testing.T, v *VoxelView) *image.RGBA {
+	t.Helper()
+	img, ok := v.draw(320, 240).(*image.RGBA)
+	if !ok {
+		t.Fatal("draw did not return an *image.RGBA")
+	}
+	return img
+}
+
+// onCrosshair reports pixels of the inverted crosshair at the centre of a 320×240 frame, whose
+// colour is not the scene's.
+func onCrosshair(x, y int) bool {
+	return (y == 120 && x >= 155 && x <= 165) || (x == 160 && y >= 115 && y <= 125)
+}
+
+func imagesEqual(a, b *image.RGBA) bool {
+	return a.Bounds() == b.Bounds() && bytes.Equal(a.Pix, b.Pix)
 }
 
 func TestVoxelViewWalksAvatarAfterCamera(t *testing.T) {

@@ -10,7 +10,9 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/blockassist/world"
 )
 
-// Palette gives each block a flat colour close to its Minecraft texture.
+// Palette gives each block its average colour, close to its Minecraft texture:
+// the procedural textures (textures.go) are generated from it, and blueprint
+// ghosts are drawn in it flat.
 var Palette = [world.NumBlocks]color.RGBA{
 	world.Air:         {0, 0, 0, 0},
 	world.Bedrock:     {60, 60, 60, 255},

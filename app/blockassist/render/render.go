@@ -28,7 +28,17 @@ type Options struct {
 	// ghosts and wrong blocks tinted red, as MBAG's goal-visible player sees.
 	Goal    *world.Grid
 	Players []world.Vec // drawn as 1×2 columns
+	// Target, if set, outlines that voxel with thin dark edges: the block under the cursor,
+	// so the player sees what a click would break or build against before clicking.
+	Target *world.Vec
 }
+
+// outlineColor is the target outline, blended over the block so edges stay visible on both
+// bright (wool, glass) and dark (bedrock) blocks.
+var outlineColor = color.RGBA{15, 15, 20, 255}
+
+// outlinePixels is the outline's width in pixels.
+const outlinePixels = 1.3
 
 // Render draws g as seen from cam into img (every pixel is written).
 func Render(img *image.RGBA, g *world.Grid, cam Camera, opt Options) {
@@ -44,6 +54,8 @@ func Render(img *image.RGBA, g *world.Grid, cam Camera, opt Options) {
 	up := cross(right, fwd)
 	tanHalf := math.Tan(cam.FOV * math.Pi / 360)
 	aspect := float64(w) / float64(h)
+	// World size of one pixel per unit of ray distance, so the outline stays as thin near as far.
+	pixel := 2 * tanHalf / float64(h)
 	var occ [world.NumVoxels]int8
 	for i := range occ {
 		occ[i] = -1
@@ -63,18 +75,20 @@ func Render(img *image.RGBA, g *world.Grid, cam Camera, opt Options) {
 			for k := 0; k < 3; k++ {
 				d[k] = fwd[k] + sx*right[k] + sy*up[k]
 			}
-			img.SetRGBA(b.Min.X+px, b.Min.Y+py, trace(g, &occ, cam.Eye, norm(d), opt.Goal))
+			img.SetRGBA(b.Min.X+px, b.Min.Y+py, trace(g, &occ, cam.Eye, norm(d), &opt, pixel))
 		}
 	}
 }
 
 // trace walks the ray through the voxel grid (3D DDA) and shades the first
-// solid voxel, blending blueprint ghosts passed on the way.
-func trace(g *world.Grid, occ *[world.NumVoxels]int8, o, d [3]float64, goal *world.Grid) color.RGBA {
+// opaque surface: a textured block face or a player. See-through layers passed
+// on the way (blueprint ghosts, glass) are composited front to back.
+func trace(g *world.Grid, occ *[world.NumVoxels]int8, o, d [3]float64, opt *Options, pixel float64) color.RGBA {
 	t0, t1, ok := clipBox(o, d)
 	if !ok {
 		return Sky
 	}
+	goal := opt.Goal
 	t := t0 + 1e-7
 	var p [3]float64
 	var cell, step [3]int
@@ -96,8 +110,11 @@ func trace(g *world.Grid, occ *[world.NumVoxels]int8, o, d [3]float64, goal *wor
 		}
 	}
 	face := entryFace(o, d, t0)
+	// Premultiplied colour and coverage of the see-through layers in front.
+	var acc [3]float64
+	accA := 0.0
 	ghostA := 0.0
-	var ghost [3]float64
+	prev := world.Air
 	for t <= t1+1e-9 {
 		v := world.Vec{X: cell[0], Y: cell[1], Z: cell[2]}
 		if !v.InBounds() {
@@ -106,23 +123,37 @@ func trace(g *world.Grid, occ *[world.NumVoxels]int8, o, d [3]float64, goal *wor
 		i := v.Index()
 		blk := g[i]
 		if occ[i] >= 0 {
-			return mix(shade(PlayerColor[occ[i]], face), ghost, ghostA)
+			return over(acc, accA, shade(PlayerColor[occ[i]], face))
 		}
-		if blk.Solid() {
-			c := shade(Palette[blk], face)
+		if blk.Solid() && blk != prev {
+			u, w, fu, fw := faceUV(o, d, t, cell, face)
+			c := faceTex[blk][face][texIndex(u, w)]
 			if goal != nil && goal[i] != blk {
-				c = blend(c, WrongTint, 0.55)
+				c = blendKeep(c, WrongTint, 0.55)
 			}
-			return mix(c, ghost, ghostA)
+			if opt.Target != nil && v == *opt.Target && onEdge(u, w, fu, fw, d, pixel*t) {
+				c = blend(c, outlineColor, 0.85)
+			}
+			if c.A == 255 {
+				return over(acc, accA, c)
+			}
+			a := float64(c.A) / 255 * (1 - accA)
+			acc[0] += float64(c.R) * a
+			acc[1] += float64(c.G) * a
+			acc[2] += float64(c.B) * a
+			accA += a
 		}
-		if goal != nil && goal[i].Solid() && ghostA < 0.6 {
+		if !blk.Solid() && goal != nil && goal[i].Solid() && ghostA < 0.6 {
+			// Ghosts stay flat (untextured): the blueprint must not be mistaken for blocks.
 			gc := shade(Palette[goal[i]], face)
-			a := 0.22 * (1 - ghostA)
-			for k := 0; k < 3; k++ {
-				ghost[k] = (ghost[k]*ghostA + float64([3]uint8{gc.R, gc.G, gc.B}[k])*a) / (ghostA + a)
-			}
+			a := 0.22 * (1 - accA)
+			acc[0] += float64(gc.R) * a
+			acc[1] += float64(gc.G) * a
+			acc[2] += float64(gc.B) * a
+			accA += a
 			ghostA += a
 		}
+		prev = blk
 		k := 0
 		if tMax[1] < tMax[k] {
 			k = 1
@@ -138,15 +169,48 @@ func trace(g *world.Grid, occ *[world.NumVoxels]int8, o, d [3]float64, goal *wor
 			face++
 		}
 	}
-	return mix(Sky, ghost, ghostA)
+	return over(acc, accA, Sky)
+}
+
+// faceUV is where the ray at distance t meets the face it entered cell through, as texture
+// coordinates (u right, w down; sides keep "down" along −y so textures stand upright) and the
+// axes they were taken from. Taking the fraction against the cell (not math.Floor of the hit
+// point) keeps rounding at voxel borders from wrapping to the opposite texel.
+func faceUV(o, d [3]float64, t float64, cell [3]int, face int) (u, w float64, fu, fw int) {
+	switch face / 2 {
+	case 0:
+		fu, fw = 2, 1
+	case 1:
+		fu, fw = 0, 2
+	default:
+		fu, fw = 0, 1
+	}
+	u = o[fu] + d[fu]*t - float64(cell[fu])
+	w = o[fw] + d[fw]*t - float64(cell[fw])
+	if face/2 != 1 {
+		w = 1 - w
+	}
+	return u, w, fu, fw
+}
+
+// onEdge reports whether (u, w) lies within the outline band of the face. size is one pixel's
+// world size at the hit; each band widens by how foreshortened its axis is (the length of the
+// axis's unit vector seen perpendicular to the ray), so edges do not vanish at grazing angles.
+func onEdge(u, w float64, fu, fw int, d [3]float64, size float64) bool {
+	eu := outlinePixels * size / math.Sqrt(max(1-d[fu]*d[fu], 0.05))
+	ew := outlinePixels * size / math.Sqrt(max(1-d[fw]*d[fw], 0.05))
+	return u < eu || u > 1-eu || w < ew || w > 1-ew
 }
 
 // Face ids: 2k = entered through the −k side (moving +k), 2k+1 = through
 // the +k side. shade lights tops brightest like Minecraft's ambient light.
 func shade(c color.RGBA, face int) color.RGBA {
-	f := [6]float64{0.8, 0.8, 0.5, 1.0, 0.65, 0.65}[face]
+	f := faceLight[face]
 	return color.RGBA{uint8(float64(c.R) * f), uint8(float64(c.G) * f), uint8(float64(c.B) * f), 255}
 }
+
+// faceLight is the light factor per face id (x sides, bottom, top, z sides).
+var faceLight = [6]float64{0.8, 0.8, 0.5, 1.0, 0.65, 0.65}
 
 func entryFace(o, d [3]float64, t0 float64) int {
 	best, face := -1.0, 3
@@ -172,12 +236,20 @@ func blend(a, b color.RGBA, t float64) color.RGBA {
 	return color.RGBA{l(a.R, b.R), l(a.G, b.G), l(a.B, b.B), 255}
 }
 
-func mix(c color.RGBA, ghost [3]float64, a float64) color.RGBA {
+// blendKeep is blend that keeps a's alpha, so a wrong glass block stays see-through.
+func blendKeep(a, b color.RGBA, t float64) color.RGBA {
+	c := blend(a, b, t)
+	c.A = a.A
+	return c
+}
+
+// over puts the premultiplied see-through layers acc (coverage a) over the opaque colour c.
+func over(acc [3]float64, a float64, c color.RGBA) color.RGBA {
 	if a == 0 {
 		return c
 	}
-	l := func(x uint8, y float64) uint8 { return uint8(float64(x)*(1-a) + y*a + 0.5) }
-	return color.RGBA{l(c.R, ghost[0]), l(c.G, ghost[1]), l(c.B, ghost[2]), 255}
+	l := func(x uint8, y float64) uint8 { return uint8(min(float64(x)*(1-a)+y+0.5, 255)) }
+	return color.RGBA{l(c.R, acc[0]), l(c.G, acc[1]), l(c.B, acc[2]), 255}
 }
 
 // clipBox intersects the ray with the world box; t0 ≥ 0.
