@@ -114,7 +114,7 @@ func (e headerEntry) validate(name string, dataLen int64) (tensorInfo, error) {
 		return bad("data_offsets must have 2 entries, got %d", len(e.Offsets))
 	}
 	n, ok := numElements(e.Shape)
-	if !ok || n > math.MaxInt64/size {
+	if !ok || n > math.MaxInt/size {
 		return bad("invalid shape %v", e.Shape)
 	}
 	begin, end := e.Offsets[0], e.Offsets[1]
