@@ -355,7 +355,11 @@ func (s *Session) openModel(ctx context.Context, name string, progress func(Prog
 	if err != nil {
 		return nil, nil, fmt.Errorf("load the tokenizer of %s: %w", name, err)
 	}
-	m, err := qwen2.Load(dir, qwen2.LoadOptions{WeightDType: qwen2.F32})
+	m, err := qwen2.Load(dir, qwen2.LoadOptions{WeightDType: qwen2.F32, Progress: func(done, all int64) {
+		if all > 0 && total > 0 { // tensor bytes, shown as a share of the files' size
+			progress(Progress{Stage: StageLoad, Message: "loading " + name, Done: done * total / all, Total: total})
+		}
+	}})
 	if err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", name, err)
 	}

@@ -21,6 +21,9 @@ type LoadOptions struct {
 	// config's max_position_embeddings (KV caches are sized per call, so
 	// this only limits prompt+answer length).
 	MaxContext int
+	// Progress, if set, is called after each tensor with the checkpoint bytes decoded so far
+	// and in all: loading a large model takes a while, and the app shows it.
+	Progress func(done, total int64)
 }
 
 // Load reads a Hugging Face Qwen2 checkpoint directory (config.json plus
@@ -54,7 +57,7 @@ func Load(dir string, opt LoadOptions) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
-	if err := m.LoadTensors(set.Tensor, set.Names()); err != nil {
+	if err := m.loadTensors(set.Tensor, set.Names(), opt.Progress); err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
 	return m, nil
@@ -65,20 +68,34 @@ func Load(dir string, opt LoadOptions) (*Model, error) {
 // unexpected tensors). A tied checkpoint may carry a redundant
 // lm_head.weight, which is ignored as Hugging Face does.
 func (m *Model) LoadTensors(get func(string) (safetensors.Tensor, bool), names []string) error {
+	return m.loadTensors(get, names, nil)
+}
+
+func (m *Model) loadTensors(get func(string) (safetensors.Tensor, bool), names []string, progress func(done, total int64)) error {
 	if err := checkTensors(m.Params, m.Config, get, names); err != nil {
 		return err
 	}
+	var done, total int64
+	if progress != nil {
+		for _, info := range m.Params.Tensors {
+			t, _ := get(info.Name)
+			total += int64(len(t.Data))
+		}
+	}
 	for _, info := range m.Params.Tensors {
 		t, _ := get(info.Name)
+		var err error
 		if info.BF16 {
-			err := decodeBF16(m.Params.BF16[info.Offset:info.Offset+info.Size], t)
-			if err != nil {
-				return err
-			}
-			continue
+			err = decodeBF16(m.Params.BF16[info.Offset:info.Offset+info.Size], t)
+		} else {
+			err = decodeF32(m.Params.F32[info.Offset:info.Offset+info.Size], t)
 		}
-		if err := decodeF32(m.Params.F32[info.Offset:info.Offset+info.Size], t); err != nil {
+		if err != nil {
 			return err
+		}
+		if progress != nil {
+			done += int64(len(t.Data))
+			progress(done, total)
 		}
 	}
 	return nil

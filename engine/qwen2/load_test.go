@@ -244,3 +244,40 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// Loading reports progress once per tensor, never going back, and ends at the checkpoint's
+// tensor bytes (the app's load bar).
+func TestLoadReportsProgress(t *testing.T) {
+	for _, bf16 := range []bool{false, true} {
+		dir := t.TempDir()
+		if err := testmodel.Write(dir, testmodel.Tiny{BF16: bf16}, 5); err != nil {
+			t.Fatal(err)
+		}
+		var calls int
+		var last, total int64
+		m, err := qwen2.Load(dir, qwen2.LoadOptions{Progress: func(done, all int64) {
+			calls++
+			if done < last || all <= 0 || done > all || (total != 0 && all != total) {
+				t.Errorf("progress %d of %d after %d of %d", done, all, last, total)
+			}
+			last, total = done, all
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != len(m.Params.Tensors) || last != total {
+			t.Fatalf("bf16=%v: %d calls for %d tensors, ended at %d of %d", bf16, calls, len(m.Params.Tensors), last, total)
+		}
+		per := int64(4)
+		if bf16 {
+			per = 2
+		}
+		var want int64
+		for _, info := range m.Params.Tensors {
+			want += int64(info.Size) * per
+		}
+		if total != want {
+			t.Fatalf("bf16=%v: total %d bytes, want %d", bf16, total, want)
+		}
+	}
+}
