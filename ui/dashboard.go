@@ -327,7 +327,10 @@ func (d *dashboard) setNode(dev session.Device, model string, inv session.Invite
 
 // columns lays its objects side by side when each gets at least minColumn, and stacked
 // otherwise, so the dashboard reads well from 800 px wide windows to full screen.
-type columns struct{ minColumn float32 }
+type columns struct {
+	minColumn float32
+	wide      bool // the last Layout put the objects side by side
+}
 
 func (c *columns) sideBySide(w float32, n int) bool {
 	return n > 1 && w >= c.minColumn*float32(n)
@@ -335,7 +338,8 @@ func (c *columns) sideBySide(w float32, n int) bool {
 
 func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
-	if c.sideBySide(size.Width, len(objs)) {
+	c.wide = c.sideBySide(size.Width, len(objs))
+	if c.wide {
 		w := (size.Width - pad*float32(len(objs)-1)) / float32(len(objs))
 		for i, o := range objs {
 			o.Move(fyne.NewPos(float32(i)*(w+pad), 0))
@@ -353,15 +357,20 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (c *columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	// The stacked size: the layout cannot know its width here, and a stacked minimum keeps every
-	// row visible at any width (side by side only ever needs less height).
+	// MinSize cannot know the width it will get: before the first Layout (or while stacked) it
+	// answers the stacked size, which keeps every row visible at any width; once laid out side by
+	// side, the tallest column, so the row leaves no empty band under it.
 	var s fyne.Size
 	for i, o := range objs {
 		m := o.MinSize()
 		s.Width = max(s.Width, m.Width)
-		s.Height += m.Height
-		if i > 0 {
-			s.Height += theme.Padding()
+		switch {
+		case c.wide:
+			s.Height = max(s.Height, m.Height)
+		case i > 0:
+			s.Height += theme.Padding() + m.Height
+		default:
+			s.Height = m.Height
 		}
 	}
 	return s

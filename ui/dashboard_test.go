@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/session"
@@ -285,5 +287,34 @@ func TestColumnsLayout(t *testing.T) {
 		if got := c.sideBySide(tt.width, 2); got != tt.side {
 			t.Errorf("width %v: side by side %v, want %v", tt.width, got, tt.side)
 		}
+	}
+}
+
+// Side by side, the row is as tall as its tallest column (no empty band under it); stacked, the
+// columns' heights add up.
+func TestColumnsMinSize(t *testing.T) {
+	test.NewTempApp(t)
+	a, b := canvas.NewRectangle(nil), canvas.NewRectangle(nil)
+	a.SetMinSize(fyne.NewSize(100, 40))
+	b.SetMinSize(fyne.NewSize(120, 70))
+	objs := []fyne.CanvasObject{a, b}
+	c := &columns{minColumn: 300}
+	stacked := 40 + theme.Padding() + 70
+	if h := c.MinSize(objs).Height; h != stacked {
+		t.Fatalf("before any layout: height %v, want the stacked %v", h, stacked)
+	}
+	c.Layout(objs, fyne.NewSize(800, 70))
+	if h := c.MinSize(objs).Height; h != 70 {
+		t.Fatalf("side by side: height %v, want the tallest column's 70", h)
+	}
+	if a.Position().X != 0 || b.Position().X <= 300 {
+		t.Fatalf("not side by side: %v %v", a.Position(), b.Position())
+	}
+	c.Layout(objs, fyne.NewSize(500, stacked))
+	if h := c.MinSize(objs).Height; h != stacked {
+		t.Fatalf("stacked again: height %v, want %v", h, stacked)
+	}
+	if b.Position().Y != 40+theme.Padding() {
+		t.Fatalf("second column at %v, want below the first", b.Position())
 	}
 }
