@@ -2,6 +2,7 @@ package ui
 
 import (
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,22 +40,10 @@ func TestFilterRows(t *testing.T) {
 		for _, r := range filterRows(testBoard.Rows, tt.q) {
 			got = append(got, r.Rank)
 		}
-		if len(got) != len(tt.want) || (len(got) > 0 && !equalInts(got, tt.want)) {
+		if len(got) != len(tt.want) || (len(got) > 0 && !slices.Equal(got, tt.want)) {
 			t.Errorf("filter %q = %v, want %v", tt.q, got, tt.want)
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestSelfRankText(t *testing.T) {

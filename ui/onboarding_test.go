@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -112,7 +111,7 @@ func (h *onbHarness) mustShow(want ...string) {
 func (h *onbHarness) entry() *widget.Entry {
 	h.t.Helper()
 	var found *widget.Entry
-	onbWalk(h.o.Object(), func(o fyne.CanvasObject) {
+	visitVisible(h.o.Object(), func(o fyne.CanvasObject) {
 		if e, ok := o.(*widget.Entry); ok && found == nil {
 			found = e
 		}
@@ -123,25 +122,9 @@ func (h *onbHarness) entry() *widget.Entry {
 	return found
 }
 
-// onbWalk visits every visible object, looking into scroll containers too.
-func onbWalk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	fn(o)
-	switch c := o.(type) {
-	case *fyne.Container:
-		for _, ch := range c.Objects {
-			onbWalk(ch, fn)
-		}
-	case *container.Scroll:
-		onbWalk(c.Content, fn)
-	}
-}
-
 func onbFindButton(o fyne.CanvasObject, text string) *widget.Button {
 	var found *widget.Button
-	onbWalk(o, func(o fyne.CanvasObject) {
+	visitVisible(o, func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
 			found = b
 		}

@@ -11,11 +11,7 @@ import (
 // real window to check what a person would see.
 func Texts(o fyne.CanvasObject) []string {
 	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
+	visitVisible(o, func(o fyne.CanvasObject) {
 		switch v := o.(type) {
 		case *widget.Label:
 			if v.Text != "" {
@@ -27,14 +23,24 @@ func Texts(o fyne.CanvasObject) []string {
 			}
 		case *canvas.Text:
 			out = append(out, v.Text)
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case *container.Scroll:
-			walk(v.Content)
 		}
-	}
-	walk(o)
+	})
 	return out
+}
+
+// visitVisible calls fn on o and on every visible object inside it, depth first, looking into
+// containers and scroll containers; a hidden object's contents are skipped with it.
+func visitVisible(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	fn(o)
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, ch := range c.Objects {
+			visitVisible(ch, fn)
+		}
+	case *container.Scroll:
+		visitVisible(c.Content, fn)
+	}
 }

@@ -54,17 +54,11 @@ func init() { tasks.Register(testTask{}) }
 var testMix = tasks.Mix{testTaskName: 3, "arithmetic": 1}
 
 // The tiny model lives in one folder per test binary.
-var (
-	modelOnce sync.Once
-	modelDir  string
-	modelErr  error
-)
+var shared = &testmodel.Shared{Config: testmodel.Tiny{MaxPos: 1024}, Seed: 7}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if modelDir != "" {
-		_ = os.RemoveAll(filepath.Dir(modelDir))
-	}
+	_ = shared.Remove()
 	os.Exit(code)
 }
 
@@ -72,17 +66,9 @@ func TestMain(m *testing.M) {
 // with the system prompt fits) and its tokenizer.
 func tinyModel(t testing.TB) (*qwen2.Model, *tokenizer.Tokenizer) {
 	t.Helper()
-	modelOnce.Do(func() {
-		root, err := os.MkdirTemp("", "swarmdesk-node-model-")
-		if err != nil {
-			modelErr = err
-			return
-		}
-		modelDir = filepath.Join(root, "tiny")
-		modelErr = testmodel.Write(modelDir, testmodel.Tiny{MaxPos: 1024}, 7)
-	})
-	if modelErr != nil {
-		t.Fatal(modelErr)
+	modelDir, err := shared.Dir()
+	if err != nil {
+		t.Fatal(err)
 	}
 	m, err := qwen2.Load(modelDir, qwen2.LoadOptions{WeightDType: qwen2.F32})
 	if err != nil {

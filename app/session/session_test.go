@@ -19,35 +19,21 @@ import (
 )
 
 // The tiny model (with tokenizer) lives in one folder per test binary.
-var (
-	modelOnce sync.Once
-	modelDir  string
-	modelErr  error
-)
+var shared = &testmodel.Shared{Config: testmodel.Tiny{MaxPos: 1024}, Seed: 1}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if modelDir != "" {
-		_ = os.RemoveAll(filepath.Dir(modelDir))
-	}
+	_ = shared.Remove()
 	os.Exit(code)
 }
 
 func tinyModel(t *testing.T) string {
 	t.Helper()
-	modelOnce.Do(func() {
-		root, err := os.MkdirTemp("", "swarmdesk-session-model-")
-		if err != nil {
-			modelErr = err
-			return
-		}
-		modelDir = filepath.Join(root, "tiny")
-		modelErr = testmodel.Write(modelDir, testmodel.Tiny{MaxPos: 1024}, 1)
-	})
-	if modelErr != nil {
-		t.Fatal(modelErr)
+	dir, err := shared.Dir()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return modelDir
+	return dir
 }
 
 func freePort(t *testing.T) int {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -56,7 +57,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.C1 != n.C1 || m.C2 != n.C2 || !slicesEqual(m.Params, n.Params) {
+	if m.C1 != n.C1 || m.C2 != n.C2 || !slices.Equal(m.Params, n.Params) {
 		t.Fatal("round trip changed the net")
 	}
 	good := n.Encode()
@@ -77,18 +78,6 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 			}
 		})
 	}
-}
-
-func slicesEqual(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func FuzzDecode(f *testing.F) {
@@ -233,7 +222,7 @@ func TestTrainEndToEnd(t *testing.T) {
 	if _, err := Train(ctx, dir, Options{Epochs: 1, MaxFrames: 8}, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled train: %v", err)
 	}
-	if m2, err := Load(dir); err != nil || !slicesEqual(m2.Params, n.Params) {
+	if m2, err := Load(dir); err != nil || !slices.Equal(m2.Params, n.Params) {
 		t.Fatalf("cancelled run changed the saved model (err %v)", err)
 	}
 }
