@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"sync"
 	"time"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
@@ -170,22 +169,9 @@ func (n *Node) drivePending(ctx context.Context) error {
 // cut a submission already under way at once: it gets Config.StopGrace more to land.
 func (n *Node) submitContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), n.cfg.SubmitTimeout)
-	var grace *time.Timer
-	var mu sync.Mutex
-	stop := context.AfterFunc(ctx, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		grace = time.AfterFunc(n.cfg.StopGrace, cancel)
-	})
-	return sctx, func() {
-		stop()
-		mu.Lock()
-		if grace != nil {
-			grace.Stop()
-		}
-		mu.Unlock()
-		cancel()
-	}
+	// A grace timer outliving the submission only calls the idempotent cancel.
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(n.cfg.StopGrace, cancel) })
+	return sctx, func() { stop(); cancel() }
 }
 
 // settle decides what a submission error means. stop is true when drivePending must stop now
