@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // pool is a persistent set of worker goroutines. Kernels run ~170 times per
@@ -62,9 +63,44 @@ func newPool(n int) *pool {
 }
 
 func (p *pool) worker() {
-	for t := range p.work {
+	for {
+		t, ok := spinRecv(p.work)
+		if !ok {
+			return
+		}
 		t.run()
 	}
+}
+
+// spinWindow is how long an idle participant keeps polling before it parks.
+// Decode issues ~100 products per token with a few microseconds of serial
+// work between them; a parked worker takes tens of microseconds to wake
+// (futex), during which one core streams the weights alone at about half
+// the memory bandwidth. Polling for a short window, as OpenMP runtimes and
+// llama.cpp's thread pool do, keeps both cores on the next product; outside
+// bursts of work the cost is one window of CPU per idle period.
+const spinWindow = 200 * time.Microsecond
+
+// spinRecv receives from c, polling for up to spinWindow before blocking.
+func spinRecv(c chan task) (task, bool) {
+	var deadline time.Time
+	for i := 0; ; i++ {
+		select {
+		case t, ok := <-c:
+			return t, ok
+		default:
+		}
+		if i&63 == 63 {
+			now := time.Now()
+			if deadline.IsZero() {
+				deadline = now.Add(spinWindow)
+			} else if now.After(deadline) {
+				break
+			}
+		}
+	}
+	t, ok := <-c
+	return t, ok
 }
 
 var poolPtr atomic.Pointer[pool]
@@ -127,7 +163,30 @@ func parallelChunks(n, align, chunks int, fn func(lo, hi int)) {
 	}
 	p.mu.RUnlock()
 	j.participate()
+	// Helpers usually finish within microseconds of the caller: poll (running
+	// any queued nested work meanwhile) before parking, so the caller does not
+	// pay a futex wake-up per product.
 	work := p.work
+	deadline := time.Now().Add(spinWindow)
+	for i := 0; ; i++ {
+		if j.pending.Load() == 0 {
+			return
+		}
+		if work != nil {
+			select {
+			case t, ok := <-work:
+				if !ok {
+					work = nil
+				} else {
+					t.run()
+				}
+			default:
+			}
+		}
+		if i&63 == 63 && time.Now().After(deadline) {
+			break
+		}
+	}
 	for {
 		select {
 		case <-j.done:
