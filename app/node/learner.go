@@ -14,6 +14,9 @@ type learner interface {
 	Save(dir string, state []byte, keep int) error
 	Load(dir string) ([]byte, error)
 	Steps() int64
+	// Idle says no step will come for a while (the node is held), so memory kept to make the
+	// next step faster can go back to the system.
+	Idle()
 }
 
 // trainerLearner is the real learner: engine/train's Trainer and its checkpoints.
@@ -31,3 +34,5 @@ func (l trainerLearner) Load(dir string) ([]byte, error) {
 }
 
 func (l trainerLearner) Steps() int64 { return l.tr.Opt.Step }
+
+func (l trainerLearner) Idle() { l.tr.Model.ReleaseTrainingMemory() }

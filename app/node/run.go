@@ -245,6 +245,7 @@ func (n *Node) safePoint(ctx context.Context, resume State) error {
 	if !n.gate.blocked() {
 		return nil
 	}
+	n.lrn.Idle()
 	err := n.gate.wait(ctx, func(h hold) { n.setState(h.state()) })
 	if err != nil {
 		return err

@@ -47,8 +47,9 @@ func (t *Tape) Backward(dlogp [][]float32, grad []float32) error {
 		H := m.Config.HiddenSize
 		embeddingBackward(g.embed, t.sc.dres, b.tokens, H)
 	}
-	// Drop the activations now: the caller may keep the Tape value around
-	// while the next step allocates its own.
+	// Hand the activations back now: the caller may keep the Tape value
+	// around while the next micro-batch reuses the arena.
+	m.putArena(t.arena)
 	*t = Tape{m: m, lora: t.lora, done: true}
 	return nil
 }

@@ -2,6 +2,7 @@ package qwen2
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 )
@@ -60,6 +61,9 @@ type Model struct {
 
 	ws   workspace
 	lora *loraState // LoRA adapters (lora.go), nil unless EnableLoRA was called
+
+	spareMu sync.Mutex
+	spare   []float32 // the last tape's arena, reused by the next (arena.go)
 }
 
 // New allocates a zero-initialised model for cfg, with matmul weights stored

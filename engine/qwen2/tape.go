@@ -44,6 +44,7 @@ type Tape struct {
 	cos    []float32 // [maxT, hd/2] RoPE tables by position
 	sin    []float32
 	sc     scratch
+	arena  []float32 // the whole float arena, handed back to m after use
 	done   bool
 }
 
@@ -177,7 +178,8 @@ func (m *Model) newTape(b *batch, keep bool) *Tape {
 		loraW = t.lora.width
 	}
 	sz := sizesFor(cfg, N, S, b.maxT, len(b.seqs), loraW, keep)
-	arena := make([]float32, sz.floats)
+	arena := m.takeArena(sz.floats)
+	t.arena = arena
 	take := func(n int) []float32 {
 		v := arena[:n:n]
 		arena = arena[n:]

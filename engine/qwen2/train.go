@@ -115,7 +115,10 @@ func (m *Model) SequenceLogProbs(seqs []Sequence) ([][]float32, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sequence log-probs: %w", err)
 	}
-	return m.newTape(b, false).forward(), nil
+	t := m.newTape(b, false)
+	logp := t.forward()
+	m.putArena(t.arena)
+	return logp, nil
 }
 
 // Trainable is the flat parameter vector an optimizer updates in place:

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -435,11 +436,26 @@ func TestTapeBytesMatchesAllocation(t *testing.T) {
 			defer cpu.SetThreads(cpu.Threads())
 			cpu.SetThreads(1)
 			step()
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			step()
-			runtime.ReadMemStats(&after)
-			got := int64(after.TotalAlloc - before.TotalAlloc)
+			allocated := func() int64 {
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				clear(grad)
+				step()
+				runtime.ReadMemStats(&after)
+				return int64(after.TotalAlloc - before.TotalAlloc)
+			}
+			// Without a spare arena a step allocates the whole tape...
+			m.ReleaseTrainingMemory()
+			got := allocated()
+			fresh := slices.Clone(grad)
+			// ...and with one (the last step's) it allocates little and
+			// computes the same bits in the reused memory.
+			if again := allocated(); again > m.TapeBytes(lens)/10 {
+				t.Fatalf("a step after another allocated %d bytes; the tape arena should be reused", again)
+			}
+			if !slices.Equal(grad, fresh) {
+				t.Fatal("gradient from a reused tape arena differs from a fresh one")
+			}
 			want := m.TapeBytes(lens)
 			if plain := qwen2.TapeBytes(m.Config, lens); lora != (want > plain) {
 				t.Fatalf("(*Model).TapeBytes %d vs TapeBytes %d with lora=%v", want, plain, lora)

@@ -1,0 +1,49 @@
+package qwen2
+
+import "github.com/swarmdesk/swarmdesk/engine/cpu"
+
+// A training step makes several GB of tape (activations and backward
+// scratch). Allocating a fresh arena per micro-batch costs a page fault per
+// 4 KiB on every step (seconds of system time for Qwen2.5-0.5B) and, since
+// the garbage collector frees the previous arena only after the heap has
+// grown past twice its live size, briefly holds two arenas: peak memory
+// well above the plan the trainer promised. So the model keeps the last
+// arena and the next tape reuses it when it is large enough.
+
+// takeArena returns n zeroed floats, reusing the spare arena if it fits.
+func (m *Model) takeArena(n int) []float32 {
+	m.spareMu.Lock()
+	a := m.spare
+	if cap(a) >= n {
+		m.spare = nil
+	}
+	m.spareMu.Unlock()
+	if cap(a) < n {
+		return make([]float32, n)
+	}
+	a = a[:n]
+	// A fresh arena comes zeroed; keep that contract for the reused one.
+	cpu.ParallelFor(n, func(lo, hi int) { clear(a[lo:hi]) })
+	return a
+}
+
+// putArena keeps a as the spare arena (the larger of it and the current one).
+func (m *Model) putArena(a []float32) {
+	if a == nil {
+		return
+	}
+	m.spareMu.Lock()
+	if cap(a) > cap(m.spare) {
+		m.spare = a[:0]
+	}
+	m.spareMu.Unlock()
+}
+
+// ReleaseTrainingMemory drops the arena kept from the last training pass,
+// for when the model will not train again soon (training paused, or
+// inference only from now on). The next TrainForward allocates afresh.
+func (m *Model) ReleaseTrainingMemory() {
+	m.spareMu.Lock()
+	m.spare = nil
+	m.spareMu.Unlock()
+}
