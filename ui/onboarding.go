@@ -389,18 +389,20 @@ func onbShortHex(s string) string {
 
 // --- Step 4: start -------------------------------------------------------------------------
 
-// onbStages is the order Backend.Start goes through its stages, with what each one means.
+// onbStages is the order Backend.Start goes through its stages: the one table of their names,
+// as the onboarding's stage list shows them (label) and as a later launch's progress line
+// says them while under way (doing, see stageText).
 var onbStages = []struct {
-	stage session.Stage
-	label string
+	stage        session.Stage
+	label, doing string
 }{
-	{session.StageIdentity, "Open your identity"},
-	{session.StageChain, "Connect to the chain"},
-	{session.StageRegister, "Register your peer on the chain"},
-	{session.StageSwarm, "Find peers in the swarm"},
-	{session.StageDownload, "Download the model"},
-	{session.StageLoad, "Load the model"},
-	{session.StageReady, "Start training"},
+	{session.StageIdentity, "Open your identity", "Opening your identity"},
+	{session.StageChain, "Connect to the chain", "Connecting to the chain"},
+	{session.StageRegister, "Register your peer on the chain", "Registering your peer on the chain"},
+	{session.StageSwarm, "Find peers in the swarm", "Finding peers in the swarm"},
+	{session.StageDownload, "Download the model", "Downloading the model"},
+	{session.StageLoad, "Load the model", "Loading the model"},
+	{session.StageReady, "Start training", "Starting training"},
 }
 
 // onbStage is one line of the stage list: an icon for its state and its name.

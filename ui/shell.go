@@ -578,23 +578,12 @@ func progressScreen(msg string) fyne.CanvasObject {
 	return container.NewCenter(container.NewVBox(widget.NewLabel(msg), bar))
 }
 
-// stageText names a start-up stage the way the progress screen shows it.
+// stageText names a start-up stage under way, from the same table as the onboarding's list.
 func stageText(st session.Stage) string {
-	switch st {
-	case session.StageIdentity:
-		return "Opening your keys"
-	case session.StageChain:
-		return "Connecting to the chain"
-	case session.StageRegister:
-		return "Registering your node"
-	case session.StageSwarm:
-		return "Finding peers"
-	case session.StageDownload:
-		return "Downloading the model"
-	case session.StageLoad:
-		return "Loading the model"
-	case session.StageReady:
-		return "Ready"
+	for _, s := range onbStages {
+		if s.stage == st {
+			return s.doing
+		}
 	}
 	return string(st)
 }
