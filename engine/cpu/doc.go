@@ -24,6 +24,14 @@
 //     panels of 32 (AVX-512) or 16 (AVX2) x rows, w values broadcast from the
 //     weight rows directly (no weight packing). Compute bound.
 //
+// # Threads
+//
+// One persistent pool (SetThreads, default GOMAXPROCS) runs every product;
+// the caller takes part. Between products an idle participant polls for
+// 200 µs before it parks, because decoding issues ~100 products per token
+// and a futex wake-up per product left one core streaming the weights alone
+// (12.3 → 14.9 tok/s for F32 decode of Qwen2.5-0.5B on 2 threads).
+//
 // # Numerics
 //
 // Sums are float32 with several partial accumulators, so results differ
