@@ -141,6 +141,10 @@ func BenchmarkDecode(b *testing.B) {
 					}
 				}
 				report(b, B*b.N, start, cpu0)
+				// Each step reads every weight once: decode is bound by
+				// this figure against the machine's memory bandwidth.
+				wBytes := 4*len(m.Params.F32) + 2*len(m.Params.BF16)
+				b.ReportMetric(float64(b.N)*float64(wBytes)/time.Since(start).Seconds()/1e9, "weightGB/s")
 			})
 		}
 	}
