@@ -64,7 +64,18 @@ func newPool(n int) *pool {
 
 func (p *pool) worker() {
 	for {
-		t, ok := spinRecv(p.work)
+		var t task
+		ok := true
+		if !poll(func() bool {
+			select {
+			case t, ok = <-p.work:
+				return true
+			default:
+				return false
+			}
+		}) {
+			t, ok = <-p.work
+		}
 		if !ok {
 			return
 		}
@@ -81,26 +92,18 @@ func (p *pool) worker() {
 // bursts of work the cost is one window of CPU per idle period.
 const spinWindow = 200 * time.Microsecond
 
-// spinRecv receives from c, polling for up to spinWindow before blocking.
-func spinRecv(c chan task) (task, bool) {
-	var deadline time.Time
+// poll calls try until it reports success or spinWindow has passed, and
+// says whether it succeeded; the caller then blocks the ordinary way.
+func poll(try func() bool) bool {
+	deadline := time.Now().Add(spinWindow)
 	for i := 0; ; i++ {
-		select {
-		case t, ok := <-c:
-			return t, ok
-		default:
+		if try() {
+			return true
 		}
-		if i&63 == 63 {
-			now := time.Now()
-			if deadline.IsZero() {
-				deadline = now.Add(spinWindow)
-			} else if now.After(deadline) {
-				break
-			}
+		if i&63 == 63 && time.Now().After(deadline) {
+			return false
 		}
 	}
-	t, ok := <-c
-	return t, ok
 }
 
 var poolPtr atomic.Pointer[pool]
@@ -167,11 +170,7 @@ func parallelChunks(n, align, chunks int, fn func(lo, hi int)) {
 	// any queued nested work meanwhile) before parking, so the caller does not
 	// pay a futex wake-up per product.
 	work := p.work
-	deadline := time.Now().Add(spinWindow)
-	for i := 0; ; i++ {
-		if j.pending.Load() == 0 {
-			return
-		}
+	if poll(func() bool {
 		if work != nil {
 			select {
 			case t, ok := <-work:
@@ -183,9 +182,9 @@ func parallelChunks(n, align, chunks int, fn func(lo, hi int)) {
 			default:
 			}
 		}
-		if i&63 == 63 && time.Now().After(deadline) {
-			break
-		}
+		return j.pending.Load() == 0
+	}) {
+		return
 	}
 	for {
 		select {
