@@ -176,12 +176,26 @@ var timeSteps = [...]float64{1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 
 
 const day = 86400
 
+// timeOK reports whether Unix second v can be shown as a time: finite and within ±30,000 years,
+// beyond which time.Time arithmetic stops being meaningful.
+func timeOK(v float64) bool { return finite(v) && math.Abs(v) <= 1e12 }
+
+// unixTime is Unix second v as a time in loc (time.Local when nil), if timeOK.
+func unixTime(v float64, loc *time.Location) (time.Time, bool) {
+	if !timeOK(v) {
+		return time.Time{}, false
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	return time.Unix(int64(math.Round(v)), 0).In(loc), true
+}
+
 // TimeTicks returns tick positions for a time axis over [lo, hi] (Unix seconds) and the step
 // between them: at most maxTicks+1 ticks on round wall-clock times in loc (whole minutes, hours,
 // local midnights), so "14:00" means 14:00 where the user is.
 func TimeTicks(lo, hi float64, maxTicks int, loc *time.Location) ([]float64, float64) {
-	if !finite(lo) || !finite(hi) || hi < lo || math.Abs(lo) > 1e12 || math.Abs(hi) > 1e12 {
-		// Beyond ±30,000 years time.Time arithmetic stops being meaningful.
+	if !timeOK(lo) || !timeOK(hi) || hi < lo {
 		return nil, 0
 	}
 	if loc == nil {
@@ -234,13 +248,10 @@ func TimeTicks(lo, hi float64, maxTicks int, loc *time.Location) ([]float64, flo
 // FormatTime writes a time-axis label for Unix second v on a grid of the given step: seconds only
 // when the step needs them, the date instead of 00:00 at midnight, the date alone for day steps.
 func FormatTime(v, step float64, loc *time.Location) string {
-	if !finite(v) || math.Abs(v) > 1e12 {
+	t, ok := unixTime(v, loc)
+	if !ok {
 		return ""
 	}
-	if loc == nil {
-		loc = time.Local
-	}
-	t := time.Unix(int64(math.Round(v)), 0).In(loc)
 	switch {
 	case step >= day:
 		return t.Format("Jan 2")
@@ -256,18 +267,12 @@ func FormatTime(v, step float64, loc *time.Location) string {
 // FormatInstant writes one moment for the hover readout: the time, with the date when it is not
 // the same day as ref (the newest point), so old readings are not mistaken for today's.
 func FormatInstant(v, ref float64, loc *time.Location) string {
-	if !finite(v) || math.Abs(v) > 1e12 {
+	t, ok := unixTime(v, loc)
+	if !ok {
 		return "–"
 	}
-	if loc == nil {
-		loc = time.Local
-	}
-	t := time.Unix(int64(math.Round(v)), 0).In(loc)
-	if finite(ref) && math.Abs(ref) <= 1e12 {
-		r := time.Unix(int64(math.Round(ref)), 0).In(loc)
-		if r.YearDay() == t.YearDay() && r.Year() == t.Year() {
-			return t.Format("15:04:05")
-		}
+	if r, ok := unixTime(ref, loc); ok && r.YearDay() == t.YearDay() && r.Year() == t.Year() {
+		return t.Format("15:04:05")
 	}
 	return t.Format("Jan 2 15:04")
 }
