@@ -30,12 +30,19 @@ func TestNotificationFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		n, ok := notificationFor(tt.ev)
-		switch {
-		case tt.title == "" && ok:
-			t.Errorf("%s: unexpected notification %+v", tt.name, n)
-		case tt.title != "" && (!ok || n.Title != tt.title):
-			t.Errorf("%s: got %v %+v, want %q", tt.name, ok, n, tt.title)
-		}
+		checkNotification(t, tt.name, n, ok, tt.title)
+	}
+}
+
+// checkNotification fails t unless (n, ok) is no notification for title "" and one titled title
+// otherwise.
+func checkNotification(t *testing.T, name string, n *fyne.Notification, ok bool, title string) {
+	t.Helper()
+	switch {
+	case title == "" && ok:
+		t.Errorf("%s: unexpected notification %+v", name, n)
+	case title != "" && (!ok || n.Title != title):
+		t.Errorf("%s: got %v %+v, want %q", name, ok, n, title)
 	}
 }
 
@@ -62,12 +69,7 @@ func TestWinNotification(t *testing.T) {
 	}
 	for _, tt := range tests {
 		n, ok := winNotification(tt.prev, tt.cur)
-		switch {
-		case tt.title == "" && ok:
-			t.Errorf("%s: unexpected notification %+v", tt.name, n)
-		case tt.title != "" && (!ok || n.Title != tt.title):
-			t.Errorf("%s: got %v %+v, want %q", tt.name, ok, n, tt.title)
-		}
+		checkNotification(t, tt.name, n, ok, tt.title)
 	}
 }
 
