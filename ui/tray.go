@@ -51,7 +51,11 @@ func winNotification(prev, cur session.Leaderboard) (*fyne.Notification, bool) {
 	if n := now.Wins - before.Wins; n > 1 {
 		body = fmt.Sprintf("The swarm voted your node among the winners of %d rounds.", n)
 	}
-	return fyne.NewNotification(fmt.Sprintf("You won! %d wins so far", now.Wins), body), true
+	title := fmt.Sprintf("You won! %d wins so far", now.Wins)
+	if now.Wins == 1 {
+		title = "You won your first round!"
+	}
+	return fyne.NewNotification(title, body), true
 }
 
 func selfRow(b session.Leaderboard) (session.LeaderRow, bool) {

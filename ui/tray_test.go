@@ -63,7 +63,7 @@ func TestWinNotification(t *testing.T) {
 		{"no new win", board(3, true), board(3, true), ""},
 		{"one more win", board(3, true), board(4, true), "You won! 4 wins so far"},
 		{"several wins", board(3, true), board(6, true), "You won! 6 wins so far"},
-		{"first win after registering", board(0, false), board(1, true), "You won! 1 wins so far"},
+		{"first win after registering", board(0, false), board(1, true), "You won your first round!"},
 		{"self gone (chain reset)", board(3, true), board(0, false), ""},
 		{"fewer wins (chain reset)", board(3, true), board(1, true), ""},
 	}
