@@ -91,6 +91,7 @@ Run without a command to open the desktop app.`,
 		newChainCmd(g, o),
 		newRunCmd(g, o),
 		newHostCmd(g, o),
+		newDoctorCmd(g, o),
 	)
 	return root
 }
