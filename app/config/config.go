@@ -75,6 +75,12 @@ type Training struct {
 	SubmitMinutes int `toml:"submit_minutes"`
 	// CheckpointRounds saves weights and optimizer state every this many rounds.
 	CheckpointRounds int `toml:"checkpoint_rounds"`
+	// Mode is what the node trains: auto (the full model when it fits the memory limit, LoRA
+	// adapters when not), full or lora.
+	Mode string `toml:"mode"`
+	// LoRARank is the adapters' rank in lora mode and the highest rank auto tries (0 = the
+	// largest that fits, up to 64).
+	LoRARank int `toml:"lora_rank"`
 }
 
 // Metrics chooses where the node's numbers go besides the app and the log file.
@@ -104,7 +110,7 @@ func Default() Config {
 	return Config{
 		Network: Network{Profile: "local", RoundSeconds: 300},
 		Model:   Model{Name: "Qwen/Qwen2.5-0.5B-Instruct"},
-		Training: Training{Questions: 2, Answers: 2, Adopt: 2, MaxNewTokens: 256, GatherSeconds: 30,
+		Training: Training{Mode: "auto", Questions: 2, Answers: 2, Adopt: 2, MaxNewTokens: 256, GatherSeconds: 30,
 			CheckpointRounds: 1},
 		Resources: Resources{IdleMinutes: 5},
 		Secrets:   Secrets{Backend: "auto"},

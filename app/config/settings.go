@@ -27,6 +27,7 @@ var (
 	backends  = []string{"auto", "keyring", "file"}
 	levels    = []string{"debug", "info", "warn", "error"}
 	themes    = []string{"system", "light", "dark"}
+	modes     = []string{"auto", "full", "lora"}
 	addressRE = regexp.MustCompile(`^0x[0-9a-fA-F]{40}$`)
 )
 
@@ -85,6 +86,11 @@ var settings = []setting{
 		func(c *Config) *int { return &c.Training.SubmitMinutes }),
 	intSetting("training.checkpoint_rounds", "save weights and optimizer state every this many rounds",
 		func(c *Config) *int { return &c.Training.CheckpointRounds }),
+	{key: "training.mode", help: "what the node trains: auto (the full model when it fits the memory limit, else LoRA adapters), full or lora", allowed: modes,
+		get: func(c *Config) string { return c.Training.Mode },
+		set: func(c *Config, v string) error { c.Training.Mode = v; return nil }},
+	intSetting("training.lora_rank", "rank of the LoRA adapters (0 = the largest that fits, up to 64; in auto mode the highest rank tried)",
+		func(c *Config) *int { return &c.Training.LoRARank }),
 	{key: "metrics.prometheus_addr", help: "serve Prometheus metrics on this address, e.g. 127.0.0.1:9464 (empty = off; loopback only)",
 		get: func(c *Config) string { return c.Metrics.PrometheusAddr },
 		set: func(c *Config, v string) error { c.Metrics.PrometheusAddr = strings.TrimSpace(v); return nil }},
@@ -289,6 +295,8 @@ func (c *Config) validateKey(s setting) error {
 		return intRange(s.key, c.Training.SubmitMinutes, 0, 7*24*60, "0 means every round")
 	case "training.checkpoint_rounds":
 		return intRange(s.key, c.Training.CheckpointRounds, 1, 1_000_000, "")
+	case "training.lora_rank":
+		return intRange(s.key, c.Training.LoRARank, 0, 1024, "0 means the largest that fits")
 	case "metrics.prometheus_addr":
 		if v != "" {
 			if err := loopbackAddr(v); err != nil {

@@ -57,7 +57,9 @@ func Load(dir string, opt LoadOptions) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
-	if err := m.loadTensors(set.Tensor, set.Names(), opt.Progress); err != nil {
+	// Each tensor's mapped pages are dropped once decoded (set.Release): the
+	// load's peak is the model plus one tensor, not the model plus the file.
+	if err := m.loadTensors(set.Tensor, set.Names(), opt.Progress, set.Release); err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
 	return m, nil
@@ -68,10 +70,10 @@ func Load(dir string, opt LoadOptions) (*Model, error) {
 // unexpected tensors). A tied checkpoint may carry a redundant
 // lm_head.weight, which is ignored as Hugging Face does.
 func (m *Model) LoadTensors(get func(string) (safetensors.Tensor, bool), names []string) error {
-	return m.loadTensors(get, names, nil)
+	return m.loadTensors(get, names, nil, nil)
 }
 
-func (m *Model) loadTensors(get func(string) (safetensors.Tensor, bool), names []string, progress func(done, total int64)) error {
+func (m *Model) loadTensors(get func(string) (safetensors.Tensor, bool), names []string, progress func(done, total int64), release func(string)) error {
 	if err := checkTensors(m.Params, m.Config, get, names); err != nil {
 		return err
 	}
@@ -92,6 +94,9 @@ func (m *Model) loadTensors(get func(string) (safetensors.Tensor, bool), names [
 		}
 		if err != nil {
 			return err
+		}
+		if release != nil {
+			release(info.Name)
 		}
 		if progress != nil {
 			done += int64(len(t.Data))

@@ -12,6 +12,7 @@ type file struct {
 	path    string
 	buf     []byte // whole file contents (mapped or read)
 	unmap   func() error
+	mapped  bool   // buf is a memory map (its pages can be dropped, see Set.Release)
 	data    []byte // buf after the header
 	tensors []tensorInfo
 	meta    map[string]string
@@ -47,11 +48,11 @@ func openFile(path string) (*file, error) {
 	if int64(n) > size-8 {
 		return nil, fmt.Errorf("%s: file truncated: header says %d bytes but only %d follow; re-download it", path, n, size-8)
 	}
-	buf, unmap, err := mapFile(f, size)
+	buf, unmap, mapped, err := mapFile(f, size)
 	if err != nil {
 		return nil, fmt.Errorf("map %s: %w", path, err)
 	}
-	out := &file{path: path, buf: buf, unmap: unmap, data: buf[8+n:]}
+	out := &file{path: path, buf: buf, unmap: unmap, mapped: mapped, data: buf[8+n:]}
 	out.tensors, out.meta, err = parseHeader(path, buf[8:8+n], int64(len(out.data)))
 	if err != nil {
 		_ = unmap()

@@ -124,12 +124,15 @@ func LoadLatest(dir string, m *qwen2.Model, opt *Optimizer) (state []byte, err e
 	for _, t := range lay.tensors {
 		w, _ := ck.weights.Tensor(t.name)
 		copyF32(t.data, w.Data)
+		ck.weights.Release(t.name) // resident: the model plus one tensor, not plus the files
 		if opt != nil {
 			mt, _ := ck.optim.Tensor(t.name + expAvgSuffix)
 			vt, _ := ck.optim.Tensor(t.name + expAvgSqSuffix)
 			end := t.off + len(t.data)
 			copyF32(opt.M[t.off:end], mt.Data)
 			copyF32(opt.V[t.off:end], vt.Data)
+			ck.optim.Release(t.name + expAvgSuffix)
+			ck.optim.Release(t.name + expAvgSqSuffix)
 		}
 	}
 	if opt != nil {
