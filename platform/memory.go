@@ -9,3 +9,9 @@ func TotalMemory() uint64 { return totalMemory() }
 // limit: three quarters of physical memory, leaving room for the OS and the
 // desktop. 0 (no limit) when the memory size is unknown.
 func DefaultMemoryLimit() int64 { return int64(TotalMemory() / 4 * 3) }
+
+// AvailableMemory is the memory the OS could give this process now without
+// swapping (Linux: MemAvailable), or 0 when the OS does not say. The node
+// skips a training step when less than the step needs is free: the computer
+// is busy with something else.
+func AvailableMemory() uint64 { return availableMemory() }

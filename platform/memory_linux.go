@@ -7,19 +7,23 @@ import (
 	"strings"
 )
 
-func totalMemory() uint64 {
+func totalMemory() uint64 { return memInfo("MemTotal:") }
+
+func availableMemory() uint64 { return memInfo("MemAvailable:") }
+
+func memInfo(key string) uint64 {
 	f, err := os.Open("/proc/meminfo")
 	if err != nil {
 		return 0
 	}
 	defer f.Close()
-	return parseMemInfo(bufio.NewScanner(f))
+	return parseMemInfo(bufio.NewScanner(f), key)
 }
 
-// parseMemInfo reads MemTotal (in kB) from /proc/meminfo's lines.
-func parseMemInfo(s *bufio.Scanner) uint64 {
+// parseMemInfo reads the line key (such as "MemTotal:", in kB) from /proc/meminfo's lines.
+func parseMemInfo(s *bufio.Scanner, key string) uint64 {
 	for s.Scan() {
-		rest, ok := strings.CutPrefix(s.Text(), "MemTotal:")
+		rest, ok := strings.CutPrefix(s.Text(), key)
 		if !ok {
 			continue
 		}

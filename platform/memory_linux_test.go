@@ -17,8 +17,11 @@ func TestParseMemInfo(t *testing.T) {
 		{"MemTotal: lots kB\n", 0},
 		{"", 0},
 	}
+	if got := parseMemInfo(bufio.NewScanner(strings.NewReader("MemTotal: 8 kB\nMemAvailable:   3 kB\n")), "MemAvailable:"); got != 3<<10 {
+		t.Errorf("MemAvailable = %d, want %d", got, 3<<10)
+	}
 	for _, tt := range tests {
-		if got := parseMemInfo(bufio.NewScanner(strings.NewReader(tt.in))); got != tt.want {
+		if got := parseMemInfo(bufio.NewScanner(strings.NewReader(tt.in)), "MemTotal:"); got != tt.want {
 			t.Errorf("parseMemInfo(%q) = %d, want %d", tt.in, got, tt.want)
 		}
 	}

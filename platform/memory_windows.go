@@ -28,3 +28,12 @@ func totalMemory() uint64 {
 	}
 	return m.TotalPhys
 }
+
+func availableMemory() uint64 {
+	var m memoryStatusEx
+	m.Length = uint32(unsafe.Sizeof(m))
+	if r, _, _ := procGlobalMemoryStatusEx.Call(uintptr(unsafe.Pointer(&m))); r == 0 {
+		return 0
+	}
+	return m.AvailPhys
+}

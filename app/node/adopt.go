@@ -153,7 +153,9 @@ func informative(g *peerGroup) bool {
 
 // maxAdoptTokens bounds an adopted answer after re-tokenisation; the peer's tokenisation may
 // differ from the local one, hence the margin over MaxNewTokens.
-func (n *Node) maxAdoptTokens() int { return n.cfg.MaxNewTokens + n.cfg.MaxNewTokens/2 + 1 }
+func (n *Node) maxAdoptTokens() int { return n.cfg.maxAdoptTokens() }
+
+func (c Config) maxAdoptTokens() int { return c.MaxNewTokens + c.MaxNewTokens/2 + 1 }
 
 // adoptedGroup turns a verified peer group into a GRPO group: the prompt is rebuilt locally,
 // the answers are re-tokenised without special tokens (so a peer cannot smuggle in control

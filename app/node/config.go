@@ -67,8 +67,16 @@ type Config struct {
 	// valid-looking rollouts can cost [256].
 	MaxPeerRollouts int
 
-	// Train configures the optimizer, the GRPO loss and the memory cap of a step.
+	// Train configures the optimizer, the GRPO loss and the memory cap of a step. Its
+	// MemoryLimit is the whole process's budget (resources.memory_limit_mb, or a safe share of
+	// the machine): Plan sizes the model, the trainer and the rest of the node to fit it.
 	Train train.Config
+
+	// Mode is what the node trains (training.mode): train.ModeAuto [default], ModeFull or
+	// ModeLoRA; LoRARank is the adapters' rank, or in auto mode the highest rank tried (0 =
+	// the largest that fits). See Plan.
+	Mode     train.Mode
+	LoRARank int
 }
 
 // DefaultConfig is rl-swarm's round: 2 questions × 2 answers, 2 adopted peer groups, up to 256
@@ -112,6 +120,9 @@ func (c Config) withDefaults() Config {
 	if c.Mix == nil {
 		c.Mix = tasks.DefaultMix()
 	}
+	if c.Mode == "" {
+		c.Mode = train.ModeAuto
+	}
 	return c
 }
 
@@ -124,6 +135,10 @@ func (c Config) validate() error {
 		return fmt.Errorf("node config: adopt %d peer groups; want 0 or more", c.Adopt)
 	case c.Level != 0 && !tasks.ValidLevel(c.Level):
 		return fmt.Errorf("node config: level %d; want 0 (mixed) or %d..%d", c.Level, tasks.MinLevel, tasks.MaxLevel)
+	case c.Mode != train.ModeAuto && c.Mode != train.ModeFull && c.Mode != train.ModeLoRA:
+		return fmt.Errorf("node config: training mode %q; want auto, full or lora", c.Mode)
+	case c.LoRARank < 0:
+		return fmt.Errorf("node config: LoRA rank %d; want 0 (the largest that fits) or more", c.LoRARank)
 	case c.SubmitEvery < 0:
 		return fmt.Errorf("node config: negative submit interval %s", c.SubmitEvery)
 	}
@@ -155,6 +170,7 @@ func ConfigFrom(c config.Config) (Config, error) {
 	nc.IdleAfter = time.Duration(c.Resources.IdleMinutes) * time.Minute
 	nc.Threads = c.Resources.Threads
 	nc.PrometheusAddr = c.Metrics.PrometheusAddr
+	nc.Mode, nc.LoRARank = train.Mode(c.Training.Mode), c.Training.LoRARank
 	nc.Train = train.Config{Optim: train.DefaultOptimConfig(), MemoryLimit: int64(c.Resources.MemoryLimitMB) << 20}
 	if nc.Train.MemoryLimit == 0 {
 		nc.Train.MemoryLimit = platform.DefaultMemoryLimit()

@@ -105,4 +105,7 @@ type Snapshot struct {
 	Errors        uint64
 	DroppedEvents uint64
 	MetricsAddr   string // where the Prometheus endpoint listens, when on
+	// Training says what the node trains and why, in a sentence: the full model, LoRA adapters
+	// of a rank, or rollouts only (the memory plan, see Plan).
+	Training string
 }

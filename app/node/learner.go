@@ -1,6 +1,8 @@
 package node
 
 import (
+	"errors"
+
 	"github.com/swarmdesk/swarmdesk/engine/train"
 )
 
@@ -36,3 +38,21 @@ func (l trainerLearner) Load(dir string) ([]byte, error) {
 func (l trainerLearner) Steps() int64 { return l.tr.Opt.Step }
 
 func (l trainerLearner) Idle() { l.tr.Model.ReleaseTrainingMemory() }
+
+// errNotLearning is rolloutsOnly's answer to a step.
+var errNotLearning = errors.New("this node takes part with rollouts only")
+
+// rolloutsOnly is the learner of a node whose memory plan left no room to train: it answers,
+// shares and scores every round, takes no step and writes no model checkpoint (state.json
+// still records every round).
+type rolloutsOnly struct{}
+
+func (rolloutsOnly) Step([]train.Group) (train.StepStats, error) {
+	return train.StepStats{}, errNotLearning
+}
+func (rolloutsOnly) Save(string, []byte, int) error { return nil }
+func (rolloutsOnly) Load(dir string) ([]byte, error) {
+	return nil, train.ErrNoCheckpoint
+}
+func (rolloutsOnly) Steps() int64 { return 0 }
+func (rolloutsOnly) Idle()        {}

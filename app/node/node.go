@@ -15,6 +15,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
 	"github.com/swarmdesk/swarmdesk/engine/train"
+	"github.com/swarmdesk/swarmdesk/platform"
 )
 
 // Deps are the pieces the node works with; the caller opens them (the CLI from the config,
@@ -37,6 +38,11 @@ type Deps struct {
 	CheckpointDir string
 	// Logger receives a human-readable line per notable event; nil discards.
 	Logger *slog.Logger
+	// Plan is the memory plan the model was loaded by (see Plan and Setup.Load): with it the
+	// trainer's steps fit what the plan left for them, a rollouts-only plan takes part in
+	// rounds without learning, and the window shows why. Nil trains whatever the model
+	// allows under Config.Train.MemoryLimit.
+	Plan *Setup
 
 	// Test hooks (unexported: set only by this package's tests).
 	learner learner                  // replaces the real trainer
@@ -44,6 +50,7 @@ type Deps struct {
 	now     func() time.Time
 	power   powerFunc
 	idle    idleFunc
+	free    func() uint64 // memory the OS can give now (platform.AvailableMemory); 0 = unknown
 }
 
 // eventBuffer is how many events wait for a slow consumer before new ones are dropped.
@@ -112,10 +119,22 @@ func New(cfg Config, deps Deps) (*Node, error) {
 	if deps.idle == nil {
 		deps.idle = userIdle
 	}
+	if deps.free == nil {
+		deps.free = platform.AvailableMemory
+	}
 	n := &Node{cfg: cfg, deps: deps, gate: newGate(), events: make(chan Event, eventBuffer), sub: true}
 	n.lrn = deps.learner
+	tcfg := cfg.Train
+	training := "training the model"
+	if p := deps.Plan; p != nil {
+		tcfg.MemoryLimit = p.Choice.TrainerLimit()
+		training = p.Describe()
+		if !p.Choice.Learns() && n.lrn == nil {
+			n.lrn = rolloutsOnly{}
+		}
+	}
 	if n.lrn == nil {
-		tr, err := train.New(deps.Model, nil, cfg.Train)
+		tr, err := train.New(deps.Model, nil, tcfg)
 		if err != nil {
 			return nil, fmt.Errorf("node: %w", err)
 		}
@@ -128,7 +147,7 @@ func New(cfg Config, deps Deps) (*Node, error) {
 	} else if len(n.stops) > 0 {
 		n.imEnd = n.stops[0]
 	}
-	n.snap = Snapshot{PeerID: deps.PeerID, State: StateIdle, Submitting: true}
+	n.snap = Snapshot{PeerID: deps.PeerID, State: StateIdle, Submitting: true, Training: training}
 	return n, nil
 }
 

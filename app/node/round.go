@@ -232,6 +232,15 @@ func (n *Node) trainStep(w *roundWork, groups []train.Group) {
 	if len(groups) == 0 {
 		return
 	}
+	if _, ok := n.lrn.(rolloutsOnly); ok {
+		w.m.TrainError = errNotLearning.Error()
+		return
+	}
+	if err := n.busy(); err != nil {
+		w.m.TrainError = err.Error()
+		n.problem(fmt.Errorf("training step of round %d skipped: %w", w.round, err))
+		return
+	}
 	st, err := n.lrn.Step(groups)
 	if err != nil {
 		w.m.TrainError = err.Error()

@@ -136,6 +136,9 @@ func (n *Node) restore() error {
 	}
 	n.log().Info("node ready", "peer", n.deps.PeerID, "next_round", st.NextRound, "rounds_played", st.Played,
 		"optimizer_steps", n.lrn.Steps(), "pending_submissions", len(st.Pending))
+	if _, ok := n.lrn.(rolloutsOnly); ok {
+		n.log().Warn("this node takes part with rollouts only and does not learn: " + n.State().Training)
+	}
 	return nil
 }
 

@@ -71,6 +71,7 @@ type Session struct {
 	last     node.Snapshot
 	lastErr  error
 	lastDone chan struct{}
+	plan     string // the memory plan of the last start (node.Setup.Describe)
 }
 
 // running is what Start opened; Stop closes it in reverse order.

@@ -79,6 +79,7 @@ func (s *Session) Device() Device {
 	} else if l := platform.DefaultMemoryLimit(); l > 0 {
 		d.LimitBytes = uint64(l)
 	}
+	d.Plan = s.MemoryPlan()
 	return d
 }
 

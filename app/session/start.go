@@ -125,19 +125,22 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	s.log.Info("swarm", "listening", r.sw.Addrs(), "bootnodes", len(boot))
 
 	r.model = s.ModelName()
-	m, tok, err := s.openModel(ctx, r.model, progress)
-	if err != nil {
-		return err
-	}
 	ncfg, err := node.ConfigFrom(cfg)
 	if err != nil {
 		return err
 	}
 	dataDir := s.nodeDir()
+	m, tok, plan, err := s.openModel(ctx, r.model, ncfg, progress)
+	if err != nil {
+		return err
+	}
+	ckpt := filepath.Join(dataDir, "checkpoints", CheckpointName(r.model, 0))
+	if plan != nil {
+		ckpt = plan.CheckpointDir
+	}
 	n, err := node.New(ncfg, node.Deps{
 		Model: m, Tokenizer: tok, Swarm: r.sw, Chain: r.conn.Client, PeerID: r.sw.ID(),
-		DataDir: dataDir, CheckpointDir: filepath.Join(dataDir, "checkpoints", CheckpointName(r.model, 0)),
-		Logger: s.log,
+		DataDir: dataDir, CheckpointDir: ckpt, Logger: s.log, Plan: plan,
 	})
 	if err != nil {
 		return err
@@ -326,58 +329,59 @@ func (s *Session) bootstrapAddrs(ctx context.Context, cfg config.Config, conn *n
 	return out
 }
 
-// openModel resolves the model (downloading it into the shared hub cache on the first run) and
-// loads it, reporting bytes for both stages.
-func (s *Session) openModel(ctx context.Context, name string, progress func(Progress)) (*qwen2.Model, *tokenizer.Tokenizer, error) {
+// openModel resolves the model (downloading it into the shared hub cache on the first run),
+// makes the memory plan from its config.json before loading anything (see node.Plan), and
+// loads it as the plan says, reporting bytes for both stages. The plan is nil when a test
+// supplies the model (Options.OpenModel).
+func (s *Session) openModel(ctx context.Context, name string, ncfg node.Config, progress func(Progress)) (*qwen2.Model, *tokenizer.Tokenizer, *node.Setup, error) {
 	if s.opts.OpenModel != nil {
-		return s.opts.OpenModel(ctx, name, progress)
+		m, tok, err := s.opts.OpenModel(ctx, name, progress)
+		return m, tok, nil, err
 	}
+	dir, err := s.resolveModel(ctx, name, progress)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	plan, err := s.planMemory(ncfg, name, dir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	total := models.WeightBytes(dir)
+	loading := "loading " + name + " " + plan.Short()
+	progress(Progress{Stage: StageLoad, Message: loading, Total: total})
+	t0 := time.Now()
+	tok, err := tokenizer.Load(filepath.Join(dir, "tokenizer.json"))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("load the tokenizer of %s: %w", name, err)
+	}
+	m, err := plan.Load(dir, qwen2.LoadOptions{Progress: func(done, all int64) {
+		if all > 0 && total > 0 { // tensor bytes, shown as a share of the files' size
+			progress(Progress{Stage: StageLoad, Message: loading, Done: done * total / all, Total: total})
+		}
+	}})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("load %s: %w", name, err)
+	}
+	progress(Progress{Stage: StageLoad, Done: total, Total: total,
+		Message: fmt.Sprintf("loaded %s in %.1fs %s", name, time.Since(t0).Seconds(), plan.Short())})
+	return m, tok, &plan, nil
+}
+
+// resolveModel finds the model's folder, downloading it on the first run.
+func (s *Session) resolveModel(ctx context.Context, name string, progress func(Progress)) (string, error) {
 	getenv := s.opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
 	home, _ := os.UserHomeDir()
 	progress(Progress{Stage: StageDownload, Message: "looking for " + name})
-	dir, err := models.Resolve(ctx, name, models.Options{
+	return models.Resolve(ctx, name, models.Options{
 		Offline:  s.opts.Offline || getenv("HF_HUB_OFFLINE") == "1",
 		CacheDir: platform.HFHubCacheFor(getenv, home),
 		Progress: func(pr hub.Progress) {
 			progress(Progress{Stage: StageDownload, Done: pr.Done, Total: max(pr.Total, 0),
 				Message: fmt.Sprintf("downloading %s (file %d of %d)", pr.File, pr.FileIndex+1, pr.FileCount)})
 		}})
-	if err != nil {
-		return nil, nil, err
-	}
-	total := weightBytes(dir)
-	progress(Progress{Stage: StageLoad, Message: "loading " + name, Total: total})
-	t0 := time.Now()
-	tok, err := tokenizer.Load(filepath.Join(dir, "tokenizer.json"))
-	if err != nil {
-		return nil, nil, fmt.Errorf("load the tokenizer of %s: %w", name, err)
-	}
-	m, err := qwen2.Load(dir, qwen2.LoadOptions{WeightDType: qwen2.F32, Progress: func(done, all int64) {
-		if all > 0 && total > 0 { // tensor bytes, shown as a share of the files' size
-			progress(Progress{Stage: StageLoad, Message: "loading " + name, Done: done * total / all, Total: total})
-		}
-	}})
-	if err != nil {
-		return nil, nil, fmt.Errorf("load %s: %w", name, err)
-	}
-	progress(Progress{Stage: StageLoad, Done: total, Total: total,
-		Message: fmt.Sprintf("loaded %s in %.1fs", name, time.Since(t0).Seconds())})
-	return m, tok, nil
-}
-
-// weightBytes is the size of a model folder's safetensors files (what loading reads).
-func weightBytes(dir string) int64 {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.safetensors"))
-	var n int64
-	for _, f := range files {
-		if fi, err := os.Stat(f); err == nil {
-			n += fi.Size()
-		}
-	}
-	return n
 }
 
 // CheckpointName makes a folder name from a model name or path (one checkpoint folder per

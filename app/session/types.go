@@ -64,6 +64,9 @@ type Device struct {
 	Threads     int
 	MemoryBytes uint64 // the machine's (or GPU's) memory
 	LimitBytes  uint64 // what the node may use (resources.memory_limit_mb)
+	// Plan says what the node trains within the limit and why (the memory plan, see
+	// Session.MemoryPlan); "" until the model is on this computer.
+	Plan string
 }
 
 // LeaderRow is one peer on the coordinator's leaderboard.

@@ -373,3 +373,10 @@ func olderHint(dir, bad string, m *qwen2.Model, lay layout, withOptim bool) stri
 	}
 	return fmt.Sprintf("no older complete checkpoint exists in %s: delete the folder to start again from the base model", dir)
 }
+
+// HasCheckpoint reports whether dir holds a checkpoint to resume from,
+// without reading or verifying it (a planner asks before loading anything).
+func HasCheckpoint(dir string) bool {
+	_, err := latestCheckpoint(dir)
+	return err == nil
+}

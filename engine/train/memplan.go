@@ -94,6 +94,10 @@ func (t *Trainer) microBatchSize(items []item) int {
 	return best
 }
 
+// FormatBytes prints a memory size the way the plan's sentences do (MiB
+// below 1 GiB, else GiB).
+func FormatBytes(b int64) string { return gib(b) }
+
 func gib(b int64) string {
 	if b < 1<<30 {
 		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
