@@ -3,16 +3,24 @@ package node
 import (
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/swarmdesk/swarmdesk/app/models"
+	"github.com/swarmdesk/swarmdesk/app/tasks"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
+	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
 	"github.com/swarmdesk/swarmdesk/engine/train"
 )
 
-// planPromptTokens is the prompt length the memory plan keeps room for: the tasks' system
-// prompt and one question in ChatML (the built-in questions take well under half of it).
-const planPromptTokens = 256
+// planPromptTokens is the prompt length the memory plan keeps room for when the model folder
+// has no tokenizer to measure the system prompt with; planQuestionTokens is the room it keeps
+// for one question on top of the measured ChatML system prompt (the built-in questions take
+// well under it).
+const (
+	planPromptTokens   = 256
+	planQuestionTokens = 128
+)
 
 // RuntimeBytes is what the process holds besides the model, for the memory plan: the Go
 // runtime, the tokenizer, libp2p, the chain client and, when this computer runs it, the local
@@ -25,11 +33,26 @@ const RuntimeBytes = 512 << 20
 const loraSeed = 1
 
 // Shape is the memory plan's input for this configuration and a model's config.json
-// (fileBytes: the size of its weights files, 0 if unknown).
+// (fileBytes: the size of its weights files, 0 if unknown), with the default prompt room.
 func (c Config) Shape(model qwen2.Config, fileBytes int64) train.Shape {
+	return c.shape(model, fileBytes, planPromptTokens)
+}
+
+func (c Config) shape(model qwen2.Config, fileBytes int64, prompt int) train.Shape {
 	c = c.withDefaults()
-	return train.Shape{Model: model, SeqLen: planPromptTokens + c.maxAdoptTokens(), Answers: c.Answers,
+	return train.Shape{Model: model, SeqLen: prompt + c.maxAdoptTokens(), Answers: c.Answers,
 		Runtime: RuntimeBytes, FileBytes: fileBytes}
+}
+
+// promptRoom is the prompt length to plan for with the model folder's tokenizer: the ChatML
+// system prompt as it encodes plus room for a question (planPromptTokens without a tokenizer).
+func promptRoom(modelDir string) int {
+	tok, err := tokenizer.Load(filepath.Join(modelDir, "tokenizer.json"))
+	if err != nil {
+		return planPromptTokens
+	}
+	sys := tok.Encode(tokenizer.ChatML([]tokenizer.Message{{Role: "system", Content: tasks.SystemPrompt}, {Role: "user", Content: ""}}, true))
+	return len(sys) + planQuestionTokens
 }
 
 // Setup is the plan before loading turned into what to load and where its checkpoints go.
@@ -52,7 +75,7 @@ func Plan(c Config, modelDir string, lineDir func(rank int) string) (Setup, erro
 		return Setup{}, fmt.Errorf("plan memory for %s: %w", modelDir, err)
 	}
 	c = c.withDefaults()
-	shape := c.Shape(mc, models.WeightBytes(modelDir))
+	shape := c.shape(mc, models.WeightBytes(modelDir), promptRoom(modelDir))
 	ch, err := train.Choose(shape, c.Mode, c.LoRARank, c.Train.MemoryLimit)
 	if err != nil {
 		return Setup{}, err
@@ -121,6 +144,18 @@ func (s Setup) Short() string {
 func (s Setup) Describe() string {
 	lines := []string{s.Choice.Reason}
 	return strings.Join(append(lines, s.Kept...), "; ")
+}
+
+// LimitHeap caps the Go heap at the plan's budget (runtime/debug.SetMemoryLimit), so the
+// garbage collector works harder near the limit instead of letting garbage grow the process
+// past it. It returns a function that puts the previous cap back. A no-op without a budget.
+func (s Setup) LimitHeap() (restore func()) {
+	b := s.Choice.Budget
+	if b <= 0 {
+		return func() {}
+	}
+	prev := debug.SetMemoryLimit(b)
+	return func() { debug.SetMemoryLimit(prev) }
 }
 
 // busy reports, as an error that says so, a computer with less memory free than the plan's

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 
 	"github.com/swarmdesk/swarmdesk/app/models"
 	"github.com/swarmdesk/swarmdesk/app/node"
@@ -31,9 +30,7 @@ func (s *Session) planMemory(ncfg node.Config, name, dir string) (node.Setup, er
 	for _, k := range plan.Kept {
 		s.log.Info(k)
 	}
-	if b := plan.Choice.Budget; b > 0 {
-		debug.SetMemoryLimit(b)
-	}
+	plan.LimitHeap() // for the process's life: the node is its reason to be
 	s.mu.Lock()
 	s.plan = plan.Describe()
 	s.mu.Unlock()
