@@ -146,6 +146,15 @@ func deviceText(d session.Device) string {
 	return strings.Join(parts, " · ")
 }
 
+// trainsText is the node's memory plan sentence, capitalised for the form ("—" before the
+// node has made one).
+func trainsText(plan string) string {
+	if plan == "" {
+		return "—"
+	}
+	return strings.ToUpper(plan[:1]) + plan[1:]
+}
+
 // lastRoundText is the last round's outcome in one line.
 func lastRoundText(m *node.RoundMetrics) string {
 	if m == nil {
@@ -176,6 +185,7 @@ type dashboard struct {
 	phaseBar    *widget.ProgressBar
 	device      *widget.Label
 	model       *widget.Label
+	learns      *widget.Label // what the node trains and why (the memory plan)
 	peers       *widget.Label
 	last        *widget.Label
 	pending     *widget.Label
@@ -209,6 +219,7 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 
 	d.device = wrappedLabel()
 	d.model = wrappedLabel()
+	d.learns = wrappedLabel()
 	d.peers = widget.NewLabel("")
 	d.last = wrappedLabel()
 	d.pending = widget.NewLabel("")
@@ -230,6 +241,7 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	facts := container.New(layout.NewFormLayout(),
 		fieldLabel("Device"), d.device,
 		fieldLabel("Model"), d.model,
+		fieldLabel("Trains"), d.learns,
 		fieldLabel("Peers"), d.peers,
 		fieldLabel("Last round"), d.last,
 		fieldLabel("Pending"), d.pending,
@@ -287,6 +299,7 @@ func (d *dashboard) render() {
 	d.phase.SetText("Phase: " + phaseText(s.Phase))
 	d.phaseBar.SetValue(phaseProgress(s.Phase))
 	d.last.SetText(lastRoundText(s.Last))
+	d.learns.SetText(trainsText(s.Training))
 	switch {
 	case !s.Submitting && s.State != node.StateIdle && s.State != node.StateStarting:
 		d.pending.SetText("none (read-only network: this node does not submit)")

@@ -18,6 +18,8 @@ const (
 	keyModel        = "model.name"
 	keyThreads      = "resources.threads"
 	keyMemoryLimit  = "resources.memory_limit_mb"
+	keyTrainMode    = "training.mode"
+	keyLoRARank     = "training.lora_rank"
 	keyACPowerOnly  = "resources.ac_power_only"
 	keyIdleOnly     = "resources.idle_only"
 	keyIdleMinutes  = "resources.idle_minutes"
@@ -74,6 +76,8 @@ type settingsView struct {
 	entries map[string]*widget.Entry
 	checks  map[string]*widget.Check
 	theme   *widget.Select
+	mode    *widget.Select
+	plan    *widget.Label // the memory plan (what the node trains within the limit, and why)
 }
 
 func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataDir string, info IdentityInfo, act settingsActions) *settingsView {
@@ -91,6 +95,14 @@ func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataD
 	v.theme.OnChanged = func(s string) {
 		v.save(keyTheme, s, func() { act.applyTheme(s) }, nil)
 	}
+
+	v.mode = widget.NewSelect([]string{"auto", "full", "lora"}, nil)
+	v.mode.SetSelected(cfg.Training.Mode)
+	v.mode.OnChanged = func(s string) { v.save(keyTrainMode, s, nil, nil) }
+	v.plan = widget.NewLabel("")
+	v.plan.Wrapping = fyne.TextWrapWord
+	v.plan.Importance = widget.LowImportance
+	v.plan.Hide()
 
 	folder := widget.NewLabelWithStyle(dataDir, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	folder.Wrapping = fyne.TextWrapBreak
@@ -115,6 +127,8 @@ func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataD
 		fieldLabel("Model"), v.entryRow(keyModel, cfg.Model.Name, "hub id org/name or a local folder"),
 		fieldLabel("CPU threads"), v.entryRow(keyThreads, strconv.Itoa(cfg.Resources.Threads), "0 = all cores"),
 		fieldLabel("Memory limit (MiB)"), v.entryRow(keyMemoryLimit, strconv.Itoa(cfg.Resources.MemoryLimitMB), "0 = automatic"),
+		fieldLabel("Training"), container.NewVBox(v.mode, v.note(keyTrainMode),
+			v.entryRow(keyLoRARank, strconv.Itoa(cfg.Training.LoRARank), "LoRA rank, 0 = the largest that fits"), v.plan),
 		fieldLabel("Power"), v.checkRow(keyACPowerOnly, "Run only on AC power", cfg.Resources.ACPowerOnly),
 		fieldLabel("Idle"), container.NewVBox(
 			v.checkRow(keyIdleOnly, "Run only when the computer is idle", cfg.Resources.IdleOnly),
@@ -128,6 +142,16 @@ func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataD
 	)
 	v.obj = container.NewVScroll(container.NewPadded(form))
 	return v
+}
+
+// setPlan shows the memory plan under the training settings ("" hides it: no model yet).
+func (v *settingsView) setPlan(text string) {
+	if text == "" {
+		v.plan.Hide()
+		return
+	}
+	v.plan.SetText("Plan: " + text)
+	v.plan.Show()
 }
 
 // note is the (hidden until needed) message line under a field.

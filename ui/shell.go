@@ -287,7 +287,9 @@ func (s *Shell) loadMain() {
 				m.dash.showProblem("Could not read the round history: " + histErr.Error())
 			}
 			m.charts.SetHistory(hist)
-			m.setSettings(newSettings(cfg, choice, chosen, dataDir, s.info, s.settingsActions()))
+			sv := newSettings(cfg, choice, chosen, dataDir, s.info, s.settingsActions())
+			sv.setPlan(dev.Plan)
+			m.setSettings(sv)
 			s.updateTray()
 		})
 	})

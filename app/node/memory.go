@@ -58,6 +58,7 @@ func promptRoom(modelDir string) int {
 // Setup is the plan before loading turned into what to load and where its checkpoints go.
 type Setup struct {
 	Choice train.Choice
+	Shape  train.Shape // what the plan was made from
 	// CheckpointDir is the line of checkpoints of the chosen mode (full model and each LoRA
 	// rank have their own folder, so switching mode starts a new line and keeps the old);
 	// "" for rollouts only.
@@ -80,18 +81,21 @@ func Plan(c Config, modelDir string, lineDir func(rank int) string) (Setup, erro
 	if err != nil {
 		return Setup{}, err
 	}
-	s := Setup{Choice: ch}
+	s := Setup{Choice: ch, Shape: shape}
 	if ch.Learns() {
 		s.CheckpointDir = lineDir(ch.Rank)
 	}
 	// Lines of the other modes stay where they are; say so when one would have been resumed.
 	full := lineDir(0)
 	if s.CheckpointDir != full && train.HasCheckpoint(full) {
-		why := "training.mode chose another line"
-		if ch.Mode == train.ModeRollouts || c.Mode == train.ModeFull {
+		var why string
+		if c.Mode == train.ModeLoRA {
+			why = fmt.Sprintf("training.mode is lora, so this start trains LoRA adapters of rank %d in %s", ch.Rank, s.CheckpointDir)
+		} else {
 			why = fmt.Sprintf("resuming it needs %s, more than the %s allowed", train.FormatBytes(shape.Need(train.ModeFull, 0).Total()), train.FormatBytes(ch.Budget))
-		} else if ch.Mode == train.ModeLoRA {
-			why = fmt.Sprintf("this start trains LoRA adapters of rank %d in %s", ch.Rank, s.CheckpointDir)
+			if ch.Mode == train.ModeLoRA {
+				why += fmt.Sprintf("; this start trains LoRA adapters of rank %d in %s instead", ch.Rank, s.CheckpointDir)
+			}
 		}
 		s.Kept = append(s.Kept, fmt.Sprintf("the full-model checkpoint in %s is kept but not loaded: %s", full, why))
 	}
