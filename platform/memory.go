@@ -15,3 +15,7 @@ func DefaultMemoryLimit() int64 { return int64(TotalMemory() / 4 * 3) }
 // skips a training step when less than the step needs is free: the computer
 // is busy with something else.
 func AvailableMemory() uint64 { return availableMemory() }
+
+// ProcessMemory is this process's resident memory now and at its peak (Linux: VmRSS and
+// VmHWM), in bytes; 0 where the OS does not say. Tests hold the memory plan to the peak.
+func ProcessMemory() (now, peak uint64) { return processMemory() }

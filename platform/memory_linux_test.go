@@ -26,3 +26,10 @@ func TestParseMemInfo(t *testing.T) {
 		}
 	}
 }
+
+func TestProcessMemory(t *testing.T) {
+	now, peak := ProcessMemory()
+	if now == 0 || peak < now {
+		t.Fatalf("ProcessMemory() = %d now, %d peak; want a resident size and a peak at least as large", now, peak)
+	}
+}

@@ -37,3 +37,5 @@ func availableMemory() uint64 {
 	}
 	return m.AvailPhys
 }
+
+func processMemory() (now, peak uint64) { return 0, 0 }

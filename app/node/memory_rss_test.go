@@ -6,8 +6,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
 	"github.com/swarmdesk/swarmdesk/engine/train"
+	"github.com/swarmdesk/swarmdesk/platform"
 )
 
 // resetPeakRSS starts a new peak-RSS measurement (Linux: writing 5 to clear_refs resets
@@ -29,21 +31,11 @@ func resetPeakRSS() bool {
 // peakRSS is the process's peak resident memory (VmHWM) in bytes.
 func peakRSS(t *testing.T) int64 {
 	t.Helper()
-	raw, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		t.Skip("no /proc/self/status:", err)
+	_, peak := platform.ProcessMemory()
+	if peak == 0 {
+		t.Skip("this system does not report the peak resident memory")
 	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return kb << 10
-		}
-	}
-	t.Fatal("no VmHWM in /proc/self/status")
-	return 0
+	return int64(peak)
 }
 
 // realNodeRun is what measuredNode saw.
@@ -53,10 +45,27 @@ type realNodeRun struct {
 	peak   int64
 }
 
+// trainedRounds waits for k rounds that trained; playedRounds for k rounds played at all.
+func trainedRounds(k int) func([]RoundMetrics) bool {
+	return func(ms []RoundMetrics) bool {
+		n := 0
+		for _, m := range ms {
+			if m.Trained {
+				n++
+			}
+		}
+		return n >= k
+	}
+}
+
+func playedRounds(k int) func([]RoundMetrics) bool {
+	return func(ms []RoundMetrics) bool { return len(ms) >= k }
+}
+
 // measuredNode runs a real node (embedded dev chain, libp2p on loopback, the model loaded
-// the way the memory plan says) until it has trained `trained` rounds, and measures the
-// process's peak RSS from before the model is loaded.
-func measuredNode(t *testing.T, cfg Config, modelDir, tokPath string, trained int, timeout time.Duration) realNodeRun {
+// the way the memory plan says) on dataDir ("" = a new one) until its rounds satisfy until,
+// and measures the process's peak RSS from before the model is loaded.
+func measuredNode(t *testing.T, cfg Config, modelDir, tokPath, dataDir string, until func([]RoundMetrics) bool, timeout time.Duration) realNodeRun {
 	t.Helper()
 	ctx := t.Context()
 	dc, err := devchain.Start(ctx, devchain.Config{RoundLength: 2 * time.Second, Tx: chain.TxConfig{PollInterval: 20 * time.Millisecond}})
@@ -65,6 +74,9 @@ func measuredNode(t *testing.T, cfg Config, modelDir, tokPath string, trained in
 	}
 	defer dc.Close()
 	p := newParticipant(t, "M", dc)
+	if dataDir != "" {
+		p.dir = dataDir
+	}
 	p.startSwarm(t, nil)
 	defer p.sw.Close()
 	cl, err := chain.Dial(ctx, dc.Profile(), p.acct, chain.Options{
@@ -75,6 +87,8 @@ func measuredNode(t *testing.T, cfg Config, modelDir, tokPath string, trained in
 	}
 	defer cl.Close()
 
+	runtime.GC()
+	debug.FreeOSMemory() // an earlier node's memory in this process must not count
 	if !resetPeakRSS() {
 		t.Log("cannot reset the peak RSS here; it covers the whole test binary")
 	}
@@ -99,15 +113,7 @@ func measuredNode(t *testing.T, cfg Config, modelDir, tokPath string, trained in
 	}
 	col := collect(n)
 	stop := runNode(n)
-	waitFor(t, timeout, "trained rounds", func() bool {
-		k := 0
-		for _, r := range col.rounds() {
-			if r.Trained {
-				k++
-			}
-		}
-		return k >= trained
-	})
+	waitFor(t, timeout, "rounds", func() bool { return until(col.rounds()) })
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +161,7 @@ func TestNodeMemoryCI(t *testing.T) {
 	shape := cfg.shape(mc, 0, promptRoom(modelDir))
 	full, lora := shape.Need(train.ModeFull, 0).Total(), shape.Need(train.ModeLoRA, 16).Total()
 	cfg.Train.MemoryLimit = (full + lora) / 2
-	r := measuredNode(t, cfg, modelDir, filepath.Join(modelDir, "tokenizer.json"), 2, 3*time.Minute)
+	r := measuredNode(t, cfg, modelDir, filepath.Join(modelDir, "tokenizer.json"), "", trainedRounds(2), 3*time.Minute)
 	checkLoRARun(t, r, cfg.Train.MemoryLimit)
 	if r.setup.Choice.Rank != 16 {
 		t.Errorf("rank %d, want 16 (the highest allowed)", r.setup.Choice.Rank)
@@ -184,7 +190,38 @@ func TestNodeMemoryQwen05B(t *testing.T) {
 		cfg.MaxNewTokens = v
 	}
 	cfg.Train.MemoryLimit = 6000 << 20
-	r := measuredNode(t, cfg, modelDir, tokPath, 1, 30*time.Minute)
+	r := measuredNode(t, cfg, modelDir, tokPath, "", trainedRounds(1), 30*time.Minute)
 	checkLoRARun(t, r, cfg.Train.MemoryLimit)
+	if os.Getenv("SWARMDESK_MEMTEST_FULL") == "" {
+		return
+	}
 
+	// The full model where it fits (12 GiB: a 16 GB computer's automatic limit): one step and
+	// a checkpoint, then a second life resumes it, peak RSS measured from its load on.
+	dataDir := t.TempDir()
+	full := cfg
+	full.Mode = train.ModeFull
+	full.Train.MemoryLimit = 12 << 30
+	for life := 1; life <= 2; life++ {
+		r = measuredNode(t, full, modelDir, tokPath, dataDir, trainedRounds(1), 30*time.Minute)
+		c := r.setup.Choice
+		last := r.rounds[len(r.rounds)-1]
+		t.Logf("full model, life %d: limit %s, plan %s (%s); step %d; peak RSS %s (%.0f%% of the limit)", life,
+			train.FormatBytes(full.Train.MemoryLimit), c.Mode, c.Need, last.Step,
+			train.FormatBytes(r.peak), 100*float64(r.peak)/float64(full.Train.MemoryLimit))
+		if c.Mode != train.ModeFull || r.peak > full.Train.MemoryLimit || last.Step != int64(life) {
+			t.Fatalf("full model life %d: mode %s, peak %s, step %d", life, c.Mode, train.FormatBytes(r.peak), last.Step)
+		}
+	}
+
+	// The same checkpoint under 6000 MiB with training.mode = full: refused with a sentence,
+	// not loaded; the node plays with rollouts only.
+	full.Train.MemoryLimit = 6000 << 20
+	r = measuredNode(t, full, modelDir, tokPath, dataDir, playedRounds(1), 30*time.Minute)
+	c := r.setup.Choice
+	t.Logf("full checkpoint under %s: %s; %q; peak RSS %s (%.0f%% of the limit)", train.FormatBytes(full.Train.MemoryLimit),
+		c.Reason, r.setup.Kept, train.FormatBytes(r.peak), 100*float64(r.peak)/float64(full.Train.MemoryLimit))
+	if c.Mode != train.ModeRollouts || len(r.setup.Kept) == 0 || r.rounds[0].Trained || r.peak > full.Train.MemoryLimit {
+		t.Fatalf("full checkpoint under 6000 MiB: mode %s, kept %q, trained %v, peak %s", c.Mode, r.setup.Kept, r.rounds[0].Trained, train.FormatBytes(r.peak))
+	}
 }
