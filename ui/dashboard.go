@@ -146,11 +146,10 @@ func deviceText(d session.Device) string {
 	return strings.Join(parts, " · ")
 }
 
-// trainsText is the node's memory plan sentence, capitalised for the form ("—" before the
-// node has made one).
+// trainsText is the node's memory plan sentence (what it trains and why), capitalised.
 func trainsText(plan string) string {
 	if plan == "" {
-		return "—"
+		return ""
 	}
 	return strings.ToUpper(plan[:1]) + plan[1:]
 }
@@ -220,6 +219,8 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	d.device = wrappedLabel()
 	d.model = wrappedLabel()
 	d.learns = wrappedLabel()
+	d.learns.Importance = widget.LowImportance
+	d.learns.Hide()
 	d.peers = widget.NewLabel("")
 	d.last = wrappedLabel()
 	d.pending = widget.NewLabel("")
@@ -235,13 +236,12 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	d.inviteRow.Hide()
 
 	switchBox := container.NewBorder(nil, nil, d.toggle, nil,
-		container.NewVBox(d.toggleLabel, d.state))
+		container.NewVBox(d.toggleLabel, d.state, d.learns))
 	who := container.NewVBox(d.name, container.NewBorder(nil, nil, nil, copyPeer, d.peerID))
 	roundBox := container.NewVBox(d.round, d.phase, d.phaseBar)
 	facts := container.New(layout.NewFormLayout(),
 		fieldLabel("Device"), d.device,
 		fieldLabel("Model"), d.model,
-		fieldLabel("Trains"), d.learns,
 		fieldLabel("Peers"), d.peers,
 		fieldLabel("Last round"), d.last,
 		fieldLabel("Pending"), d.pending,
@@ -299,7 +299,12 @@ func (d *dashboard) render() {
 	d.phase.SetText("Phase: " + phaseText(s.Phase))
 	d.phaseBar.SetValue(phaseProgress(s.Phase))
 	d.last.SetText(lastRoundText(s.Last))
-	d.learns.SetText(trainsText(s.Training))
+	if s.Training == "" {
+		d.learns.Hide()
+	} else {
+		d.learns.SetText(trainsText(s.Training))
+		d.learns.Show()
+	}
 	switch {
 	case !s.Submitting && s.State != node.StateIdle && s.State != node.StateStarting:
 		d.pending.SetText("none (read-only network: this node does not submit)")

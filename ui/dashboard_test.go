@@ -318,3 +318,21 @@ func TestColumnsMinSize(t *testing.T) {
 		t.Fatalf("second column at %v, want below the first", b.Position())
 	}
 }
+
+// What the node trains and why (the memory plan) shows on the dashboard under the switch and
+// in Settings under the training mode.
+func TestMemoryPlanShown(t *testing.T) {
+	b := newFakeBackend()
+	b.snap.Training = "training LoRA adapters of rank 8: the full model would need 9.38 GiB, more than the 5.86 GiB allowed"
+	b.device.Plan = "training LoRA adapters of rank 8 (settings view)"
+	s, _ := runningShell(t, b)
+	if got := s.main.dash.learns; !got.Visible() || !strings.HasPrefix(got.Text, "Training LoRA adapters of rank 8: the full model would need") {
+		t.Errorf("dashboard plan line %q (visible %v)", got.Text, got.Visible())
+	}
+	if got := s.main.settings.plan; !got.Visible() || got.Text != "Plan: training LoRA adapters of rank 8 (settings view)" {
+		t.Errorf("settings plan line %q (visible %v)", got.Text, got.Visible())
+	}
+	if s.main.settings.mode.Selected == "" {
+		t.Error("the training mode select shows no mode")
+	}
+}
