@@ -24,8 +24,10 @@ const (
 
 // RuntimeBytes is what the process holds besides the model, for the memory plan: the Go
 // runtime, the tokenizer, libp2p, the chain client and, when this computer runs it, the local
-// dev chain. Measured on Linux/amd64 (TestNodeMemoryCI logs it): a node on a tiny model peaks
-// at about 200 MiB; the rest is margin for the Go heap's garbage between collections.
+// dev chain. Measured on Linux/amd64: the CI-sized node of TestNodeMemoryCI (with the dev
+// chain, about 150 MiB of model and training memory) peaks at 271 MiB, and the 0.5B node of
+// TestNodeMemoryQwen05B with Qwen's 11 MB tokenizer at 2.64 GiB against a plan of 3.37 GiB; the
+// rest is margin for the Go heap's garbage between collections.
 const RuntimeBytes = 512 << 20
 
 // loraSeed makes the adapters' initial A matrices the same on every start (a resume loads

@@ -38,7 +38,7 @@ func (p MemPlan) Check(limit int64) error {
 	}
 	hint := "lower the micro-batch size or max new tokens"
 	if p.Optimizer > p.Activations {
-		hint = "train LoRA adapters instead of the full model (far smaller gradients and optimizer state)"
+		hint = "train LoRA adapters instead of the full model (training.mode = lora: far smaller gradients and optimizer state)"
 	}
 	return fmt.Errorf("train: this step needs %s, more than the %s allowed; %s, or raise resources.memory_limit_mb",
 		p, gib(limit), hint)
