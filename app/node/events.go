@@ -105,4 +105,22 @@ type Snapshot struct {
 	Errors        uint64
 	DroppedEvents uint64
 	MetricsAddr   string // where the Prometheus endpoint listens, when on
+
+	// Checkpointing is true while a checkpoint is written in the background.
+	Checkpointing bool
+	// CheckpointStep, CheckpointBytes and CheckpointTime describe the newest checkpoint this
+	// run wrote (zero before the first).
+	CheckpointStep  int64
+	CheckpointBytes int64
+	CheckpointTime  time.Time
+	// DiskWrittenPerDay is what the node wrote to disk in the last 24 hours (checkpoints,
+	// state, round log), DiskWrittenTotal since it started, DiskUsed what its checkpoints
+	// take now. DiskFree is the space left on their disk when DiskFreeKnown; DiskLow is set
+	// while it is less than the next checkpoint needs (the node has warned).
+	DiskWrittenPerDay int64
+	DiskWrittenTotal  int64
+	DiskUsed          int64
+	DiskFree          int64
+	DiskFreeKnown     bool
+	DiskLow           bool
 }

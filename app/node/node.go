@@ -15,6 +15,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
 	"github.com/swarmdesk/swarmdesk/engine/train"
+	"github.com/swarmdesk/swarmdesk/platform"
 )
 
 // Deps are the pieces the node works with; the caller opens them (the CLI from the config,
@@ -39,11 +40,12 @@ type Deps struct {
 	Logger *slog.Logger
 
 	// Test hooks (unexported: set only by this package's tests).
-	learner learner                  // replaces the real trainer
-	hook    func(point string) error // an error ends Run there, like a crash
-	now     func() time.Time
-	power   powerFunc
-	idle    idleFunc
+	learner  learner                  // replaces the real trainer
+	hook     func(point string) error // an error ends Run there, like a crash
+	now      func() time.Time
+	power    powerFunc
+	idle     idleFunc
+	diskFree diskFreeFunc
 }
 
 // eventBuffer is how many events wait for a slow consumer before new ones are dropped.
@@ -71,6 +73,12 @@ type Node struct {
 	prom  *promServer
 	stops []int // stop token ids for generation
 	imEnd int   // the token appended to an adopted answer that ended with a stop
+
+	ck             ckptState   // checkpoint cadence (checkpoint.go)
+	askCkpt        atomic.Bool // Checkpoint was called
+	disk           diskWrites  // bytes written over the last day (disk.go)
+	diskLow        bool        // the low-disk warning was given and still holds
+	roundCkptBytes int64       // checkpoint bytes that ended during the round being played
 }
 
 // New checks the configuration and the dependencies and prepares the trainer. It does not
@@ -112,6 +120,9 @@ func New(cfg Config, deps Deps) (*Node, error) {
 	if deps.idle == nil {
 		deps.idle = userIdle
 	}
+	if deps.diskFree == nil {
+		deps.diskFree = platform.DiskFree
+	}
 	n := &Node{cfg: cfg, deps: deps, gate: newGate(), events: make(chan Event, eventBuffer), sub: true}
 	n.lrn = deps.learner
 	if n.lrn == nil {
@@ -119,7 +130,7 @@ func New(cfg Config, deps Deps) (*Node, error) {
 		if err != nil {
 			return nil, fmt.Errorf("node: %w", err)
 		}
-		n.lrn = trainerLearner{tr}
+		n.lrn = &trainerLearner{tr}
 	}
 	n.stops = deps.Tokenizer.EOSIDs()
 	n.imEnd = -1

@@ -20,6 +20,9 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		return errors.New("node: Run was already called")
 	}
 	defer func() {
+		if n.st.PeerID != "" { // restored: checkpoints may have been started
+			n.finishCheckpoints(err == nil && ctx.Err() != nil)
+		}
 		if n.rlog != nil {
 			_ = n.rlog.close()
 		}
@@ -44,7 +47,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	}
 	if m := n.st.LastMetrics; m != nil {
 		if last, ok := n.rlog.lastRound(); !ok || last < m.Round {
-			if err := n.rlog.append(*m); err != nil {
+			if _, err := n.rlog.append(*m); err != nil {
 				n.problem(err)
 			}
 		}
@@ -109,6 +112,9 @@ func (n *Node) restore() error {
 	} else if ok {
 		fromFile = &s
 	}
+	if err := train.RemoveInterrupted(n.deps.CheckpointDir); err != nil {
+		n.problem(fmt.Errorf("removing what an interrupted checkpoint left in %s: %w", n.deps.CheckpointDir, err))
+	}
 	raw, err := n.lrn.Load(n.deps.CheckpointDir)
 	switch {
 	case errors.Is(err, train.ErrNoCheckpoint):
@@ -129,7 +135,9 @@ func (n *Node) restore() error {
 		st = newState(n.deps.PeerID)
 	}
 	n.st = st
+	n.ck = ckptState{savedStep: n.lrn.Steps()}
 	n.syncSnapshot()
+	n.refreshDisk()
 	if st.LastMetrics != nil {
 		m := *st.LastMetrics
 		n.update(func(s *Snapshot) { s.Last = &m; s.Round = m.Round })
@@ -242,9 +250,15 @@ func (n *Node) safePoint(ctx context.Context, resume State) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if n.askCkpt.Load() {
+		n.startCheckpointOrReport(ckptAsked)
+	}
 	if !n.gate.blocked() {
 		return nil
 	}
+	// Weights and state agree at every safe point (the round's step comes after the last
+	// one), so a pause leaves a current checkpoint: it is written while the node is held.
+	n.startCheckpointOrReport(ckptPause)
 	n.lrn.Idle()
 	err := n.gate.wait(ctx, func(h hold) { n.setState(h.state()) })
 	if err != nil {

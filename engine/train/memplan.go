@@ -11,17 +11,21 @@ type MemPlan struct {
 	Optimizer   int64 // Adam's two moments per trainable parameter
 	Activations int64 // the largest micro-batch's tape
 	Reference   int64 // the frozen reference model, when a KL term is on
+	// CheckpointWrite is what a checkpoint written in the background holds: the writer's
+	// buffers only, since the weights and moments are written from where they live (see
+	// Trainer.SaveInBackground) instead of from a 12-bytes-a-parameter copy.
+	CheckpointWrite int64
 }
 
 // Total is the sum of every part.
 func (p MemPlan) Total() int64 {
-	return p.Weights + p.Grads + p.Optimizer + p.Activations + p.Reference
+	return p.Weights + p.Grads + p.Optimizer + p.Activations + p.Reference + p.CheckpointWrite
 }
 
 // String lists the parts in GiB, the way the refusal message shows them.
 func (p MemPlan) String() string {
-	return fmt.Sprintf("%s in all: weights %s, gradients %s, optimizer state %s, activations %s, reference model %s",
-		gib(p.Total()), gib(p.Weights), gib(p.Grads), gib(p.Optimizer), gib(p.Activations), gib(p.Reference))
+	return fmt.Sprintf("%s in all: weights %s, gradients %s, optimizer state %s, activations %s, reference model %s, checkpoint writer %s",
+		gib(p.Total()), gib(p.Weights), gib(p.Grads), gib(p.Optimizer), gib(p.Activations), gib(p.Reference), gib(p.CheckpointWrite))
 }
 
 // Check returns an error saying what to change when the plan needs more
@@ -52,6 +56,8 @@ func (t *Trainer) plan(items []item, mb int) MemPlan {
 		Weights:   int64(len(m.Params.F32))*4 + int64(len(m.Params.BF16))*2,
 		Grads:     4 * n,
 		Optimizer: 8 * n,
+		// CheckpointWrite: see SaveInBackground.
+		CheckpointWrite: checkpointWriteBuffers,
 	}
 	if m.LoRA() != nil {
 		p.Weights += 4 * n
