@@ -174,9 +174,9 @@ func TestPromFormat(t *testing.T) {
 	s := Snapshot{ChainRound: 7, RoundsPlayed: 3, Steps: 3, State: StatePaused,
 		DiskWrittenTotal: 12e9, DiskWrittenPerDay: 47e9, DiskUsed: 6e9, DiskFree: 1e9, DiskFreeKnown: true, DiskLow: true,
 		Last: &RoundMetrics{
-		Round: 6, Reward: 0.5, RewardByTask: map[string]float64{"dates": 0.25, "arithmetic": 1},
-		Phases: map[Phase]float64{PhaseTrain: 1.5, PhaseGenerate: 2}, PeersSeen: 2,
-	}}
+			Round: 6, Reward: 0.5, RewardByTask: map[string]float64{"dates": 0.25, "arithmetic": 1},
+			Phases: map[Phase]float64{PhaseTrain: 1.5, PhaseGenerate: 2}, PeersSeen: 2,
+		}}
 	if err := writeProm(&buf, s); err != nil {
 		t.Fatal(err)
 	}
