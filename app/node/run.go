@@ -253,14 +253,19 @@ func (n *Node) safePoint(ctx context.Context, resume State) error {
 	if n.askCkpt.Load() {
 		n.startCheckpointOrReport(ckptAsked)
 	}
+	n.reapCheckpoints(false)
 	if !n.gate.blocked() {
 		return nil
 	}
 	// Weights and state agree at every safe point (the round's step comes after the last
-	// one), so a pause leaves a current checkpoint: it is written while the node is held.
+	// one), so a pause leaves a current checkpoint: it is written while the node is held (a
+	// Resume meanwhile takes effect once it is complete).
 	n.startCheckpointOrReport(ckptPause)
 	n.lrn.Idle()
-	err := n.gate.wait(ctx, func(h hold) { n.setState(h.state()) })
+	err := n.gate.wait(ctx, func(h hold) {
+		n.setState(h.state())
+		n.reapCheckpoints(true)
+	})
 	if err != nil {
 		return err
 	}
