@@ -3,6 +3,7 @@ package node
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -99,6 +100,8 @@ func TestSimulatedDayStaysInTheDiskBudget(t *testing.T) {
 		ch.advance(1)
 	}
 	waitFor(t, 20*time.Second, "the last round logged", func() bool { return len(c.rounds()) == rounds })
+	// The checkpoint after the last round is taken in (and counted) while the node waits.
+	waitFor(t, 20*time.Second, "the last checkpoint counted", func() bool { return n.State().CheckpointStep == int64(rounds) })
 	s := n.State()
 	if err := stop(); err != nil {
 		t.Fatal(err)
@@ -286,5 +289,37 @@ func TestCrashBetweenCheckpointsLosesOnlyTraining(t *testing.T) {
 	}
 	if s := n2.State(); s.Steps != 2 {
 		t.Fatalf("after one more round: %d steps, want 2 (1 from the checkpoint + 1)", s.Steps)
+	}
+}
+
+// The settings' words: the checkpoint size and the writes a day at the measured pace, or what
+// is known before any round.
+func TestCheckpointCostText(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var played []RoundMetrics
+	for r := range 10 {
+		played = append(played, RoundMetrics{Round: uint64(r), Time: t0.Add(time.Duration(r) * 5 * time.Minute),
+			Trained: true, Phases: map[Phase]float64{PhaseTrain: 50}})
+	}
+	for _, tt := range []struct {
+		name    string
+		bytes   int64
+		minutes int
+		history []RoundMetrics
+		want    []string
+	}{
+		{"0.5B at this pace", 5_928_393_216, 30, played, []string{"5.9 GB", "47.4 GB of disk writes a day", "every 5m0s", "50s of training"}},
+		{"every round", 5_928_393_216, 0, played, []string{"1707.4 GB of disk writes a day"}},
+		{"no rounds yet", 5_928_393_216, 30, nil, []string{"5.9 GB", "up to 1707.4 GB a day", "training steps take"}},
+		{"no model yet", 0, 30, nil, []string{"once the model is loaded"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := CheckpointCostText(tt.bytes, tt.minutes, tt.history)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%q lacks %q", got, w)
+				}
+			}
+		})
 	}
 }

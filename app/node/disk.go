@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/swarmdesk/swarmdesk/platform"
@@ -52,8 +53,8 @@ func (d *diskWrites) lastDay(now time.Time) int64 {
 	return s
 }
 
-// dirBytes is the size of every file under dir (0 for a missing folder).
-func dirBytes(dir string) int64 {
+// DirBytes is the size of every file under dir (0 for a missing folder).
+func DirBytes(dir string) int64 {
 	total := int64(0)
 	_ = filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
@@ -74,7 +75,7 @@ func dirBytes(dir string) int64 {
 // so, see train.Save).
 func (n *Node) refreshDisk() {
 	now := n.deps.now()
-	used := dirBytes(n.deps.CheckpointDir)
+	used := DirBytes(n.deps.CheckpointDir)
 	free, known := n.deps.diskFree(n.deps.CheckpointDir)
 	if !known {
 		free, known = n.deps.diskFree(n.deps.DataDir)
@@ -130,3 +131,64 @@ func DiskWritesPerDay(ckptBytes int64, checkpointAfter, roundEvery, trainPerRoun
 type diskFreeFunc func(path string) (uint64, bool)
 
 var _ diskFreeFunc = platform.DiskFree
+
+// rlSwarmRound is rl-swarm's pace, assumed until the node has played rounds to measure.
+const rlSwarmRound = 5 * time.Minute
+
+// CheckpointCostText says in words what checkpointing every minutes of training costs the disk,
+// for the settings screen: the size of one checkpoint (ckptBytes: Snapshot.CheckpointBytes) and
+// the writes a day at this computer's pace, measured from history (rounds.jsonl: the time
+// between rounds and the optimizer step's share) or rl-swarm's 5-minute rounds before any.
+func CheckpointCostText(ckptBytes int64, minutes int, history []RoundMetrics) string {
+	if ckptBytes <= 0 {
+		return "Each checkpoint holds the model and its optimizer state; its size is known once the model is loaded."
+	}
+	roundEvery, train := pace(history)
+	after := time.Duration(minutes) * time.Minute
+	perDay := DiskWritesPerDay(ckptBytes, after, roundEvery, train)
+	if train <= 0 {
+		return fmt.Sprintf("Each checkpoint writes %s. After every round that is up to %s a day; the actual figure depends on how long this computer's training steps take (shown once it has played rounds).",
+			gb(ckptBytes), gb(perDay))
+	}
+	return fmt.Sprintf("Each checkpoint writes %s: about %s of disk writes a day at this computer's pace (a round every %s, %s of training each). Pausing or quitting adds one.",
+		gb(ckptBytes), gb(perDay), roundEvery.Round(time.Second), train.Round(time.Second))
+}
+
+// pace is the median time between the last rounds and the median time of their optimizer
+// step, from history (rl-swarm's round and no step time when there is too little of it).
+func pace(history []RoundMetrics) (roundEvery, train time.Duration) {
+	const recent = 20
+	if len(history) > recent {
+		history = history[len(history)-recent:]
+	}
+	var gaps, steps []float64
+	for i, m := range history {
+		if s := m.Phases[PhaseTrain]; m.Trained && s > 0 {
+			steps = append(steps, s)
+		}
+		if i > 0 {
+			if d := m.Time.Sub(history[i-1].Time).Seconds(); d > 0 && m.Round > history[i-1].Round {
+				gaps = append(gaps, d/float64(m.Round-history[i-1].Round))
+			}
+		}
+	}
+	roundEvery = rlSwarmRound
+	if len(gaps) > 0 {
+		roundEvery = time.Duration(median(gaps) * float64(time.Second))
+	}
+	if len(steps) > 0 {
+		train = time.Duration(median(steps) * float64(time.Second))
+	}
+	return roundEvery, train
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// DiskText is the round's disk figures in words, for the dashboard.
+func (m RoundMetrics) DiskText() string {
+	return fmt.Sprintf("disk: %s written in the last 24 h, checkpoints take %s", gb(m.DiskWrittenPerDay), gb(m.DiskUsed))
+}

@@ -109,7 +109,7 @@ type Snapshot struct {
 	// Checkpointing is true while a checkpoint is written in the background.
 	Checkpointing bool
 	// CheckpointStep, CheckpointBytes and CheckpointTime describe the newest checkpoint this
-	// run wrote (zero before the first).
+	// run wrote (before the first, CheckpointBytes is the estimate and the others are zero).
 	CheckpointStep  int64
 	CheckpointBytes int64
 	CheckpointTime  time.Time

@@ -136,6 +136,7 @@ func (n *Node) restore() error {
 	}
 	n.st = st
 	n.ck = ckptState{savedStep: n.lrn.Steps()}
+	n.update(func(s *Snapshot) { s.CheckpointBytes = n.lrn.CheckpointBytes() })
 	n.syncSnapshot()
 	n.refreshDisk()
 	if st.LastMetrics != nil {
