@@ -165,7 +165,7 @@ func lastRoundText(m *node.RoundMetrics) string {
 	} else if m.TrainError != "" {
 		s += ", not trained: " + m.TrainError
 	}
-	return s
+	return s + "\n" + m.DiskText()
 }
 
 // dashboard is the main screen: the training switch and the node's status. It only shows what the

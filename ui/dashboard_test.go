@@ -165,9 +165,9 @@ func TestRoundEventUpdatesDashboardAndCharts(t *testing.T) {
 	if want := phaseProgress(node.PhaseTrain); d.phaseBar.Value != want || want <= 0.5 {
 		t.Fatalf("phase bar %v, want %v", d.phaseBar.Value, want)
 	}
-	m := node.RoundMetrics{Round: 3, Reward: 1.25, Trained: true, Loss: 0.0123}
+	m := node.RoundMetrics{Round: 3, Reward: 1.25, Trained: true, Loss: 0.0123, DiskWrittenPerDay: 47.4e9, DiskUsed: 5.9e9}
 	s.handle(node.Event{Kind: node.EventRound, Round: 3, Metrics: &m})
-	if d.last.Text != "round 3: reward 1.250, loss 0.0123" {
+	if d.last.Text != "round 3: reward 1.250, loss 0.0123\ndisk: 47.4 GB written in the last 24 h, checkpoints take 5.9 GB" {
 		t.Fatalf("last round %q", d.last.Text)
 	}
 	if b.boardReads != reads+1 {

@@ -25,6 +25,7 @@ const (
 	keyIdleMinutes  = "resources.idle_minutes"
 	keyStartAtLogin = "desktop.start_at_login"
 	keyTheme        = "desktop.theme"
+	keyCheckpoint   = "training.checkpoint_minutes"
 )
 
 // settingsActions is what the settings screen asks of the shell. save runs Backend.SaveSetting
@@ -34,6 +35,9 @@ type settingsActions struct {
 	applyTheme func(name string)
 	openFolder func(dir string)
 	export     func(done func(path string, err error))
+	// checkpointCost says what checkpointing every minutes of training costs the disk
+	// (app/node's CheckpointCostText, from the node's own figures); done runs on the UI.
+	checkpointCost func(minutes int, done func(text string))
 }
 
 // savedNote is what appears under a field after a save: the validation error, or whether the
@@ -133,6 +137,7 @@ func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataD
 		fieldLabel("Idle"), container.NewVBox(
 			v.checkRow(keyIdleOnly, "Run only when the computer is idle", cfg.Resources.IdleOnly),
 			v.entryRow(keyIdleMinutes, strconv.Itoa(cfg.Resources.IdleMinutes), "minutes without input")),
+		fieldLabel("Checkpoints"), v.checkpointRow(cfg.Training.CheckpointMinutes),
 		fieldLabel("Login"), v.checkRow(keyStartAtLogin, "Start swarmdesk when I log in", cfg.Desktop.StartAtLogin),
 		fieldLabel("Theme"), container.NewVBox(v.theme, v.note(keyTheme)),
 		fieldLabel("Data folder"), container.NewBorder(nil, nil, nil, openFolder, folder),
@@ -193,6 +198,33 @@ func (v *settingsView) entryRow(key, value, placeholder string) fyne.CanvasObjec
 	v.entries[key] = e
 	btn := widget.NewButton("Save", submit)
 	return container.NewBorder(nil, v.note(key), nil, btn, e)
+}
+
+// checkpointRow edits training.checkpoint_minutes and shows what it costs in disk writes.
+func (v *settingsView) checkpointRow(minutes int) fyne.CanvasObject {
+	cost := widget.NewLabel("")
+	cost.Wrapping = fyne.TextWrapWord
+	cost.Importance = widget.LowImportance
+	show := func(m int) {
+		if v.act.checkpointCost != nil {
+			v.act.checkpointCost(m, cost.SetText)
+		}
+	}
+	show(minutes)
+	e := widget.NewEntry()
+	e.SetText(strconv.Itoa(minutes))
+	e.SetPlaceHolder("minutes of training between checkpoints (0 = every round)")
+	submit := func() {
+		text := e.Text
+		v.save(keyCheckpoint, text, func() {
+			if m, err := strconv.Atoi(text); err == nil {
+				show(m)
+			}
+		}, nil)
+	}
+	e.OnSubmitted = func(string) { submit() }
+	v.entries[keyCheckpoint] = e
+	return container.NewVBox(container.NewBorder(nil, v.note(keyCheckpoint), nil, widget.NewButton("Save", submit), e), cost)
 }
 
 func (v *settingsView) checkRow(key, label string, value bool) fyne.CanvasObject {

@@ -429,6 +429,13 @@ func (s *Shell) settingsActions() settingsActions {
 			})
 		},
 		applyTheme: func(name string) { ApplyTheme(fyne.CurrentApp(), name) },
+		checkpointCost: func(minutes int, done func(string)) {
+			s.async(func() {
+				hist, _ := s.b.History()
+				text := node.CheckpointCostText(s.b.Snapshot().CheckpointBytes, minutes, hist)
+				fyne.Do(func() { done(text) })
+			})
+		},
 		openFolder: func(dir string) {
 			u := &url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}
 			if err := fyne.CurrentApp().OpenURL(u); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,10 +101,11 @@ type nodeProc struct {
 const childPassphrase = "correct horse battery staple"
 
 // startNodeProc runs the host's join command in a child process with its own home folder.
-func startNodeProc(t *testing.T, h *hostedSwarm, home, model string) *nodeProc {
+func startNodeProc(t *testing.T, h *hostedSwarm, home, model string, extra ...string) *nodeProc {
 	t.Helper()
 	args := append(strings.Fields(h.join)[1:], "--listen", "/ip4/127.0.0.1/tcp/0", "--model", model,
 		"--set", "training.max_new_tokens=16", "--set", "training.gather_seconds=2")
+	args = append(args, extra...)
 	p := &nodeProc{cmd: exec.Command(os.Args[0], args...), eof: make(chan struct{})}
 	p.cmd.Env = append(os.Environ(), "SWARMDESK_TEST_CLI_CHILD=1", "SWARMDESK_HOME="+home,
 		"SWARMDESK_SECRETS_BACKEND=file", "SWARMDESK_PASSPHRASE="+childPassphrase)
@@ -239,7 +241,7 @@ func TestRunHeadlessSurvivesKill9(t *testing.T) {
 }
 
 // checkRestart runs the node again on home after a kill and checks the chain against its log.
-func checkRestart(t *testing.T, h *hostedSwarm, home, model string, killed *nodeProc) {
+func checkRestart(t *testing.T, h *hostedSwarm, home, model string, killed *nodeProc) *nodeProc {
 	t.Helper()
 	peerID := ""
 	if m := peerField.FindStringSubmatch(killed.output()); m != nil {
@@ -284,6 +286,7 @@ func checkRestart(t *testing.T, h *hostedSwarm, home, model string, killed *node
 	if err != nil || total[0].Cmp(big.NewInt(sum)) != 0 {
 		t.Fatalf("chain total %v (%v), logged %d", total, err, sum)
 	}
+	return p2
 }
 
 // waitUntil is a polling wait that shows what was printed when it gives up.
@@ -335,5 +338,64 @@ func TestHostRefuses(t *testing.T) {
 		if code == 0 || !strings.Contains(errs, tt.want) {
 			t.Errorf("%v: %d %q", tt.env, code, errs)
 		}
+	}
+}
+
+var (
+	ckptStarted = regexp.MustCompile(`msg="writing a checkpoint in the background" step=(\d+)`)
+	nodeReady   = regexp.MustCompile(`msg="node ready" .*optimizer_steps=(\d+)`)
+)
+
+// kill -9 at random moments inside a checkpoint write (a model large enough that writing its
+// 85 MB checkpoint takes a while; a checkpoint after every round): the next run resumes with
+// exactly the training state of the last complete checkpoint (the step `latest` named at the
+// kill, every file checked against its manifest), removes what the interrupted write left, and
+// nothing on chain is lost or doubled. Kills between checkpoints (the default cadence, where
+// the first life writes none) are TestRunHeadlessSurvivesKill9's.
+func TestRunHeadlessKill9DuringCheckpointWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a dev chain and child processes")
+	}
+	h := startHost(t, 2*time.Second)
+	dir := filepath.Join(t.TempDir(), "medium")
+	if err := testmodel.Write(dir, testmodel.Tiny{MaxPos: 1024, Layers: 4, Hidden: 256, HeadDim: 64, FFN: 2048}, 1); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 19))
+	for i := range 2 {
+		t.Run(fmt.Sprint("kill ", i), func(t *testing.T) {
+			home := t.TempDir()
+			p := startNodeProc(t, h, home, dir, "--set", "training.checkpoint_minutes=0")
+			// The second checkpoint's write, so a complete one exists before it.
+			waitUntil(t, 120*time.Second, "a second checkpoint write", func() bool {
+				return len(ckptStarted.FindAllString(p.output(), -1)) >= 2
+			}, p.output)
+			time.Sleep(time.Duration(r.IntN(400)) * time.Millisecond)
+			_ = p.cmd.Process.Kill()
+			_ = p.wait()
+			ckdirs, _ := filepath.Glob(filepath.Join(home, "data", "node", "checkpoints", "*"))
+			if len(ckdirs) != 1 {
+				t.Fatalf("checkpoint folders %v", ckdirs)
+			}
+			latest, err := os.ReadFile(filepath.Join(ckdirs[0], "latest"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			leftovers, _ := filepath.Glob(filepath.Join(ckdirs[0], ".tmp-*"))
+			t.Logf("killed with %s complete, %d interrupted write(s) left", strings.TrimSpace(string(latest)), len(leftovers))
+			wantStep := strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(string(latest)), "step-"), "0")
+
+			p2 := checkRestart(t, h, home, dir, p)
+			m := nodeReady.FindStringSubmatch(p2.output())
+			if m == nil || m[1] != wantStep {
+				t.Fatalf("resumed at optimizer step %v, the last complete checkpoint is %s", m, latest)
+			}
+			if left, _ := filepath.Glob(filepath.Join(ckdirs[0], ".tmp-*")); len(left) != 0 {
+				t.Fatalf("the interrupted write is still on disk: %v", left)
+			}
+			if steps, _ := filepath.Glob(filepath.Join(ckdirs[0], "step-*")); len(steps) != 1 {
+				t.Fatalf("checkpoints on disk after the restart: %v, want one", steps)
+			}
+		})
 	}
 }

@@ -73,8 +73,13 @@ type Training struct {
 	GatherSeconds int `toml:"gather_seconds"`
 	// SubmitMinutes batches the on-chain reward and vote: 0 submits every round; rl-swarm uses 180.
 	SubmitMinutes int `toml:"submit_minutes"`
-	// CheckpointRounds saves weights and optimizer state every this many rounds.
-	CheckpointRounds int `toml:"checkpoint_rounds"`
+	// CheckpointMinutes is the training time (minutes spent in optimizer steps) between full
+	// checkpoints of the weights and optimizer state; 0 checkpoints after every round. The node
+	// also checkpoints when it pauses or stops.
+	CheckpointMinutes int `toml:"checkpoint_minutes"`
+	// CheckpointRounds is the setting CheckpointMinutes replaced; files written by older
+	// versions still carry it, so it is read (and ignored) rather than refused.
+	CheckpointRounds int `toml:"checkpoint_rounds,omitempty"`
 	// Mode is what the node trains: auto (the full model when it fits the memory limit, LoRA
 	// adapters when not), full or lora.
 	Mode string `toml:"mode"`
@@ -111,7 +116,7 @@ func Default() Config {
 		Network: Network{Profile: "local", RoundSeconds: 300},
 		Model:   Model{Name: "Qwen/Qwen2.5-0.5B-Instruct"},
 		Training: Training{Mode: "auto", Questions: 2, Answers: 2, Adopt: 2, MaxNewTokens: 256, GatherSeconds: 30,
-			CheckpointRounds: 1},
+			CheckpointMinutes: 30},
 		Resources: Resources{IdleMinutes: 5},
 		Secrets:   Secrets{Backend: "auto"},
 		Log:       Log{Level: "info"},

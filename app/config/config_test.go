@@ -38,7 +38,7 @@ func TestLoadAndValidate(t *testing.T) {
 		{name: "bad backend", file: "[secrets]\nbackend = \"vault\"\n", wantErr: []string{"secrets.backend", "auto, keyring, file"}},
 		{name: "training defaults follow rl-swarm", file: "", check: func(t *testing.T, c Config) {
 			tr := c.Training
-			if tr.Questions != 2 || tr.Answers != 2 || tr.Adopt != 2 || tr.MaxNewTokens != 256 || tr.CheckpointRounds != 1 || tr.GatherSeconds <= 0 {
+			if tr.Questions != 2 || tr.Answers != 2 || tr.Adopt != 2 || tr.MaxNewTokens != 256 || tr.CheckpointMinutes != 30 || tr.GatherSeconds <= 0 {
 				t.Fatalf("training defaults: %+v", tr)
 			}
 			if c.Metrics.PrometheusAddr != "" || c.Resources.ACPowerOnly {
@@ -57,7 +57,12 @@ func TestLoadAndValidate(t *testing.T) {
 		{name: "negative adopt", file: "[training]\nadopt = -1\n", wantErr: []string{"training.adopt", "0 to 64"}},
 		{name: "unknown task in mix", file: "[training]\ntasks = \"poetry=1\"\n", wantErr: []string{"training.tasks", "poetry", "known"}},
 		{name: "level too high", file: "[training]\nlevel = 9\n", wantErr: []string{"training.level", "0 to 5"}},
-		{name: "zero checkpoint interval", file: "[training]\ncheckpoint_rounds = 0\n", wantErr: []string{"training.checkpoint_rounds"}},
+		{name: "a file of an older version with checkpoint_rounds still loads", file: "[training]\ncheckpoint_rounds = 1\n", check: func(t *testing.T, c Config) {
+			if c.Training.CheckpointMinutes != 30 {
+				t.Fatalf("checkpoint_minutes %d, want the default 30", c.Training.CheckpointMinutes)
+			}
+		}},
+		{name: "negative checkpoint interval", file: "[training]\ncheckpoint_minutes = -1\n", wantErr: []string{"training.checkpoint_minutes"}},
 		{name: "metrics on the network", file: "[metrics]\nprometheus_addr = \"0.0.0.0:9464\"\n", wantErr: []string{"metrics.prometheus_addr", "loopback"}},
 		{name: "metrics without port", file: "[metrics]\nprometheus_addr = \"127.0.0.1\"\n", wantErr: []string{"metrics.prometheus_addr", "host:port"}},
 	}

@@ -84,8 +84,8 @@ var settings = []setting{
 		func(c *Config) *int { return &c.Training.GatherSeconds }),
 	intSetting("training.submit_minutes", "send the reward and vote to the chain every this many minutes (0 = every round; rl-swarm uses 180)",
 		func(c *Config) *int { return &c.Training.SubmitMinutes }),
-	intSetting("training.checkpoint_rounds", "save weights and optimizer state every this many rounds",
-		func(c *Config) *int { return &c.Training.CheckpointRounds }),
+	intSetting("training.checkpoint_minutes", "minutes of training (optimizer steps) between full checkpoints of the model; a crash loses at most that much training, never a reward or vote (0 = after every round, the most disk writes)",
+		func(c *Config) *int { return &c.Training.CheckpointMinutes }),
 	{key: "training.mode", help: "what the node trains: auto (the full model when it fits the memory limit, else LoRA adapters), full or lora", allowed: modes,
 		get: func(c *Config) string { return c.Training.Mode },
 		set: func(c *Config, v string) error { c.Training.Mode = v; return nil }},
@@ -293,8 +293,8 @@ func (c *Config) validateKey(s setting) error {
 		return intRange(s.key, c.Training.GatherSeconds, 1, 3600, "")
 	case "training.submit_minutes":
 		return intRange(s.key, c.Training.SubmitMinutes, 0, 7*24*60, "0 means every round")
-	case "training.checkpoint_rounds":
-		return intRange(s.key, c.Training.CheckpointRounds, 1, 1_000_000, "")
+	case "training.checkpoint_minutes":
+		return intRange(s.key, c.Training.CheckpointMinutes, 0, 7*24*60, "0 means after every round")
 	case "training.lora_rank":
 		return intRange(s.key, c.Training.LoRARank, 0, 1024, "0 means the largest that fits")
 	case "metrics.prometheus_addr":

@@ -108,4 +108,22 @@ type Snapshot struct {
 	// Training says what the node trains and why, in a sentence: the full model, LoRA adapters
 	// of a rank, or rollouts only (the memory plan, see Plan).
 	Training string
+
+	// Checkpointing is true while a checkpoint is written in the background.
+	Checkpointing bool
+	// CheckpointStep, CheckpointBytes and CheckpointTime describe the newest checkpoint this
+	// run wrote (before the first, CheckpointBytes is the estimate and the others are zero).
+	CheckpointStep  int64
+	CheckpointBytes int64
+	CheckpointTime  time.Time
+	// DiskWrittenPerDay is what the node wrote to disk in the last 24 hours (checkpoints,
+	// state, round log), DiskWrittenTotal since it started, DiskUsed what its checkpoints
+	// take now. DiskFree is the space left on their disk when DiskFreeKnown; DiskLow is set
+	// while it is less than the next checkpoint needs (the node has warned).
+	DiskWrittenPerDay int64
+	DiskWrittenTotal  int64
+	DiskUsed          int64
+	DiskFree          int64
+	DiskFreeKnown     bool
+	DiskLow           bool
 }

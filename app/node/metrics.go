@@ -54,6 +54,13 @@ type RoundMetrics struct {
 	// Submitted is set when this round closed a batch: what goes to the chain.
 	Submitted *Submission `json:"submitted,omitempty"`
 
+	// CheckpointBytes is what checkpoints that ended during this round wrote (0 for most
+	// rounds: see Config.CheckpointAfter). DiskWrittenPerDay is what the node wrote in the 24
+	// hours before the round ended, DiskUsed what its checkpoints take on disk.
+	CheckpointBytes   int64 `json:"checkpoint_bytes"`
+	DiskWrittenPerDay int64 `json:"disk_written_per_day"`
+	DiskUsed          int64 `json:"disk_used_bytes"`
+
 	// Phases is the wall time of each phase in seconds.
 	Phases map[Phase]float64 `json:"phase_seconds"`
 }
@@ -90,18 +97,18 @@ func openRoundLog(dir string) (*roundLog, error) {
 	return &roundLog{f: f}, nil
 }
 
-func (l *roundLog) append(m RoundMetrics) error {
+func (l *roundLog) append(m RoundMetrics) (written int64, err error) {
 	b, err := json.Marshal(m)
 	if err != nil {
-		return fmt.Errorf("metrics log: encode: %w", err)
+		return 0, fmt.Errorf("metrics log: encode: %w", err)
 	}
 	if _, err := l.f.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("metrics log: %w", err)
+		return 0, fmt.Errorf("metrics log: %w", err)
 	}
 	if err := l.f.Sync(); err != nil {
-		return fmt.Errorf("metrics log: %w", err)
+		return 0, fmt.Errorf("metrics log: %w", err)
 	}
-	return nil
+	return int64(len(b)) + 1, nil
 }
 
 func (l *roundLog) close() error { return l.f.Close() }

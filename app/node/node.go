@@ -45,12 +45,13 @@ type Deps struct {
 	Plan *Setup
 
 	// Test hooks (unexported: set only by this package's tests).
-	learner learner                  // replaces the real trainer
-	hook    func(point string) error // an error ends Run there, like a crash
-	now     func() time.Time
-	power   powerFunc
-	idle    idleFunc
-	free    func() uint64 // memory the OS can give now (platform.AvailableMemory); 0 = unknown
+	learner  learner                  // replaces the real trainer
+	hook     func(point string) error // an error ends Run there, like a crash
+	now      func() time.Time
+	power    powerFunc
+	idle     idleFunc
+	free     func() uint64 // memory the OS can give now (platform.AvailableMemory); 0 = unknown
+	diskFree diskFreeFunc
 }
 
 // eventBuffer is how many events wait for a slow consumer before new ones are dropped.
@@ -78,6 +79,12 @@ type Node struct {
 	prom  *promServer
 	stops []int // stop token ids for generation
 	imEnd int   // the token appended to an adopted answer that ended with a stop
+
+	ck             ckptState   // checkpoint cadence (checkpoint.go)
+	askCkpt        atomic.Bool // Checkpoint was called
+	disk           diskWrites  // bytes written over the last day (disk.go)
+	diskLow        bool        // the low-disk warning was given and still holds
+	roundCkptBytes int64       // checkpoint bytes that ended during the round being played
 }
 
 // New checks the configuration and the dependencies and prepares the trainer. It does not
@@ -122,6 +129,9 @@ func New(cfg Config, deps Deps) (*Node, error) {
 	if deps.free == nil {
 		deps.free = platform.AvailableMemory
 	}
+	if deps.diskFree == nil {
+		deps.diskFree = platform.DiskFree
+	}
 	n := &Node{cfg: cfg, deps: deps, gate: newGate(), events: make(chan Event, eventBuffer), sub: true}
 	n.lrn = deps.learner
 	tcfg := cfg.Train
@@ -138,7 +148,7 @@ func New(cfg Config, deps Deps) (*Node, error) {
 		if err != nil {
 			return nil, fmt.Errorf("node: %w", err)
 		}
-		n.lrn = trainerLearner{tr}
+		n.lrn = &trainerLearner{tr}
 	}
 	n.stops = deps.Tokenizer.EOSIDs()
 	n.imEnd = -1

@@ -88,6 +88,17 @@ func promFamilies(s Snapshot) []promMetric {
 		g("paused", "1 while training is paused (by the user, the power or the idle policy).", b(s.Paused || s.State.Held())),
 		g("pending_submissions", "Rewards and votes waiting to be confirmed on chain.", float64(s.PendingSubmissions)),
 		g("batch_signal", "Reward collected since the last on-chain submission.", s.BatchSignal),
+		c("disk_written_bytes_total", "Bytes the node wrote to disk since it started (checkpoints, state, round log).", float64(s.DiskWrittenTotal)),
+		g("disk_written_bytes_per_day", "Bytes the node wrote to disk in the last 24 hours.", float64(s.DiskWrittenPerDay)),
+		g("disk_used_bytes", "Bytes the node's model checkpoints take on disk.", float64(s.DiskUsed)),
+		g("checkpoint_bytes", "Size of the newest checkpoint written by this run.", float64(s.CheckpointBytes)),
+		g("checkpoint_step", "Optimizer step of the newest checkpoint written by this run.", float64(s.CheckpointStep)),
+		g("checkpoint_writing", "1 while a checkpoint is written in the background.", b(s.Checkpointing)),
+	}
+	if s.DiskFreeKnown {
+		out = append(out,
+			g("disk_free_bytes", "Free space on the disk holding the checkpoints.", float64(s.DiskFree)),
+			g("disk_low", "1 while the disk has less free space than the next checkpoint needs.", b(s.DiskLow)))
 	}
 	m := s.Last
 	if m == nil {

@@ -227,8 +227,6 @@ func (n *Node) scoreAndAdopt(w *roundWork, rollouts []swarm.Rollout) []train.Gro
 // trainStep takes the round's GRPO step; a failed step is reported and the round goes on (the
 // model is unchanged, see train.Trainer.Step).
 func (n *Node) trainStep(w *roundWork, groups []train.Group) {
-	done := n.phase(w, PhaseTrain)
-	defer done()
 	if len(groups) == 0 {
 		return
 	}
@@ -241,7 +239,17 @@ func (n *Node) trainStep(w *roundWork, groups []train.Group) {
 		n.problem(fmt.Errorf("training step of round %d skipped: %w", w.round, err))
 		return
 	}
+	if n.lrn.Saving() {
+		// The step changes the weights the checkpoint is being written from.
+		done := n.phase(w, PhaseCheckpoint)
+		n.reapCheckpoints(true)
+		done()
+	}
+	done := n.phase(w, PhaseTrain)
+	defer done()
+	t0 := n.deps.now()
 	st, err := n.lrn.Step(groups)
+	n.ck.trained += n.deps.now().Sub(t0)
 	if err != nil {
 		w.m.TrainError = err.Error()
 		n.problem(fmt.Errorf("training step of round %d skipped: %w", w.round, err))
@@ -253,9 +261,9 @@ func (n *Node) trainStep(w *roundWork, groups []train.Group) {
 
 // commit makes the round count: the state moves to the next round and takes the round's
 // signal into the batch (closing it into a pending submission when due); the state is saved
-// inside the model checkpoint and in state.json; then the metrics are logged and the
-// submission sent. A crash before the state is saved replays the round; after, it cannot be
-// counted twice.
+// in state.json and, when one is due, a model checkpoint carrying it is started in the
+// background; then the metrics are logged and the submission sent. A crash before the state
+// is saved replays the round; after, it cannot be counted twice.
 func (n *Node) commit(ctx context.Context, w *roundWork) error {
 	var ownRewards []float64
 	for _, g := range w.own {
@@ -285,35 +293,46 @@ func (n *Node) commit(ctx context.Context, w *roundWork) error {
 	}
 	w.m.Step = n.lrn.Steps()
 	done := n.phase(w, PhaseCheckpoint)
+	n.reapCheckpoints(false)
+	w.m.CheckpointBytes, n.roundCkptBytes = n.roundCkptBytes, 0
+	s := n.State()
+	w.m.DiskWrittenPerDay, w.m.DiskUsed = s.DiskWrittenPerDay, s.DiskUsed
 	// The checkpoint phase is timed up to here; the stored copy cannot contain its own end.
 	last := w.m
 	st.LastMetrics = &last
 	st.Seq++
+	// state.json is the commit point: from here on the round counts, whatever happens to the
+	// checkpoint started below (a crash during it resumes from the previous one, with this
+	// state; see checkpoint.go).
 	raw, err := encodeState(*st)
 	if err != nil {
 		return err
 	}
-	if st.Played%uint64(n.cfg.CheckpointEvery) == 0 {
-		if err := n.lrn.Save(n.deps.CheckpointDir, raw, n.cfg.CheckpointKeep); err != nil {
-			n.problem(fmt.Errorf("saving the model checkpoint of round %d: %w", w.round, err))
+	if err := saveStateFile(n.deps.DataDir, *st); err != nil {
+		return fmt.Errorf("round %d: %w", w.round, err)
+	}
+	n.disk.wrote(now, int64(len(raw)))
+	if why, due := n.checkpointDue(); due {
+		if err := n.startCheckpoint(why); err != nil {
+			n.problem(err)
 		}
 	}
 	if err := n.at("checkpointed"); err != nil {
 		return err
-	}
-	if err := saveStateFile(n.deps.DataDir, *st); err != nil {
-		return fmt.Errorf("round %d: %w", w.round, err)
 	}
 	done()
 	n.syncSnapshot()
 	if err := n.at("committed"); err != nil {
 		return err
 	}
-	if err := n.rlog.append(w.m); err != nil {
+	if b, err := n.rlog.append(w.m); err != nil {
 		n.problem(err)
+	} else {
+		n.disk.wrote(now, b)
 	}
 	m := w.m
 	n.update(func(s *Snapshot) { s.Last = &m })
+	n.refreshDisk()
 	n.emit(Event{Kind: EventRound, Round: w.round, Metrics: &m})
 	n.logRound(&m)
 	if ctx.Err() != nil {

@@ -20,6 +20,9 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		return errors.New("node: Run was already called")
 	}
 	defer func() {
+		if n.st.PeerID != "" { // restored: checkpoints may have been started
+			n.finishCheckpoints(err == nil && ctx.Err() != nil)
+		}
 		if n.rlog != nil {
 			_ = n.rlog.close()
 		}
@@ -44,7 +47,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	}
 	if m := n.st.LastMetrics; m != nil {
 		if last, ok := n.rlog.lastRound(); !ok || last < m.Round {
-			if err := n.rlog.append(*m); err != nil {
+			if _, err := n.rlog.append(*m); err != nil {
 				n.problem(err)
 			}
 		}
@@ -109,6 +112,9 @@ func (n *Node) restore() error {
 	} else if ok {
 		fromFile = &s
 	}
+	if err := train.RemoveInterrupted(n.deps.CheckpointDir); err != nil {
+		n.problem(fmt.Errorf("removing what an interrupted checkpoint left in %s: %w", n.deps.CheckpointDir, err))
+	}
 	raw, err := n.lrn.Load(n.deps.CheckpointDir)
 	switch {
 	case errors.Is(err, train.ErrNoCheckpoint):
@@ -129,7 +135,10 @@ func (n *Node) restore() error {
 		st = newState(n.deps.PeerID)
 	}
 	n.st = st
+	n.ck = ckptState{savedStep: n.lrn.Steps()}
+	n.update(func(s *Snapshot) { s.CheckpointBytes = n.lrn.CheckpointBytes() })
 	n.syncSnapshot()
+	n.refreshDisk()
 	if st.LastMetrics != nil {
 		m := *st.LastMetrics
 		n.update(func(s *Snapshot) { s.Last = &m; s.Round = m.Round })
@@ -245,11 +254,22 @@ func (n *Node) safePoint(ctx context.Context, resume State) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if n.askCkpt.Load() {
+		n.startCheckpointOrReport(ckptAsked)
+	}
+	n.reapCheckpoints(false)
 	if !n.gate.blocked() {
 		return nil
 	}
+	// Weights and state agree at every safe point (the round's step comes after the last
+	// one), so a pause leaves a current checkpoint: it is written while the node is held (a
+	// Resume meanwhile takes effect once it is complete).
+	n.startCheckpointOrReport(ckptPause)
 	n.lrn.Idle()
-	err := n.gate.wait(ctx, func(h hold) { n.setState(h.state()) })
+	err := n.gate.wait(ctx, func(h hold) {
+		n.setState(h.state())
+		n.reapCheckpoints(true)
+	})
 	if err != nil {
 		return err
 	}

@@ -140,7 +140,7 @@ func TestRoundLogSurvivesTornLines(t *testing.T) {
 		t.Fatal("empty log has a last round")
 	}
 	for r := uint64(1); r <= 3; r++ {
-		if err := l.append(RoundMetrics{Round: r}); err != nil {
+		if _, err := l.append(RoundMetrics{Round: r}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -156,7 +156,7 @@ func TestRoundLogSurvivesTornLines(t *testing.T) {
 	if r, ok := l.lastRound(); !ok || r != 3 {
 		t.Fatalf("last complete round %d %v, want 3", r, ok)
 	}
-	if err := l.append(RoundMetrics{Round: 4}); err != nil {
+	if _, err := l.append(RoundMetrics{Round: 4}); err != nil {
 		t.Fatal(err)
 	}
 	l.close()
@@ -171,10 +171,12 @@ func TestRoundLogSurvivesTornLines(t *testing.T) {
 
 func TestPromFormat(t *testing.T) {
 	var buf bytes.Buffer
-	s := Snapshot{ChainRound: 7, RoundsPlayed: 3, Steps: 3, State: StatePaused, Last: &RoundMetrics{
-		Round: 6, Reward: 0.5, RewardByTask: map[string]float64{"dates": 0.25, "arithmetic": 1},
-		Phases: map[Phase]float64{PhaseTrain: 1.5, PhaseGenerate: 2}, PeersSeen: 2,
-	}}
+	s := Snapshot{ChainRound: 7, RoundsPlayed: 3, Steps: 3, State: StatePaused,
+		DiskWrittenTotal: 12e9, DiskWrittenPerDay: 47e9, DiskUsed: 6e9, DiskFree: 1e9, DiskFreeKnown: true, DiskLow: true,
+		Last: &RoundMetrics{
+			Round: 6, Reward: 0.5, RewardByTask: map[string]float64{"dates": 0.25, "arithmetic": 1},
+			Phases: map[Phase]float64{PhaseTrain: 1.5, PhaseGenerate: 2}, PeersSeen: 2,
+		}}
 	if err := writeProm(&buf, s); err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +190,11 @@ func TestPromFormat(t *testing.T) {
 		`swarmdesk_reward_by_task{task="dates"} 0.25` + "\n",
 		`swarmdesk_phase_seconds{phase="generate"} 2` + "\n",
 		"swarmdesk_peers_seen 2\n",
+		"# TYPE swarmdesk_disk_written_bytes_total counter\nswarmdesk_disk_written_bytes_total 1.2e+10\n",
+		"swarmdesk_disk_written_bytes_per_day 4.7e+10\n",
+		"swarmdesk_disk_used_bytes 6e+09\n",
+		"swarmdesk_disk_free_bytes 1e+09\n",
+		"swarmdesk_disk_low 1\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)
@@ -210,7 +217,7 @@ func TestPromEndpoint(t *testing.T) {
 	n := fakeNode(t, cfg, newFakeChain(), &fakeExchange{}, t.TempDir(), nil)
 	stop := runNode(n)
 	defer stop()
-	waitFor(t, 20*time.Second, "round 0", func() bool { return n.State().NextRound == 1 && n.State().MetricsAddr != "" })
+	waitFor(t, 20*time.Second, "round 0", func() bool { s := n.State(); return s.Last != nil && s.MetricsAddr != "" })
 	resp, err := http.Get("http://" + n.State().MetricsAddr + "/metrics")
 	if err != nil {
 		t.Fatal(err)

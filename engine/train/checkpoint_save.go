@@ -38,48 +38,54 @@ import (
 // One process writes a checkpoint folder at a time. The model must hold F32
 // weights and the optimizer must cover m.Trainable().
 func Save(dir string, m *qwen2.Model, opt *Optimizer, state []byte, keep int) (path string, err error) {
+	path, _, err = save(dir, m, opt, state, keep)
+	return path, err
+}
+
+// save is Save that also returns the bytes it wrote.
+func save(dir string, m *qwen2.Model, opt *Optimizer, state []byte, keep int) (path string, written int64, err error) {
 	lay, err := layoutOf(m)
 	if err != nil {
-		return "", fmt.Errorf("save checkpoint: %w", err)
+		return "", 0, fmt.Errorf("save checkpoint: %w", err)
 	}
 	if opt == nil {
-		return "", fmt.Errorf("save checkpoint: no optimizer (its step names the checkpoint and its state is needed to resume)")
+		return "", 0, fmt.Errorf("save checkpoint: no optimizer (its step names the checkpoint and its state is needed to resume)")
 	}
 	if len(opt.M) != lay.n || len(opt.V) != lay.n {
-		return "", fmt.Errorf("save checkpoint: optimizer holds %d/%d moments for %d trainable parameters", len(opt.M), len(opt.V), lay.n)
+		return "", 0, fmt.Errorf("save checkpoint: optimizer holds %d/%d moments for %d trainable parameters", len(opt.M), len(opt.V), lay.n)
 	}
 	if opt.Step < 0 {
-		return "", fmt.Errorf("save checkpoint: optimizer step %d is negative", opt.Step)
+		return "", 0, fmt.Errorf("save checkpoint: optimizer step %d is negative", opt.Step)
 	}
 	if state == nil {
 		state = []byte("null")
 	}
 	if !json.Valid(state) {
-		return "", fmt.Errorf("save checkpoint: trainer state is not valid JSON")
+		return "", 0, fmt.Errorf("save checkpoint: trainer state is not valid JSON")
 	}
 	defer func() {
 		if errors.Is(err, syscall.ENOSPC) {
 			err = fmt.Errorf("%w; free disk space in %s (a checkpoint of this model takes about %d MB, and the previous one is kept until the new one is complete)",
-				err, dir, (12*int64(lay.n)+1<<20-1)>>20)
+				err, dir, checkpointMB(lay.n))
 		}
 	}()
 	cfg := m.Config
 	cfg.TorchDType = "float32" // the weights we write, whatever the base model shipped
 	cfgJSON, err := cfg.HFJSON()
 	if err != nil {
-		return "", fmt.Errorf("save checkpoint: %w", err)
+		return "", 0, fmt.Errorf("save checkpoint: %w", err)
 	}
 	optMeta, err := json.Marshal(opt.Config)
 	if err != nil {
-		return "", fmt.Errorf("save checkpoint: encode optimizer config: %w", err)
+		return "", 0, fmt.Errorf("save checkpoint: encode optimizer config: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("save checkpoint: create %s: %w", dir, err)
+		return "", 0, fmt.Errorf("save checkpoint: create %s: %w", dir, err)
 	}
 	name := stepName(opt.Step)
 	tmp, err := os.MkdirTemp(dir, tmpPrefix+name+"-")
 	if err != nil {
-		return "", fmt.Errorf("save checkpoint: %w", err)
+		return "", 0, fmt.Errorf("save checkpoint: %w", err)
 	}
 	defer func() {
 		if tmp != "" {
@@ -87,7 +93,7 @@ func Save(dir string, m *qwen2.Model, opt *Optimizer, state []byte, keep int) (p
 		}
 	}()
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return "", fmt.Errorf("save checkpoint: %w", err)
+		return "", 0, fmt.Errorf("save checkpoint: %w", err)
 	}
 	type stage struct {
 		file  string
@@ -102,7 +108,7 @@ func Save(dir string, m *qwen2.Model, opt *Optimizer, state []byte, keep int) (p
 	if lay.lora != nil {
 		acfg, err := peftConfigJSON(*lay.lora)
 		if err != nil {
-			return "", fmt.Errorf("save checkpoint: %w", err)
+			return "", 0, fmt.Errorf("save checkpoint: %w", err)
 		}
 		stages = append(stages, stage{adapterCfg, func(p string) error { return atomicfile.WriteFile(p, acfg, 0o644) }})
 	}
@@ -117,43 +123,45 @@ func Save(dir string, m *qwen2.Model, opt *Optimizer, state []byte, keep int) (p
 	for _, s := range stages {
 		p := filepath.Join(tmp, s.file)
 		if err := s.write(p); err != nil {
-			return "", fmt.Errorf("save checkpoint %s: %w", name, err)
+			return "", 0, fmt.Errorf("save checkpoint %s: %w", name, err)
 		}
 		if err := runHook(s.file); err != nil {
-			return "", fmt.Errorf("save checkpoint %s: write %s: %w", name, s.file, err)
+			return "", 0, fmt.Errorf("save checkpoint %s: write %s: %w", name, s.file, err)
 		}
 		size, sum, err := hashFile(p)
 		if err != nil {
-			return "", fmt.Errorf("save checkpoint %s: %w", name, err)
+			return "", 0, fmt.Errorf("save checkpoint %s: %w", name, err)
 		}
 		man.Files = append(man.Files, manifestEntry{Name: s.file, Size: size, SHA256: sum})
+		written += size
 	}
 	manJSON, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
-		return "", fmt.Errorf("save checkpoint %s: encode manifest: %w", name, err)
+		return "", 0, fmt.Errorf("save checkpoint %s: encode manifest: %w", name, err)
 	}
 	if err := atomicfile.WriteFile(filepath.Join(tmp, manifestName), manJSON, 0o644); err != nil {
-		return "", fmt.Errorf("save checkpoint %s: %w", name, err)
+		return "", 0, fmt.Errorf("save checkpoint %s: %w", name, err)
 	}
+	written += int64(len(manJSON))
 	if err := atomicfile.SyncDir(tmp); err != nil {
-		return "", fmt.Errorf("save checkpoint %s: %w", name, err)
+		return "", 0, fmt.Errorf("save checkpoint %s: %w", name, err)
 	}
 	if err := runHook("publish"); err != nil {
-		return "", fmt.Errorf("save checkpoint %s: %w", name, err)
+		return "", 0, fmt.Errorf("save checkpoint %s: %w", name, err)
 	}
 	final := filepath.Join(dir, name)
 	if err := publish(tmp, final); err != nil {
-		return "", fmt.Errorf("save checkpoint %s: %w", name, err)
+		return "", 0, fmt.Errorf("save checkpoint %s: %w", name, err)
 	}
 	tmp = ""
 	if err := runHook("latest"); err != nil {
-		return "", fmt.Errorf("save checkpoint %s: update %s: %w", name, latestName, err)
+		return "", 0, fmt.Errorf("save checkpoint %s: update %s: %w", name, latestName, err)
 	}
 	if err := writeLatest(dir, name); err != nil {
-		return "", fmt.Errorf("save checkpoint %s: %w", name, err)
+		return "", 0, fmt.Errorf("save checkpoint %s: %w", name, err)
 	}
 	if err := prune(dir, name, keep); err != nil {
-		return final, fmt.Errorf("checkpoint %s saved, but cleaning up old ones failed: %w", final, err)
+		return final, written, fmt.Errorf("checkpoint %s saved, but cleaning up old ones failed: %w", final, err)
 	}
-	return final, nil
+	return final, written, nil
 }

@@ -17,17 +17,21 @@ type MemPlan struct {
 	Optimizer   int64 // Adam's two moments per trainable parameter
 	Activations int64 // the largest micro-batch's tape
 	Reference   int64 // the frozen reference model, when a KL term is on
+	// CheckpointWrite is what a checkpoint written in the background holds: the writer's
+	// buffers only, since the weights and moments are written from where they live (see
+	// Trainer.SaveInBackground) instead of from a 12-bytes-a-parameter copy.
+	CheckpointWrite int64
 }
 
 // Total is the sum of every part.
 func (p MemPlan) Total() int64 {
-	return p.Weights + p.Grads + p.Optimizer + p.Activations + p.Reference
+	return p.Weights + p.Grads + p.Optimizer + p.Activations + p.Reference + p.CheckpointWrite
 }
 
 // String lists the parts in GiB, the way the refusal message shows them.
 func (p MemPlan) String() string {
-	return fmt.Sprintf("%s in all: weights %s, gradients %s, optimizer state %s, activations %s, reference model %s",
-		gib(p.Total()), gib(p.Weights), gib(p.Grads), gib(p.Optimizer), gib(p.Activations), gib(p.Reference))
+	return fmt.Sprintf("%s in all: weights %s, gradients %s, optimizer state %s, activations %s, reference model %s, checkpoint writer %s",
+		gib(p.Total()), gib(p.Weights), gib(p.Grads), gib(p.Optimizer), gib(p.Activations), gib(p.Reference), gib(p.CheckpointWrite))
 }
 
 // Check returns an error saying what to change when the plan needs more
@@ -58,6 +62,8 @@ func (t *Trainer) plan(items []item, mb int) MemPlan {
 		Weights:   int64(len(m.Params.F32))*4 + int64(len(m.Params.BF16))*2,
 		Grads:     4 * n,
 		Optimizer: 8 * n,
+		// CheckpointWrite: see SaveInBackground.
+		CheckpointWrite: checkpointWriteBuffers,
 	}
 	if m.LoRA() != nil {
 		p.Weights += 4 * n
@@ -149,13 +155,16 @@ type Need struct {
 	Inference   int64 // KV caches of the answers generated at once and a forward pass's scratch
 	Loading     int64 // pages of the weights or a resumed checkpoint resident while they are copied in
 	Runtime     int64 // the rest of the process
+	// Checkpoint is what a checkpoint written in the background holds (its writer's buffers,
+	// MemPlan.CheckpointWrite): the trainer's step plan counts it, so the choice must too.
+	Checkpoint int64
 }
 
 // Total is the peak: the parts held for the node's life plus the larger of
 // a round's working memory and a load's transient pages (a load happens
 // before the first round).
 func (n Need) Total() int64 {
-	return n.Weights + n.Grads + n.Optimizer + n.Runtime + max(n.Activations+n.Inference, n.Loading)
+	return n.Weights + n.Grads + n.Optimizer + n.Runtime + max(n.Activations+n.Inference+n.Checkpoint, n.Loading)
 }
 
 // String lists the parts the way the window and `swarmdesk doctor` show them.
@@ -197,11 +206,13 @@ func (s Shape) Need(mode Mode, rank int) Need {
 		n.Weights = qwen2.WeightBytes(c, qwen2.F32) + 4*p
 		n.Grads, n.Optimizer = 4*p, 8*p
 		n.Activations = qwen2.LoRATapeBytes(c, []int{seq}, rank, 0)
+		n.Checkpoint = checkpointWriteBuffers
 		n.Loading = load // adapter checkpoints are a few MB
 	default:
 		w := qwen2.WeightBytes(c, qwen2.F32)
 		n.Weights, n.Grads, n.Optimizer = w, w, 2*w
 		n.Activations = qwen2.TapeBytes(c, []int{seq})
+		n.Checkpoint = checkpointWriteBuffers
 		// A resumed checkpoint: weights, exp_avg and exp_avg_sq.
 		n.Loading = 3 * load
 		if !release {

@@ -64,6 +64,9 @@ type Trainer struct {
 	Opt  *Optimizer
 	cfg  Config
 	grad []float32
+
+	saving *backgroundSave // a checkpoint being written (see SaveInBackground)
+	unseen []SaveResult    // ended saves not yet returned by SaveDone
 }
 
 // New makes a trainer for m (and the optional frozen reference ref).
@@ -116,6 +119,7 @@ type item struct {
 // mean over the whole step), gradients accumulated over micro-batches, one
 // optimizer update. Nothing in the model changes if an error is returned.
 func (t *Trainer) Step(groups []Group) (StepStats, error) {
+	t.waitForWrites()
 	start := time.Now()
 	var st StepStats
 	items, rewardSum, err := t.items(groups)
