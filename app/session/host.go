@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	neturl "net/url"
 	"os"
 	"path/filepath"
@@ -40,6 +41,8 @@ type HostConfig struct {
 	NoPortMap bool
 	// OnRoundError hears about a timed round advance that failed.
 	OnRoundError func(error)
+	// Logger hears the bootnode's summaries of dropped messages. Optional.
+	Logger *slog.Logger
 }
 
 // Host is everything a swarm needs besides its nodes: the dev chain with the coordinator and
@@ -71,7 +74,8 @@ func StartHost(ctx context.Context, cfg HostConfig) (*Host, error) {
 		dc.Close()
 		return nil, err
 	}
-	n, err := StartBootnode(ctx, key, cfg.Listen, cfg.Bootstrap, !cfg.NoPortMap)
+	n, err := StartBootnode(ctx, BootnodeConfig{Key: key, Listen: cfg.Listen, Bootstrap: cfg.Bootstrap, PortMap: !cfg.NoPortMap,
+		Round: dc.Host().CurrentRound, Logger: cfg.Logger})
 	if err != nil {
 		dc.Close()
 		return nil, err
@@ -97,13 +101,28 @@ func (h *Host) Close() {
 	_ = h.Chain.Close()
 }
 
-// StartBootnode runs key as a swarm's bootnode: a relay for NAT'd peers, optionally asking the
+// BootnodeConfig is what a bootnode needs.
+type BootnodeConfig struct {
+	Key               crypto.PrivKey
+	Listen, Bootstrap []string
+	// PortMap asks the router for a port mapping.
+	PortMap bool
+	// Round reads the coordinator's round (chain.Client.CurrentRound). A bootnode never trains,
+	// so this is the only way it learns the round; without it, it forwards only the rounds
+	// next to the one it started in. Optional (a bootnode without a chain).
+	Round func(context.Context) (uint64, error)
+	// Logger hears the summaries of dropped messages. Optional.
+	Logger *slog.Logger
+}
+
+// StartBootnode runs a swarm's bootnode: a relay for NAT'd peers, optionally asking the
 // router for a port mapping, and an observer that never trains (so peers' gathers do not wait
-// for it).
-func StartBootnode(ctx context.Context, key crypto.PrivKey, listen, bootstrap []string, portMap bool) (*swarm.Node, error) {
+// for it) but follows the chain's round, so it forwards every round's rollouts.
+func StartBootnode(ctx context.Context, c BootnodeConfig) (*swarm.Node, error) {
 	return swarm.HostSwarm(ctx, swarm.Config{
-		Key: key, ListenAddrs: listen, Bootstrap: bootstrap,
-		EnableNATPortMap: portMap, Observer: true, Namer: identity.Name,
+		Key: c.Key, ListenAddrs: c.Listen, Bootstrap: c.Bootstrap,
+		EnableNATPortMap: c.PortMap, Observer: true, Namer: identity.Name,
+		RoundSource: c.Round, Logger: c.Logger,
 	})
 }
 

@@ -118,7 +118,10 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	progress(Progress{Stage: StageSwarm, Message: "joining the swarm's peers"})
 	boot := s.bootstrapAddrs(ctx, cfg, r.conn)
 	r.sw, err = swarm.New(life, swarm.Config{Key: id.Key, ListenAddrs: s.opts.ListenAddrs, Bootstrap: boot,
-		EnableNATPortMap: !s.opts.NoPortMap, Namer: identity.Name})
+		EnableNATPortMap: !s.opts.NoPortMap, Namer: identity.Name,
+		// The node reads the round between its phases; the swarm follows it all the time, so
+		// gossip of a new round that arrives during generation or training is kept and forwarded.
+		RoundSource: r.conn.Client.CurrentRound, Logger: s.log})
 	if err != nil {
 		return fmt.Errorf("start the peer-to-peer connection: %w (if a listen address is busy, close the other program or choose another port)", err)
 	}
@@ -239,7 +242,7 @@ func (s *Session) startHost(ctx context.Context, cfg config.Config) (*Host, erro
 	}
 	h, err := StartHost(ctx, HostConfig{
 		DataDir: s.env.Dirs.Data, ChainAddr: addr, Round: round, Listen: s.opts.BootnodeListen,
-		Bootstrap: cfg.Network.Bootnodes, NoPortMap: s.opts.NoPortMap,
+		Bootstrap: cfg.Network.Bootnodes, NoPortMap: s.opts.NoPortMap, Logger: s.log,
 		OnRoundError: func(err error) { s.log.Warn("starting the next round failed", "reason", err.Error()) },
 	})
 	if err != nil {
