@@ -177,6 +177,7 @@ type dashboard struct {
 	device      *widget.Label
 	model       *widget.Label
 	peers       *widget.Label
+	peerView    *widget.Label
 	last        *widget.Label
 	pending     *widget.Label
 	lastErr     *widget.Label
@@ -210,6 +211,8 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	d.device = wrappedLabel()
 	d.model = wrappedLabel()
 	d.peers = widget.NewLabel("")
+	d.peerView = wrappedLabel()
+	d.peerView.Hide()
 	d.last = wrappedLabel()
 	d.pending = widget.NewLabel("")
 	d.lastErr = wrappedLabel()
@@ -236,7 +239,7 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	)
 	top := container.New(&columns{minColumn: 380}, switchBox, who)
 	d.obj = container.NewVScroll(container.NewPadded(container.NewVBox(
-		top, widget.NewSeparator(), roundBox, widget.NewSeparator(), facts, d.lastErr, d.inviteRow)))
+		top, widget.NewSeparator(), roundBox, widget.NewSeparator(), facts, d.peerView, d.lastErr, d.inviteRow)))
 	d.setTraining(true)
 	d.setSnapshot(node.Snapshot{State: node.StateIdle})
 	d.setPeers(0)

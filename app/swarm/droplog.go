@@ -34,7 +34,7 @@ func (n *Node) dropLogLoop() {
 	t := time.NewTicker(min(time.Second, n.cfg.DropLogEvery))
 	defer t.Stop()
 	var last time.Time
-	prev := n.counters.snapshot()
+	prev := map[DropReason]uint64{} // the counters start at zero with the node
 	prevBy := map[string]uint64{}
 	for {
 		select {
