@@ -75,7 +75,7 @@ func StartHost(ctx context.Context, cfg HostConfig) (*Host, error) {
 		return nil, err
 	}
 	n, err := StartBootnode(ctx, BootnodeConfig{Key: key, Listen: cfg.Listen, Bootstrap: cfg.Bootstrap, PortMap: !cfg.NoPortMap,
-		Round: dc.Host().CurrentRound, Logger: cfg.Logger})
+		Members: chain.NewMembers(dc.Host()), Logger: cfg.Logger})
 	if err != nil {
 		dc.Close()
 		return nil, err
@@ -107,10 +107,10 @@ type BootnodeConfig struct {
 	Listen, Bootstrap []string
 	// PortMap asks the router for a port mapping.
 	PortMap bool
-	// Round reads the coordinator's round (chain.Client.CurrentRound). A bootnode never trains,
-	// so this is the only way it learns the round; without it, it forwards only the rounds
-	// next to the one it started in. Optional (a bootnode without a chain).
-	Round func(context.Context) (uint64, error)
+	// Members reads the coordinator's round and registry. A bootnode never trains, so this is
+	// the only way it learns the round; without it, it forwards only the rounds next to the one
+	// it started in, and forwards anyone's rollouts. Optional (a bootnode without a chain).
+	Members *chain.Members
 	// Logger hears the summaries of dropped messages. Optional.
 	Logger *slog.Logger
 }
@@ -119,11 +119,15 @@ type BootnodeConfig struct {
 // router for a port mapping, and an observer that never trains (so peers' gathers do not wait
 // for it) but follows the chain's round, so it forwards every round's rollouts.
 func StartBootnode(ctx context.Context, c BootnodeConfig) (*swarm.Node, error) {
-	return swarm.HostSwarm(ctx, swarm.Config{
+	sc := swarm.Config{
 		Key: c.Key, ListenAddrs: c.Listen, Bootstrap: c.Bootstrap,
 		EnableNATPortMap: c.PortMap, Observer: true, Namer: identity.Name,
-		RoundSource: c.Round, Logger: c.Logger,
-	})
+		Logger: c.Logger,
+	}
+	if c.Members != nil {
+		sc.RoundSource, sc.IsMember = c.Members.RoundSource(), c.Members.IsMember
+	}
+	return swarm.HostSwarm(ctx, sc)
 }
 
 // LocalChainAddr is where the local chain listens: network.rpc_url's host when set (it must be

@@ -117,11 +117,13 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 
 	progress(Progress{Stage: StageSwarm, Message: "joining the swarm's peers"})
 	boot := s.bootstrapAddrs(ctx, cfg, r.conn)
+	members := chain.NewMembers(r.conn.Client)
 	r.sw, err = swarm.New(life, swarm.Config{Key: id.Key, ListenAddrs: s.opts.ListenAddrs, Bootstrap: boot,
 		EnableNATPortMap: !s.opts.NoPortMap, Namer: identity.Name,
 		// The node reads the round between its phases; the swarm follows it all the time, so
 		// gossip of a new round that arrives during generation or training is kept and forwarded.
-		RoundSource: r.conn.Client.CurrentRound, Logger: s.log})
+		// Only registered peers' rollouts are kept (from the round after they register).
+		RoundSource: members.RoundSource(), IsMember: members.IsMember, Logger: s.log})
 	if err != nil {
 		return fmt.Errorf("start the peer-to-peer connection: %w (if a listen address is busy, close the other program or choose another port)", err)
 	}
