@@ -25,6 +25,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
 	"github.com/swarmdesk/swarmdesk/platform"
+	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 // Start saves the choice and brings the node up, reporting each stage on progress (which may
@@ -82,7 +83,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	cfg := s.Config()
 
 	progress(Progress{Stage: StageIdentity, Message: "opening the key store"})
-	id, _, created, err := s.env.Identity()
+	id, store, created, err := s.env.Identity()
 	if err != nil {
 		return err
 	}
@@ -97,11 +98,11 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 
 	progress(Progress{Stage: StageChain, Message: "connecting to the swarm's chain"})
 	if c.Mode == ModeHost {
-		if r.host, err = s.startHost(life, cfg); err != nil {
+		if r.host, err = s.startHost(life, cfg, store); err != nil {
 			return err
 		}
 	}
-	if r.conn, err = network.Open(ctx, cfg.Network, s.env.Dirs.Data, id.Account); err != nil {
+	if r.conn, err = network.Open(ctx, cfg.Network, s.env.Dirs.Data, id.Account, store); err != nil {
 		return chainError(cfg.Network, err)
 	}
 	p := r.conn.Client.Profile()
@@ -233,7 +234,7 @@ func (s *Session) editConfig(edit func(*config.Config) error) error {
 }
 
 // startHost runs the chain, round timer and bootnode of a hosted swarm in this process.
-func (s *Session) startHost(ctx context.Context, cfg config.Config) (*Host, error) {
+func (s *Session) startHost(ctx context.Context, cfg config.Config, store secrets.Store) (*Host, error) {
 	addr, err := LocalChainAddr(cfg.Network)
 	if err != nil {
 		return nil, err
@@ -244,7 +245,7 @@ func (s *Session) startHost(ctx context.Context, cfg config.Config) (*Host, erro
 	}
 	h, err := StartHost(ctx, HostConfig{
 		DataDir: s.env.Dirs.Data, ChainAddr: addr, Round: round, Listen: s.opts.BootnodeListen,
-		Bootstrap: cfg.Network.Bootnodes, NoPortMap: s.opts.NoPortMap, Logger: s.log,
+		Bootstrap: cfg.Network.Bootnodes, NoPortMap: s.opts.NoPortMap, Logger: s.log, Secrets: store,
 		OnRoundError: func(err error) { s.log.Warn("starting the next round failed", "reason", err.Error()) },
 	})
 	if err != nil {
