@@ -40,6 +40,8 @@ type Backend interface {
 	Leaderboard(ctx context.Context) (session.Leaderboard, error)
 	// PeersConnected is how many swarm peers are connected now.
 	PeersConnected() int
+	// PeerView is the connected peers with their scores, and who sent refused messages and why.
+	PeerView() session.PeerView
 	// Device is what the engine computes on.
 	Device() session.Device
 	// ModelName is the policy model in use.

@@ -186,6 +186,7 @@ type dashboard struct {
 	model       *widget.Label
 	learns      *widget.Label // what the node trains and why (the memory plan)
 	peers       *widget.Label
+	peerView    *widget.Label
 	last        *widget.Label
 	pending     *widget.Label
 	lastErr     *widget.Label
@@ -222,6 +223,8 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	d.learns.Importance = widget.LowImportance
 	d.learns.Hide()
 	d.peers = widget.NewLabel("")
+	d.peerView = wrappedLabel()
+	d.peerView.Hide()
 	d.last = wrappedLabel()
 	d.pending = widget.NewLabel("")
 	d.lastErr = wrappedLabel()
@@ -248,7 +251,7 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	)
 	top := container.New(&columns{minColumn: 380}, switchBox, who)
 	d.obj = container.NewVScroll(container.NewPadded(container.NewVBox(
-		top, widget.NewSeparator(), roundBox, widget.NewSeparator(), facts, d.lastErr, d.inviteRow)))
+		top, widget.NewSeparator(), roundBox, widget.NewSeparator(), facts, d.peerView, d.lastErr, d.inviteRow)))
 	d.setTraining(true)
 	d.setSnapshot(node.Snapshot{State: node.StateIdle})
 	d.setPeers(0)

@@ -29,6 +29,7 @@ type fakeBackend struct {
 	board     session.Leaderboard
 	boardErr  error
 	peers     int
+	peerView  session.PeerView
 	device    session.Device
 	model     string
 	invite    session.Invite
@@ -171,6 +172,12 @@ func (f *fakeBackend) Leaderboard(ctx context.Context) (session.Leaderboard, err
 		return session.Leaderboard{}, f.boardErr
 	}
 	return f.board, nil
+}
+
+func (f *fakeBackend) PeerView() session.PeerView {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.peerView
 }
 
 func (f *fakeBackend) PeersConnected() int {

@@ -272,7 +272,7 @@ func (s *Shell) loadMain() {
 		snap := s.b.Snapshot()
 		dev, model := s.b.Device(), s.b.ModelName()
 		inv, hosting := s.b.Invite()
-		peers := s.b.PeersConnected()
+		peers, view := s.b.PeersConnected(), s.b.PeerView()
 		hist, histErr := s.b.History()
 		cfg := s.b.Config()
 		choice, chosen := s.b.Choice()
@@ -283,6 +283,7 @@ func (s *Shell) loadMain() {
 			m.dash.setSnapshot(snap)
 			m.dash.setNode(dev, model, inv, hosting)
 			m.dash.setPeers(peers)
+			m.dash.setPeerView(view)
 			if histErr != nil {
 				m.dash.showProblem("Could not read the round history: " + histErr.Error())
 			}
@@ -303,11 +304,12 @@ func (s *Shell) refreshStatus() {
 	}
 	s.statusBusy = true
 	s.async(func() {
-		snap, peers := s.b.Snapshot(), s.b.PeersConnected()
+		snap, peers, view := s.b.Snapshot(), s.b.PeersConnected(), s.b.PeerView()
 		fyne.Do(func() {
 			s.statusBusy = false
 			s.main.dash.setSnapshot(snap)
 			s.main.dash.setPeers(peers)
+			s.main.dash.setPeerView(view)
 			s.updateTray()
 		})
 	})

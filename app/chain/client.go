@@ -224,19 +224,7 @@ func (c *Client) Bootnodes(ctx context.Context) ([]string, error) {
 
 // Eoas returns the owner account of each peer ID (zero if unregistered).
 func (c *Client) Eoas(ctx context.Context, peerIDs []string) ([]common.Address, error) {
-	d, err := c.coord.TryPackGetEoa(peerIDs)
-	out, err := c.call(ctx, "getEoa", d, err)
-	if err != nil {
-		return nil, err
-	}
-	v, err := c.coord.UnpackGetEoa(out)
-	if err != nil {
-		return nil, fmt.Errorf("getEoa: decode result: %w", err)
-	}
-	if len(v) != len(peerIDs) {
-		return nil, fmt.Errorf("getEoa: got %d results for %d peer IDs", len(v), len(peerIDs))
-	}
-	return v, nil
+	return c.eoasAt(ctx, peerIDs, nil)
 }
 
 // PeerIDs returns the peer IDs registered by account.

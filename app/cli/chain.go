@@ -17,6 +17,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/env"
 	"github.com/swarmdesk/swarmdesk/app/identity"
 	"github.com/swarmdesk/swarmdesk/app/network"
+	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 func newChainCmd(g *globals, o Options) *cobra.Command {
@@ -40,7 +41,7 @@ http://` + network.LocalRPCAddr + `), "custom" any EVM chain, "gensyn-testnet" G
 		ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		done := func() { cancel(); stop() }
-		id, err := chainIdentity(cmd, e, needKey)
+		id, store, err := chainIdentity(cmd, e, needKey)
 		if err != nil {
 			done()
 			return nil, nil, nil, nil, err
@@ -49,7 +50,7 @@ http://` + network.LocalRPCAddr + `), "custom" any EVM chain, "gensyn-testnet" G
 		if id != nil {
 			key = id.Account
 		}
-		conn, err := network.Open(ctx, e.Config.Network, e.Dirs.Data, key)
+		conn, err := network.Open(ctx, e.Config.Network, e.Dirs.Data, key, store)
 		if err != nil {
 			done()
 			return nil, nil, nil, nil, err
@@ -149,24 +150,24 @@ http://` + network.LocalRPCAddr + `), "custom" any EVM chain, "gensyn-testnet" G
 
 // chainIdentity loads the identity: required (asking for a passphrase if need be) when the
 // command signs, best effort otherwise.
-func chainIdentity(cmd *cobra.Command, e *env.Env, need bool) (*identity.Identity, error) {
+func chainIdentity(cmd *cobra.Command, e *env.Env, need bool) (*identity.Identity, secrets.Store, error) {
 	if need {
 		s, err := openStore(cmd, e)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		id, _, err := identity.LoadOrCreate(s)
-		return id, err
+		return id, s, err
 	}
 	s, err := e.OpenSecrets()
 	if err != nil {
-		return nil, nil // read-only without the identity
+		return nil, nil, nil // read-only without the identity
 	}
 	id, err := identity.Load(s)
 	if errors.Is(err, identity.ErrNoIdentity) {
-		return nil, nil
+		return nil, s, nil
 	}
-	return id, err
+	return id, s, err
 }
 
 func ether(wei *big.Int) string {

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	neturl "net/url"
 	"strings"
@@ -50,12 +51,18 @@ ssh -N -L 18545:127.0.0.1:18545 you@this-computer. Runs until Ctrl-C.`,
 			if err != nil {
 				return err
 			}
+			store, err := openStore(cmd, e)
+			if err != nil {
+				return err
+			}
 			ctx, stop := signalContext(cmd.Context(), duration)
 			defer stop()
 			w, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			h, err := session.StartHost(ctx, session.HostConfig{
 				DataDir: e.Dirs.Data, ChainAddr: addr, Round: round, Listen: listen, Bootstrap: e.Config.Network.Bootnodes,
 				OnRoundError: func(err error) { fmt.Fprintf(errw, "starting the next round failed: %v\n", err) },
+				Logger:       slog.New(slog.NewTextHandler(errw, nil)),
+				Secrets:      store,
 			})
 			if err != nil {
 				return err

@@ -84,7 +84,7 @@ func signalContext(parent context.Context, d time.Duration) (context.Context, co
 // startBootnode runs key as a swarm's bootnode (see session.StartBootnode), asking the router
 // for a port mapping.
 func startBootnode(ctx context.Context, key crypto.PrivKey, listen, bootstrap []string) (*swarm.Node, error) {
-	return session.StartBootnode(ctx, key, listen, bootstrap, true)
+	return session.StartBootnode(ctx, session.BootnodeConfig{Key: key, Listen: listen, Bootstrap: bootstrap, PortMap: true})
 }
 
 // printJoinAddrs lists the addresses others join with, most widely reachable first.

@@ -18,6 +18,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/chain"
 	"github.com/swarmdesk/swarmdesk/app/chain/devchain"
 	"github.com/swarmdesk/swarmdesk/app/config"
+	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 // LocalRPCAddr is where this computer's dev chain serves JSON-RPC, so every swarmdesk process
@@ -42,15 +43,16 @@ func (c *Conn) Close() {
 }
 
 // Open connects as the profile in n says. key may be nil for read-only use. dataDir holds the
-// local chain, the outbox and the leaderboard cache.
-func Open(ctx context.Context, n config.Network, dataDir string, key *ecdsa.PrivateKey) (*Conn, error) {
+// local chain, the outbox and the leaderboard cache; store keeps the local chain's host key
+// when this process has to run the chain (nil: the older plain file).
+func Open(ctx context.Context, n config.Network, dataDir string, key *ecdsa.PrivateKey, store secrets.Store) (*Conn, error) {
 	opts := chain.Options{
 		OutboxDir: filepath.Join(dataDir, "outbox"),
 		CacheDir:  filepath.Join(dataDir, "leaderboard"),
 	}
 	switch n.Profile {
 	case "", "local":
-		return openLocal(ctx, n, dataDir, key, opts)
+		return openLocal(ctx, n, dataDir, key, store, opts)
 	case "custom":
 		if n.ChainID == 0 { // not configured: ask the chain
 			id, err := askChainID(ctx, n.RPCURL)
@@ -84,7 +86,7 @@ func Open(ctx context.Context, n config.Network, dataDir string, key *ecdsa.Priv
 	}
 }
 
-func openLocal(ctx context.Context, n config.Network, dataDir string, key *ecdsa.PrivateKey, opts chain.Options) (*Conn, error) {
+func openLocal(ctx context.Context, n config.Network, dataDir string, key *ecdsa.PrivateKey, store secrets.Store, opts chain.Options) (*Conn, error) {
 	url := n.RPCURL
 	if url == "" {
 		url = "http://" + LocalRPCAddr
@@ -111,7 +113,7 @@ func openLocal(ctx context.Context, n config.Network, dataDir string, key *ecdsa
 		addr = u.Host
 	}
 	local, err := devchain.Start(ctx, devchain.Config{DataDir: filepath.Join(dataDir, "chain"), HTTPAddr: addr,
-		RoundLength: time.Duration(n.RoundSeconds) * time.Second})
+		RoundLength: time.Duration(n.RoundSeconds) * time.Second, Secrets: store})
 	if err != nil {
 		return nil, fmt.Errorf("start the local chain in %s: %w", filepath.Join(dataDir, "chain"), err)
 	}

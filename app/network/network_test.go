@@ -24,7 +24,7 @@ func TestLocalStartAttachRestart(t *testing.T) {
 	defer cancel()
 	key, _ := ethcrypto.GenerateKey()
 
-	first, err := Open(ctx, n, data, key)
+	first, err := Open(ctx, n, data, key, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestLocalStartAttachRestart(t *testing.T) {
 	if err := first.Client.RegisterPeer(ctx, "QmTestPeer1"); err != nil {
 		t.Fatal(err)
 	}
-	second, err := Open(ctx, n, t.TempDir(), nil)
+	second, err := Open(ctx, n, t.TempDir(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestLocalStartAttachRestart(t *testing.T) {
 	second.Close()
 	first.Close()
 
-	again, err := Open(ctx, n, data, key)
+	again, err := Open(ctx, n, data, key, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

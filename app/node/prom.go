@@ -36,7 +36,7 @@ func startProm(addr string, n *Node) (*promServer, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		_ = writeProm(w, n.State())
+		_ = writeProm(w, n.State(), n.swarmFamilies()...)
 	})
 	p := &promServer{srv: &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}, ln: ln}
 	go func() { _ = p.srv.Serve(ln) }()
@@ -138,10 +138,10 @@ func sortedKeys[K ~string, V any](m map[K]V) []K {
 	return out
 }
 
-// writeProm renders s in the Prometheus text exposition format 0.0.4.
-func writeProm(w io.Writer, s Snapshot) error {
+// writeProm renders s, then extra, in the Prometheus text exposition format 0.0.4.
+func writeProm(w io.Writer, s Snapshot, extra ...promMetric) error {
 	var buf bytes.Buffer
-	for _, m := range promFamilies(s) {
+	for _, m := range append(promFamilies(s), extra...) {
 		if len(m.samples) == 0 {
 			continue
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
 	"github.com/swarmdesk/swarmdesk/app/config"
+	"github.com/swarmdesk/swarmdesk/app/swarm"
 	"github.com/swarmdesk/swarmdesk/app/tasks"
 )
 
@@ -352,5 +353,35 @@ func TestPromptTooLongIsReported(t *testing.T) {
 	}
 	if m := c.rounds()[0]; m.Questions != 0 || m.Trained || m.Signal != 0 {
 		t.Fatalf("round with no answers: %+v", m)
+	}
+}
+
+func TestPromSwarmDrops(t *testing.T) {
+	st := swarm.Stats{Peers: 3, Published: 4, Accepted: 9,
+		Dropped: map[swarm.DropReason]uint64{swarm.DropSignature: 5, swarm.DropRound: 2},
+		DroppedBy: []swarm.PeerDrops{
+			{Peer: "12D3KooWBad", Total: 5, Blamed: 5, Reasons: map[swarm.DropReason]uint64{swarm.DropSignature: 5}, Score: -250},
+			{Peer: "12D3KooWLate", Total: 2, Reasons: map[swarm.DropReason]uint64{swarm.DropRound: 2}, Score: 1.5},
+		}}
+	var buf bytes.Buffer
+	if err := writeProm(&buf, Snapshot{}, swarmPromFamilies(st)...); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"swarmdesk_swarm_accepted_total 9\n",
+		`swarmdesk_swarm_dropped_total{reason="signature"} 5` + "\n",
+		`swarmdesk_swarm_dropped_total{reason="round"} 2` + "\n",
+		`swarmdesk_swarm_dropped_total{reason="member"} 0` + "\n",
+		`swarmdesk_swarm_peer_dropped_total{peer="12D3KooWBad",reason="signature"} 5` + "\n",
+		`swarmdesk_swarm_peer_blamed_total{peer="12D3KooWLate"} 0` + "\n",
+		`swarmdesk_swarm_peer_score{peer="12D3KooWBad"} -250` + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	if strings.Count(out, "# TYPE swarmdesk_swarm_peer_score gauge") != 1 {
+		t.Errorf("one TYPE line per family:\n%s", out)
 	}
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	neturl "net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -19,7 +19,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/identity"
 	"github.com/swarmdesk/swarmdesk/app/network"
 	"github.com/swarmdesk/swarmdesk/app/swarm"
-	"github.com/swarmdesk/swarmdesk/platform"
+	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 // HostConfig is what hosting a swarm needs; `swarmdesk host` and ModeHost fill it from the
@@ -40,6 +40,11 @@ type HostConfig struct {
 	NoPortMap bool
 	// OnRoundError hears about a timed round advance that failed.
 	OnRoundError func(error)
+	// Logger hears the bootnode's summaries of dropped messages. Optional.
+	Logger *slog.Logger
+	// Secrets keeps the chain's owner/faucet key and the bootnode key (older plain files in
+	// DataDir are moved there).
+	Secrets secrets.Store
 }
 
 // Host is everything a swarm needs besides its nodes: the dev chain with the coordinator and
@@ -59,19 +64,23 @@ func StartHost(ctx context.Context, cfg HostConfig) (*Host, error) {
 	if cfg.Round <= 0 {
 		return nil, errors.New("network.round_seconds is 0 (rounds only by hand): set it so the swarm gets a round timer")
 	}
+	if cfg.Secrets == nil {
+		return nil, errors.New("hosting needs the key store for the chain's and the bootnode's keys")
+	}
 	dc, err := devchain.Start(ctx, devchain.Config{
-		DataDir: filepath.Join(cfg.DataDir, "chain"), HTTPAddr: cfg.ChainAddr, RoundLength: cfg.Round,
+		DataDir: filepath.Join(cfg.DataDir, "chain"), HTTPAddr: cfg.ChainAddr, RoundLength: cfg.Round, Secrets: cfg.Secrets,
 		OnRoundError: cfg.OnRoundError,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w (if another swarmdesk — the app or `swarmdesk run` — already runs the local chain, stop it and host first)", err)
 	}
-	key, err := bootnodeKey(filepath.Join(cfg.DataDir, "host"))
+	key, err := bootnodeKey(cfg.Secrets, filepath.Join(cfg.DataDir, "host"))
 	if err != nil {
 		dc.Close()
 		return nil, err
 	}
-	n, err := StartBootnode(ctx, key, cfg.Listen, cfg.Bootstrap, !cfg.NoPortMap)
+	n, err := StartBootnode(ctx, BootnodeConfig{Key: key, Listen: cfg.Listen, Bootstrap: cfg.Bootstrap, PortMap: !cfg.NoPortMap,
+		Members: chain.NewMembers(dc.Host()), Logger: cfg.Logger})
 	if err != nil {
 		dc.Close()
 		return nil, err
@@ -97,14 +106,33 @@ func (h *Host) Close() {
 	_ = h.Chain.Close()
 }
 
-// StartBootnode runs key as a swarm's bootnode: a relay for NAT'd peers, optionally asking the
+// BootnodeConfig is what a bootnode needs.
+type BootnodeConfig struct {
+	Key               crypto.PrivKey
+	Listen, Bootstrap []string
+	// PortMap asks the router for a port mapping.
+	PortMap bool
+	// Members reads the coordinator's round and registry. A bootnode never trains, so this is
+	// the only way it learns the round; without it, it forwards only the rounds next to the one
+	// it started in, and forwards anyone's rollouts. Optional (a bootnode without a chain).
+	Members *chain.Members
+	// Logger hears the summaries of dropped messages. Optional.
+	Logger *slog.Logger
+}
+
+// StartBootnode runs a swarm's bootnode: a relay for NAT'd peers, optionally asking the
 // router for a port mapping, and an observer that never trains (so peers' gathers do not wait
-// for it).
-func StartBootnode(ctx context.Context, key crypto.PrivKey, listen, bootstrap []string, portMap bool) (*swarm.Node, error) {
-	return swarm.HostSwarm(ctx, swarm.Config{
-		Key: key, ListenAddrs: listen, Bootstrap: bootstrap,
-		EnableNATPortMap: portMap, Observer: true, Namer: identity.Name,
-	})
+// for it) but follows the chain's round, so it forwards every round's rollouts.
+func StartBootnode(ctx context.Context, c BootnodeConfig) (*swarm.Node, error) {
+	sc := swarm.Config{
+		Key: c.Key, ListenAddrs: c.Listen, Bootstrap: c.Bootstrap,
+		EnableNATPortMap: c.PortMap, Observer: true, Namer: identity.Name,
+		Logger: c.Logger,
+	}
+	if c.Members != nil {
+		sc.RoundSource, sc.IsMember = c.Members.RoundSource(), c.Members.IsMember
+	}
+	return swarm.HostSwarm(ctx, sc)
 }
 
 // LocalChainAddr is where the local chain listens: network.rpc_url's host when set (it must be
@@ -123,30 +151,35 @@ func LocalChainAddr(n config.Network) (string, error) {
 	return u.Host, nil
 }
 
-// bootnodeKey loads (or creates) the host's own libp2p key. It is not the node identity, so a
-// node with that identity can run on the same computer as the bootnode, and it holds no
-// rewards, so a plain 0600 file is enough.
-func bootnodeKey(dir string) (crypto.PrivKey, error) {
+// bootnodeSecret is the secret-store name of the bootnode key.
+const bootnodeSecret = "bootnode-key"
+
+// bootnodeKey loads (or creates) the host's own libp2p key in the secret store, moving an older
+// plain dir/bootnode.key there. It is not the node identity, so a node with that identity can
+// run on the same computer as the bootnode; its peer ID is what joiners dial, so losing it would
+// break every invite.
+func bootnodeKey(s secrets.Store, dir string) (crypto.PrivKey, error) {
 	path := filepath.Join(dir, "bootnode.key")
-	if b, err := os.ReadFile(path); err == nil {
+	b, _, err := secrets.LoadOrMigrate(s, bootnodeSecret, path, func(b []byte) error { _, err := crypto.UnmarshalPrivateKey(b); return err })
+	switch {
+	case err == nil:
 		k, err := crypto.UnmarshalPrivateKey(b)
 		if err != nil {
-			return nil, fmt.Errorf("bootnode key %s is damaged (delete it to make a new one; the bootnode's peer ID then changes): %w", path, err)
+			return nil, fmt.Errorf("the bootnode key in %s is damaged (delete it to make a new one; the bootnode's peer ID then changes): %w", s.Location(), err)
 		}
 		return k, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("read bootnode key: %w", err)
+	case !errors.Is(err, secrets.ErrNotFound):
+		return nil, fmt.Errorf("bootnode key: %w", err)
 	}
 	k, _, err := crypto.GenerateEd25519Key(nil)
 	if err != nil {
 		return nil, fmt.Errorf("make bootnode key: %w", err)
 	}
-	b, err := crypto.MarshalPrivateKey(k)
-	if err != nil {
+	if b, err = crypto.MarshalPrivateKey(k); err != nil {
 		return nil, fmt.Errorf("encode bootnode key: %w", err)
 	}
-	if err := platform.WriteFileAtomic(path, b, 0o600); err != nil {
-		return nil, fmt.Errorf("save bootnode key: %w", err)
+	if err := s.Set(bootnodeSecret, b); err != nil {
+		return nil, fmt.Errorf("save the bootnode key in %s: %w", s.Location(), err)
 	}
 	return k, nil
 }

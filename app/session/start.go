@@ -25,6 +25,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
 	"github.com/swarmdesk/swarmdesk/platform"
+	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 // Start saves the choice and brings the node up, reporting each stage on progress (which may
@@ -82,7 +83,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	cfg := s.Config()
 
 	progress(Progress{Stage: StageIdentity, Message: "opening the key store"})
-	id, _, created, err := s.env.Identity()
+	id, store, created, err := s.env.Identity()
 	if err != nil {
 		return err
 	}
@@ -97,11 +98,11 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 
 	progress(Progress{Stage: StageChain, Message: "connecting to the swarm's chain"})
 	if c.Mode == ModeHost {
-		if r.host, err = s.startHost(life, cfg); err != nil {
+		if r.host, err = s.startHost(life, cfg, store); err != nil {
 			return err
 		}
 	}
-	if r.conn, err = network.Open(ctx, cfg.Network, s.env.Dirs.Data, id.Account); err != nil {
+	if r.conn, err = network.Open(ctx, cfg.Network, s.env.Dirs.Data, id.Account, store); err != nil {
 		return chainError(cfg.Network, err)
 	}
 	p := r.conn.Client.Profile()
@@ -117,8 +118,13 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 
 	progress(Progress{Stage: StageSwarm, Message: "joining the swarm's peers"})
 	boot := s.bootstrapAddrs(ctx, cfg, r.conn)
+	members := chain.NewMembers(r.conn.Client)
 	r.sw, err = swarm.New(life, swarm.Config{Key: id.Key, ListenAddrs: s.opts.ListenAddrs, Bootstrap: boot,
-		EnableNATPortMap: !s.opts.NoPortMap, Namer: identity.Name})
+		EnableNATPortMap: !s.opts.NoPortMap, Namer: identity.Name,
+		// The node reads the round between its phases; the swarm follows it all the time, so
+		// gossip of a new round that arrives during generation or training is kept and forwarded.
+		// Only registered peers' rollouts are kept (from the round after they register).
+		RoundSource: members.RoundSource(), IsMember: members.IsMember, Logger: s.log})
 	if err != nil {
 		return fmt.Errorf("start the peer-to-peer connection: %w (if a listen address is busy, close the other program or choose another port)", err)
 	}
@@ -231,7 +237,7 @@ func (s *Session) editConfig(edit func(*config.Config) error) error {
 }
 
 // startHost runs the chain, round timer and bootnode of a hosted swarm in this process.
-func (s *Session) startHost(ctx context.Context, cfg config.Config) (*Host, error) {
+func (s *Session) startHost(ctx context.Context, cfg config.Config, store secrets.Store) (*Host, error) {
 	addr, err := LocalChainAddr(cfg.Network)
 	if err != nil {
 		return nil, err
@@ -242,7 +248,7 @@ func (s *Session) startHost(ctx context.Context, cfg config.Config) (*Host, erro
 	}
 	h, err := StartHost(ctx, HostConfig{
 		DataDir: s.env.Dirs.Data, ChainAddr: addr, Round: round, Listen: s.opts.BootnodeListen,
-		Bootstrap: cfg.Network.Bootnodes, NoPortMap: s.opts.NoPortMap,
+		Bootstrap: cfg.Network.Bootnodes, NoPortMap: s.opts.NoPortMap, Logger: s.log, Secrets: store,
 		OnRoundError: func(err error) { s.log.Warn("starting the next round failed", "reason", err.Error()) },
 	})
 	if err != nil {

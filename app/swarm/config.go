@@ -1,7 +1,9 @@
 package swarm
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
@@ -40,6 +42,19 @@ type Config struct {
 	// peer ID registered with the coordinator contract"). It is called for
 	// each incoming rollout, so it should answer from a cache. Optional.
 	IsMember func(peerID string) bool
+	// RoundSource, when set, reports the coordinator's current round; the
+	// node polls it every RoundPoll and follows it (SetRound). Every node
+	// that forwards gossip needs it, above all a bootnode or relay that
+	// never publishes or gathers: without it its round stays where it
+	// started and it drops (and stops forwarding) every later round.
+	RoundSource func(ctx context.Context) (uint64, error)
+	// RoundPoll is how often RoundSource is asked. Default 1s.
+	RoundPoll time.Duration
+	// Logger receives the rate-limited summary of dropped messages (at
+	// most one line per DropLogEvery). Optional.
+	Logger *slog.Logger
+	// DropLogEvery is the least time between two drop summaries. Default 1m.
+	DropLogEvery time.Duration
 	// Limits bounds accepted input; zero fields take DefaultLimits.
 	Limits Limits
 	// TargetPeers is how many swarm peers the node tries to keep connected
@@ -71,6 +86,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaintainEvery <= 0 {
 		c.MaintainEvery = 2 * time.Second
+	}
+	if c.RoundPoll <= 0 {
+		c.RoundPoll = time.Second
+	}
+	if c.DropLogEvery <= 0 {
+		c.DropLogEvery = time.Minute
 	}
 	c.Limits = c.Limits.withDefaults()
 	return c, nil

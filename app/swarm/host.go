@@ -41,6 +41,10 @@ func parseBootstrap(addrs []string, self peer.ID) ([]peer.AddrInfo, error) {
 	return out, nil
 }
 
+// testHostOpts lets tests add libp2p options (e.g. a relay that serves on
+// loopback, where AutoNAT never finds it public); always empty in production.
+var testHostOpts []libp2p.Option
+
 // newHost builds the libp2p host: TCP + QUIC-v1, Noise and TLS, yamux,
 // AutoNAT v2, hole punching (DCUtR), circuit relay v2 client (AutoRelay with
 // the bootnodes as static relays), optional relay/NAT service and UPnP.
@@ -77,6 +81,7 @@ func newHost(cfg Config, boot []peer.AddrInfo, bw *metrics.BandwidthCounter) (ho
 	if len(boot) > 0 {
 		opts = append(opts, libp2p.EnableAutoRelayWithStaticRelays(boot))
 	}
+	opts = append(opts, testHostOpts...)
 	h, err := libp2p.New(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("start libp2p host on %v: %w (is the port in use?)", cfg.ListenAddrs, err)

@@ -38,6 +38,7 @@ type Node struct {
 	scores  map[peer.ID]float64
 	latency map[peer.ID]time.Duration
 	dial    map[peer.ID]*dialState
+	catch   roundCatchUp
 
 	ctx       context.Context
 	cancel    context.CancelFunc
@@ -120,9 +121,14 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 			n.mu.Unlock()
 		},
 	})
-	n.wg.Add(2)
+	n.wg.Add(3)
 	go n.drain()
 	go n.maintainLoop()
+	go n.dropLogLoop()
+	if cfg.RoundSource != nil {
+		n.wg.Add(1)
+		go n.followRound()
+	}
 	return n, nil
 }
 
@@ -225,6 +231,7 @@ func (n *Node) Stats() Stats {
 		Synced:     n.counters.synced.Load(),
 		Duplicates: n.counters.duplicates.Load(),
 		Dropped:    n.counters.snapshot(),
+		DroppedBy:  n.peerDrops(),
 		BytesIn:    bw.TotalIn,
 		BytesOut:   bw.TotalOut,
 	}

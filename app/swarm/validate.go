@@ -48,14 +48,21 @@ func (n *Node) validate(_ context.Context, from peer.ID, msg *pubsub.Message) pu
 //   - a different rollout under an already used (author, round, batch) is
 //     equivocation: counted as a replay and blamed on the forwarder.
 func (n *Node) admit(env *envelope, raw []byte, src, msgID string) pubsub.ValidationResult {
+	// Round and membership are judged against this node's view of the
+	// chain, which may lag (or lead) the sender's by a moment: such drops
+	// are counted but ignored, never held against the sender.
 	if n.cfg.IsMember != nil && !n.cfg.IsMember(env.Rollout.PeerID) {
-		n.counters.drop(DropMember, src)
-		return pubsub.ValidationReject
+		n.counters.note(DropMember, src)
+		return pubsub.ValidationIgnore
 	}
 	// Copy: pubsub owns msg.Data and we keep the bytes to serve sync.
 	own := bytes.Clone(raw)
 	r := &env.Rollout
-	switch why := n.store.addMsg(*r, own, msgID); why {
+	why := n.store.addMsg(*r, own, msgID)
+	if why == DropRound && n.catchUp(r.Round) {
+		why = n.store.addMsg(*r, own, msgID)
+	}
+	switch why {
 	case "":
 		n.counters.accepted.Add(1)
 		return pubsub.ValidationAccept
@@ -66,11 +73,14 @@ func (n *Node) admit(env *envelope, raw []byte, src, msgID string) pubsub.Valida
 			n.counters.duplicates.Add(1)
 			return pubsub.ValidationIgnore
 		case same:
-			n.counters.drop(DropReplay, "")
+			n.counters.note(DropReplay, src)
 			return pubsub.ValidationIgnore
 		}
 		n.counters.drop(DropReplay, src)
 		return pubsub.ValidationReject
+	case DropRound:
+		n.counters.note(DropRound, src)
+		return pubsub.ValidationIgnore
 	default:
 		n.counters.drop(why, src)
 		return pubsub.ValidationReject

@@ -33,6 +33,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
+	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 // Config configures the dev chain. Zero values take the noted defaults.
@@ -56,8 +57,12 @@ type Config struct {
 	// FaucetAmount is what the faucet sends a new account. Default 10 ETH.
 	FaucetAmount *big.Int
 	// HostKey owns the coordinator and the faucet funds. Nil loads or
-	// creates DataDir/host.key (a fresh key each time for in-memory chains).
+	// creates it in Secrets, or else in DataDir/host.key (a fresh key each
+	// time for in-memory chains).
 	HostKey *ecdsa.PrivateKey
+	// Secrets keeps the host key (the OS keychain or the encrypted file),
+	// like every other key; an existing DataDir/host.key is moved there.
+	Secrets secrets.Store
 	// Tx tunes the host's transaction manager.
 	Tx chain.TxConfig
 	// OnRoundError is called when a timed round advance fails (optional).
@@ -104,7 +109,12 @@ func Start(ctx context.Context, cfg Config) (*Chain, error) {
 	}
 	key := cfg.HostKey
 	if key == nil {
-		if key, err = loadOrCreateKey(cfg.DataDir); err != nil {
+		if cfg.Secrets != nil {
+			key, err = loadOrCreateKeyIn(cfg.Secrets, cfg.DataDir)
+		} else {
+			key, err = loadOrCreateKey(cfg.DataDir)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}

@@ -2,6 +2,8 @@ package devchain
 
 import (
 	"crypto/ecdsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/swarmdesk/swarmdesk/platform"
+	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 // deployment records where the coordinator lives so a restart reuses it.
@@ -63,6 +66,53 @@ func writeDeployment(dataDir string, d deployment) error {
 // loadOrCreateKey returns the host key stored in dataDir, creating it on
 // first start. The key must persist: it owns the coordinator (round manager
 // role) and the pre-funded faucet account of the stored genesis.
+// hostSecretName is the secret-store name of the host key of the chain in dataDir: the OS
+// keychain is shared by every data folder of the user, and each chain has its own owner.
+func hostSecretName(dataDir string) string {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		abs = dataDir
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return "devchain-host-key-" + hex.EncodeToString(sum[:8])
+}
+
+// loadOrCreateKeyIn is loadOrCreateKey with the key kept in the secret store: an existing
+// plain host.key is moved into the store (see secrets.LoadOrMigrate), a new key is created in
+// the store only while dataDir holds no chain.
+func loadOrCreateKeyIn(s secrets.Store, dataDir string) (*ecdsa.PrivateKey, error) {
+	if dataDir == "" {
+		return loadOrCreateKey("")
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create dev chain data dir %s: %w", dataDir, err)
+	}
+	name, path := hostSecretName(dataDir), filepath.Join(dataDir, hostKeyFile)
+	parse := func(b []byte) (*ecdsa.PrivateKey, error) { return crypto.HexToECDSA(strings.TrimSpace(string(b))) }
+	data, _, err := secrets.LoadOrMigrate(s, name, path, func(b []byte) error { _, err := parse(b); return err })
+	switch {
+	case err == nil:
+		k, err := parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("the dev chain host key in %s is damaged (%v): delete the whole data dir %s to start a new local chain", s.Location(), err, dataDir)
+		}
+		return k, nil
+	case !errors.Is(err, secrets.ErrNotFound):
+		return nil, fmt.Errorf("dev chain host key: %w", err)
+	}
+	if hasChainData(dataDir) {
+		return nil, fmt.Errorf("dev chain data dir %s has a chain but its host key is neither in %s nor in %s: unlock the key store it was kept in, or delete the data dir to start a new local chain", dataDir, s.Location(), path)
+	}
+	k, err := crypto.GenerateKey()
+	if err != nil {
+		return nil, fmt.Errorf("generate dev chain host key: %w", err)
+	}
+	if err := s.Set(name, []byte(common.Bytes2Hex(crypto.FromECDSA(k)))); err != nil {
+		return nil, fmt.Errorf("save the dev chain host key in %s: %w", s.Location(), err)
+	}
+	return k, nil
+}
+
 func loadOrCreateKey(dataDir string) (*ecdsa.PrivateKey, error) {
 	if dataDir == "" {
 		k, err := crypto.GenerateKey()

@@ -8,6 +8,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 func TestListenAddr(t *testing.T) {
@@ -84,4 +86,64 @@ func FuzzDecodeDeployment(f *testing.F) {
 			t.Fatal("accepted a record without a contract")
 		}
 	})
+}
+
+func memStore(t *testing.T) secrets.Store {
+	t.Helper()
+	s, err := secrets.Open(secrets.Options{Backend: "keyring", Service: "swarmdesk-test", Keyring: secrets.NewMemKeyring()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestHostKeyMovesIntoTheStore: an existing plain host.key is moved into the secret store
+// (same key, file gone), later starts read it from there, and a chain whose key is in neither
+// place is refused rather than given a new owner.
+func TestHostKeyMovesIntoTheStore(t *testing.T) {
+	dir := t.TempDir()
+	old, err := loadOrCreateKey(dir) // written as plain file, like older versions did
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := memStore(t)
+	steps := []struct {
+		name string
+		s    secrets.Store
+		want common.Address
+		err  string
+	}{
+		{"migrates the file", s, crypto.PubkeyToAddress(old.PublicKey), ""},
+		{"reads the store", s, crypto.PubkeyToAddress(old.PublicKey), ""},
+		{"another store cannot invent a key for an existing chain", memStore(t), common.Address{}, "has a chain but its host key"},
+	}
+	if err := os.MkdirAll(filepath.Join(dir, nodeName, "chaindata"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps {
+		k, err := loadOrCreateKeyIn(st.s, dir)
+		if st.err != "" {
+			if err == nil || !strings.Contains(err.Error(), st.err) {
+				t.Fatalf("%s: err %v, want %q", st.name, err, st.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if got := crypto.PubkeyToAddress(k.PublicKey); got != st.want {
+			t.Fatalf("%s: host %s, want %s", st.name, got, st.want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, hostKeyFile)); !os.IsNotExist(err) {
+			t.Fatalf("%s: plain host key still on disk (%v)", st.name, err)
+		}
+	}
+	// A fresh data dir gets a new key, in the store only.
+	fresh := t.TempDir()
+	if _, err := loadOrCreateKeyIn(s, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(fresh, hostKeyFile)); !os.IsNotExist(err) {
+		t.Fatalf("new host key written as a plain file (%v)", err)
+	}
 }

@@ -1,0 +1,48 @@
+package chain_test
+
+import (
+	"testing"
+
+	"github.com/swarmdesk/swarmdesk/app/chain"
+	"github.com/swarmdesk/swarmdesk/app/chain/devchain"
+)
+
+// TestMembersCountFromTheNextRound: the registry view is pinned when a round begins, so a peer
+// that registers during round r is refused until round r+1 — whether or not it was asked about
+// before registering.
+func TestMembersCountFromTheNextRound(t *testing.T) {
+	ch := startChain(t, devchain.Config{})
+	ctx := testCtx(t)
+	early, late, unasked := join(t, ch, chainOpts()), join(t, ch, chainOpts()), join(t, ch, chainOpts())
+	mustRegister(t, early, "QmEarly")
+	m := chain.NewMembers(ch.Host())
+	if err := m.Advance(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		do   func()
+		want map[string]bool
+	}{
+		{func() {}, map[string]bool{"QmEarly": true, "QmLate": false, "QmNobody": false}},
+		{func() { mustRegister(t, late, "QmLate"); mustRegister(t, unasked, "QmUnasked") },
+			map[string]bool{"QmEarly": true, "QmLate": false, "QmUnasked": false}},
+		{func() {
+			if err := m.Advance(ctx, 2); err != nil {
+				t.Fatal(err)
+			}
+		}, map[string]bool{"QmEarly": true, "QmLate": true, "QmUnasked": true, "QmNobody": false}},
+		{func() { // an older round never moves the view back
+			if err := m.Advance(ctx, 1); err != nil {
+				t.Fatal(err)
+			}
+		}, map[string]bool{"QmLate": true}},
+	}
+	for i, st := range steps {
+		st.do()
+		for id, want := range st.want {
+			if got := m.IsMember(id); got != want {
+				t.Errorf("step %d: IsMember(%s) = %v, want %v", i, id, got, want)
+			}
+		}
+	}
+}
