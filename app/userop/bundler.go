@@ -128,4 +128,3 @@ func (b *Bundler) EstimateGas(ctx context.Context, entryPoint common.Address, op
 	op.CallGasLimit, op.VerificationGasLimit, op.PreVerificationGas = bi(g.CallGasLimit), bi(g.VerificationGasLimit), bi(g.PreVerificationGas)
 	return nil
 }
-
