@@ -41,6 +41,9 @@ type Server struct {
 	CodeTTL   time.Duration   // default 10 min
 	BadBundle bool            // send a bundle sealed to another key
 	Now       func() time.Time
+	// FixedCode, when set, is the code of every sign-in (for tests that
+	// must type it before it is sent, like a CLI fed from a string).
+	FixedCode string
 	Signed    []common.Hash // digests signed via sign-payload
 }
 
@@ -126,6 +129,9 @@ func (s *Server) auth(w http.ResponseWriter, r *http.Request) {
 	code := fmt.Sprintf("%06d", (int(b[0])<<16|int(b[1])<<8|int(b[2]))%1000000)
 	id := hex.EncodeToString(append(b, byte(len(s.otps))))
 	s.mu.Lock()
+	if s.FixedCode != "" {
+		code = s.FixedCode
+	}
 	s.otps[id] = &otp{email: in.Email, code: code, target: in.TargetPublicKey, issued: s.Now()}
 	s.mu.Unlock()
 	ok(w, map[string]string{"orgId": OrgID, "otpId": id})
