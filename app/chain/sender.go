@@ -65,22 +65,8 @@ func (c *Client) submitOp(ctx context.Context, e OutboxEntry, forget func() erro
 	id := e.ID()
 	if len(e.UserOp) > 0 {
 		err := c.opts.Sender.Resume(ctx, e.UserOp)
-		switch {
-		case err == nil:
-			return forget()
-		case errors.Is(err, ErrNonceConsumed):
-			if err := c.outbox.ClearTxs(id); err != nil {
-				return err
-			}
-			onChain, err := c.isOnChain(ctx, e)
-			if err != nil {
-				return err
-			}
-			if onChain {
-				return forget()
-			}
-		default:
-			return c.settle(err, forget)
+		if again, err := c.afterResume(ctx, e, err, forget); !again {
+			return err
 		}
 	}
 	data, err := c.pack(e)
@@ -96,4 +82,28 @@ func (c *Client) submitOp(ctx context.Context, e OutboxEntry, forget func() erro
 		return c.settle(err, forget)
 	}
 	return forget()
+}
+
+// afterResume settles the outcome of resuming an entry's saved send (its
+// transactions or user operation): done, failed, or — when something else
+// used the nonce — cleared, with the chain deciding whether to send again.
+func (c *Client) afterResume(ctx context.Context, e OutboxEntry, err error, forget func() error) (sendAgain bool, _ error) {
+	switch {
+	case err == nil:
+		return false, forget()
+	case errors.Is(err, ErrNonceConsumed):
+		if err := c.outbox.ClearTxs(e.ID()); err != nil {
+			return false, err
+		}
+		onChain, err := c.isOnChain(ctx, e)
+		if err != nil {
+			return false, err
+		}
+		if onChain {
+			return false, forget()
+		}
+		return true, nil
+	default:
+		return false, c.settle(err, forget)
+	}
 }

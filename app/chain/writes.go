@@ -184,24 +184,8 @@ func (c *Client) submit(ctx context.Context, e OutboxEntry, fresh bool) error {
 			return err
 		}
 		_, err = c.tm.Resume(ctx, txs, onSigned)
-		switch {
-		case err == nil:
-			return forget()
-		case errors.Is(err, ErrNonceConsumed):
-			// Something else used the nonce. The state check decides
-			// whether our submission still has to be sent.
-			if err := c.outbox.ClearTxs(id); err != nil {
-				return err
-			}
-			onChain, err := c.isOnChain(ctx, e)
-			if err != nil {
-				return err
-			}
-			if onChain {
-				return forget()
-			}
-		default:
-			return c.settle(err, forget)
+		if again, err := c.afterResume(ctx, e, err, forget); !again {
+			return err
 		}
 	} else if onChain {
 		return forget()
