@@ -34,6 +34,11 @@ func TestLoginLogoutFromTerminal(t *testing.T) {
 		t.Fatalf("identity show after sign-in: %q", out)
 	}
 
+	out, _, _ = run(t, e, kr, "", "doctor")
+	if !strings.Contains(out, "Signer:   "+s.URL) || !strings.Contains(out, "Email:    someone@example.com") {
+		t.Fatalf("doctor's sign-in section: %q", out)
+	}
+
 	out, _, code = run(t, e, kr, "", "logout")
 	if code != 0 || !strings.Contains(out, "Signed out someone@example.com") {
 		t.Fatalf("logout: %q", out)
