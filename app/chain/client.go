@@ -17,7 +17,7 @@ import (
 )
 
 // ErrReadOnly is returned by writes on a read-only profile.
-var ErrReadOnly = errors.New("this network profile is read-only: sending rewards, votes or registrations to Gensyn testnet needs a smart-account sign-in, which swarmdesk does not support yet; use the local or a custom network to take part")
+var ErrReadOnly = errors.New("this network profile is read-only: rewards, votes and registrations on Gensyn testnet go out from your smart account; swarmdesk can sign you in (swarmdesk login) but cannot send from that account yet, so use the local or a custom network to take part")
 
 // ErrNoKey is returned by writes when the client was created without a key.
 var ErrNoKey = errors.New("no account key: the client was opened for reading only")
@@ -41,6 +41,10 @@ type Options struct {
 	// LogPageBlocks is the block range per eth_getLogs request; public RPCs
 	// cap it. Default 5000.
 	LogPageBlocks uint64
+	// Sender sends writes as the smart account's UserOperations instead of
+	// transactions signed by the key (which may then be nil). It also makes
+	// a read-only profile writable: the sign-in is what it was waiting for.
+	Sender Sender
 	// Confirmations keeps the indexer this many blocks behind the head so
 	// a shallow reorg cannot corrupt the cache. Default 0 (dev chain).
 	Confirmations uint64
@@ -106,7 +110,7 @@ func NewClient(ctx context.Context, ec *ethclient.Client, p Profile, key *ecdsa.
 	if key != nil {
 		c.tm = NewTxManager(ec, key, id, opts.Tx)
 	}
-	if opts.OutboxDir != "" && key != nil {
+	if opts.OutboxDir != "" && (key != nil || opts.Sender != nil) {
 		ob, err := OpenOutbox(opts.OutboxDir)
 		if err != nil {
 			return nil, err
@@ -125,8 +129,12 @@ func (c *Client) Profile() Profile { return c.profile }
 // Eth exposes the underlying connection for callers that need raw access.
 func (c *Client) Eth() *ethclient.Client { return c.ec }
 
-// Account is the signing address, or the zero address for a read-only client.
+// Account is the address writes come from (the smart account when a Sender
+// is set), or the zero address for a read-only client.
 func (c *Client) Account() common.Address {
+	if c.opts.Sender != nil {
+		return c.opts.Sender.Account()
+	}
 	if c.key == nil {
 		return common.Address{}
 	}

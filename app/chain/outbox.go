@@ -33,6 +33,7 @@ const (
 	maxPeerIDLen     = 256
 	maxWinners       = 256
 	maxTxsPerEntry   = 32
+	maxUserOpBytes   = 64 << 10
 )
 
 // OutboxEntry is one reward or vote that must reach the chain. It is saved
@@ -47,6 +48,9 @@ type OutboxEntry struct {
 	Winners []string        `json:"winners,omitempty"`
 	PeerID  string          `json:"peerId"`
 	Txs     []hexutil.Bytes `json:"txs,omitempty"` // raw signed txs, oldest first
+	// UserOp is the signed ERC-4337 operation when a Sender (smart account)
+	// sends instead of a transaction key; see SetUserOp.
+	UserOp  json.RawMessage `json:"userOp,omitempty"`
 	Created time.Time       `json:"created"`
 }
 
@@ -99,6 +103,9 @@ func (e OutboxEntry) validate() error {
 	}
 	if len(e.Txs) > maxTxsPerEntry {
 		return fmt.Errorf("outbox entry %s: %d saved transactions (max %d)", e.ID(), len(e.Txs), maxTxsPerEntry)
+	}
+	if len(e.UserOp) > maxUserOpBytes || (len(e.UserOp) > 0 && !json.Valid(e.UserOp)) {
+		return fmt.Errorf("outbox entry %s: saved user operation is not valid JSON of at most %d bytes", e.ID(), maxUserOpBytes)
 	}
 	_, err := e.Transactions()
 	return err
@@ -249,7 +256,8 @@ func (o *Outbox) AppendTx(id string, tx *types.Transaction) error {
 	return nil
 }
 
-// ClearTxs forgets the saved transactions of id (their nonce was consumed).
+// ClearTxs forgets the saved transactions or user operation of id (their
+// nonce was consumed).
 func (o *Outbox) ClearTxs(id string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -257,7 +265,7 @@ func (o *Outbox) ClearTxs(id string) error {
 	if !ok {
 		return nil
 	}
-	e.Txs = nil
+	e.Txs, e.UserOp = nil, nil
 	o.entries[id] = e
 	return o.saveLocked()
 }

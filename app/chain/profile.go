@@ -21,9 +21,28 @@ type Profile struct {
 	ChainID int64
 	// Contract is the SwarmCoordinator address.
 	Contract common.Address
-	// ReadOnly profiles refuse writes with ErrReadOnly before signing anything.
+	// ReadOnly profiles refuse writes with ErrReadOnly before signing
+	// anything, until a sign-in supplies a Sender (Options.Sender).
 	ReadOnly bool
+	// SignIn is what the smart-account sign-in needs on this network; the
+	// zero value where the plain account key writes (local and invite
+	// swarms). A value, not a pointer, so profiles stay comparable.
+	SignIn SignIn
 }
+
+// SignIn holds a network's sign-in and ERC-4337 settings.
+type SignIn struct {
+	SignerURL      string         // Alchemy signer API base (…/signer)
+	APIKey         string         // public Alchemy API key (bearer token)
+	PolicyID       string         // gas manager policy that sponsors gas
+	BundlerURL     string         // ERC-4337 bundler JSON-RPC
+	AccountFactory common.Address // Modular Account V2 factory
+	EntryPoint     common.Address // EntryPoint v0.7
+}
+
+// Needed reports whether the network writes through a signed-in smart
+// account.
+func (s SignIn) Needed() bool { return s.SignerURL != "" }
 
 // Profile names.
 const (
@@ -37,6 +56,28 @@ const (
 	GensynTestnetChainID = 685685
 	GensynTestnetRPC     = "https://gensyn-testnet.g.alchemy.com/public"
 )
+
+// Gensyn testnet sign-in values, as rl-swarm publishes them
+// (modal-login/.env: the public Alchemy key and the paymaster policy) and as
+// Account Kit deploys them (Modular Account V2 AccountFactory 2.0.0, the
+// canonical EntryPoint v0.7).
+const (
+	GensynSignerURL = "https://api.g.alchemy.com/signer"
+	GensynAPIKey    = "RL2EtY6LXx2XCLPV3JZriJAB9mnELa2U"
+	GensynPolicyID  = "4c37387c-2a55-4edd-b188-b5c44eb71e96"
+)
+
+// GensynSignIn is gensyn-testnet's sign-in profile.
+func GensynSignIn() SignIn {
+	return SignIn{
+		SignerURL:      GensynSignerURL,
+		APIKey:         GensynAPIKey,
+		PolicyID:       GensynPolicyID,
+		BundlerURL:     "https://gensyn-testnet.g.alchemy.com/v2/" + GensynAPIKey,
+		AccountFactory: common.HexToAddress("0x00000000000017c61b5bEe81050EC8eFc9c6fecd"),
+		EntryPoint:     common.HexToAddress("0x0000000071727De22E5E9d8BAf0edAc6f37da032"),
+	}
+}
 
 // GensynTestnetCoordinator is the SwarmCoordinator proxy used by the latest
 // rl-swarm era (CodeZero).
@@ -58,9 +99,10 @@ func ProfileByName(name string) (Profile, error) {
 			RPCURL:   GensynTestnetRPC,
 			ChainID:  GensynTestnetChainID,
 			Contract: GensynTestnetCoordinator,
-			// Writes on Gensyn need a smart-account sign-in (ERC-4337), which
-			// is a later issue; reads work with the public endpoint.
+			// Writes on Gensyn go through the user's smart account, so they
+			// wait for a sign-in; reads work with the public endpoint.
 			ReadOnly: true,
+			SignIn:   GensynSignIn(),
 		}, nil
 	case ProfileCustom:
 		return Profile{}, fmt.Errorf("profile %q needs an RPC URL, chain id and contract address: use CustomProfile or set them in the config", name)

@@ -15,7 +15,7 @@ func TestProfileByName(t *testing.T) {
 		{"", Profile{Name: ProfileLocal, ChainID: LocalChainID}, false},
 		{"local", Profile{Name: ProfileLocal, ChainID: LocalChainID}, false},
 		{"Gensyn-Testnet", Profile{Name: ProfileGensynTestnet, RPCURL: "https://gensyn-testnet.g.alchemy.com/public", ChainID: 685685,
-			Contract: common.HexToAddress("0x7745a8FE4b8D2D2c3BB103F8dCae822746F35Da0"), ReadOnly: true}, false},
+			Contract: common.HexToAddress("0x7745a8FE4b8D2D2c3BB103F8dCae822746F35Da0"), ReadOnly: true, SignIn: GensynSignIn()}, false},
 		{"custom", Profile{}, true},
 		{"mainnet", Profile{}, true},
 	}

@@ -16,6 +16,9 @@ import (
 )
 
 func (c *Client) writable() error {
+	if c.opts.Sender != nil {
+		return nil
+	}
 	if c.profile.ReadOnly {
 		return ErrReadOnly
 	}
@@ -55,7 +58,12 @@ func (c *Client) RegisterPeer(ctx context.Context, peerID string) error {
 		return fmt.Errorf("register peer %s: %w", peerID, ErrPeerIdAlreadyRegistered)
 	}
 	d, err := c.coord.TryPackRegisterPeer(peerID)
-	if _, err := c.transact(ctx, d, err, nil); err != nil {
+	if c.opts.Sender != nil && err == nil {
+		err = c.opts.Sender.Send(ctx, c.profile.Contract, d, nil)
+	} else {
+		_, err = c.transact(ctx, d, err, nil)
+	}
+	if err != nil {
 		return fmt.Errorf("register peer %s: %w", peerID, err)
 	}
 	return nil
@@ -148,7 +156,7 @@ func (c *Client) submit(ctx context.Context, e OutboxEntry, fresh bool) error {
 	if err != nil {
 		return err
 	}
-	if onChain && len(e.Txs) == 0 {
+	if onChain && len(e.Txs) == 0 && len(e.UserOp) == 0 {
 		if err := forget(); err != nil {
 			return err
 		}
@@ -159,6 +167,10 @@ func (c *Client) submit(ctx context.Context, e OutboxEntry, fresh bool) error {
 			return ErrWinnerAlreadyVoted
 		}
 		return nil
+	}
+
+	if c.opts.Sender != nil {
+		return c.submitOp(ctx, e, forget)
 	}
 
 	var onSigned SignedFunc
@@ -172,24 +184,8 @@ func (c *Client) submit(ctx context.Context, e OutboxEntry, fresh bool) error {
 			return err
 		}
 		_, err = c.tm.Resume(ctx, txs, onSigned)
-		switch {
-		case err == nil:
-			return forget()
-		case errors.Is(err, ErrNonceConsumed):
-			// Something else used the nonce. The state check decides
-			// whether our submission still has to be sent.
-			if err := c.outbox.ClearTxs(id); err != nil {
-				return err
-			}
-			onChain, err := c.isOnChain(ctx, e)
-			if err != nil {
-				return err
-			}
-			if onChain {
-				return forget()
-			}
-		default:
-			return c.settle(err, forget)
+		if again, err := c.afterResume(ctx, e, err, forget); !again {
+			return err
 		}
 	} else if onChain {
 		return forget()

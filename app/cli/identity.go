@@ -34,7 +34,7 @@ func identityShowCmd(g *globals, o Options) *cobra.Command {
 		Short: "Print the peer ID, name, account address and where the keys are kept (creates an identity on first use)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, s, err := storeFor(cmd, g, o)
+			e, s, err := storeFor(cmd, g, o)
 			if err != nil {
 				return err
 			}
@@ -48,6 +48,7 @@ func identityShowCmd(g *globals, o Options) *cobra.Command {
 			}
 			fmt.Fprintf(w, "Name:     %s\nPeer ID:  %s\nAccount:  %s\nKeys in:  %s\nCreated:  %s\n",
 				id.Name(), id.PeerID, id.Address().Hex(), s.Location(), id.Created.Format("2006-01-02 15:04 MST"))
+			printSignIn(w, e, s)
 			return nil
 		},
 	}

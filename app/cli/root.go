@@ -92,6 +92,8 @@ Run without a command to open the desktop app.`,
 		newRunCmd(g, o),
 		newHostCmd(g, o),
 		newDoctorCmd(g, o),
+		newLoginCmd(g, o),
+		newLogoutCmd(g, o),
 	)
 	return root
 }

@@ -40,6 +40,9 @@ type Network struct {
 	Bootnodes []string `toml:"bootnodes"`
 	// RoundSeconds is how often the local chain's host starts a new round (0 = only by hand).
 	RoundSeconds int `toml:"round_seconds"`
+	// SignerURL replaces the profile's sign-in service (a test server or a
+	// self-hosted proxy); empty means the profile's own.
+	SignerURL string `toml:"signer_url"`
 }
 
 // Model is the policy model the node trains.
