@@ -98,10 +98,15 @@ func TestIdentityLifecycleEncryptedFile(t *testing.T) {
 	if _, errs, code := run(t, bad, broken, "", "identity", "show"); code == 0 || !strings.Contains(errs, "wrong passphrase") {
 		t.Fatalf("wrong passphrase: %d %q", code, errs)
 	}
-	// No passphrase, no terminal: the error says how to give one.
+	// No passphrase, no terminal: the public part is shown from the card the last unlock kept,
+	// with how to unlock; anything that needs the keys says how to give the passphrase.
 	none := map[string]string{"SWARMDESK_HOME": e["SWARMDESK_HOME"]}
-	if _, errs, code := run(t, none, broken, "", "identity", "show"); code == 0 || !strings.Contains(errs, env.PassphraseEnv) {
-		t.Fatalf("no passphrase: %d %q", code, errs)
+	if out, errs, code := run(t, none, broken, "", "identity", "show"); code != 0 || field(out, "Peer ID") != wantID ||
+		field(out, "Name") != wantName || field(out, "Account") != addr || !strings.Contains(out, "locked") || !strings.Contains(out, env.PassphraseEnv) {
+		t.Fatalf("no passphrase, public part: %d %q %q", code, out, errs)
+	}
+	if _, errs, code := run(t, none, broken, "", "identity", "export", filepath.Join(t.TempDir(), "x.pem")); code == 0 || !strings.Contains(errs, env.PassphraseEnv) {
+		t.Fatalf("no passphrase, export: %d %q", code, errs)
 	}
 
 	// Reset asks; a wrong answer keeps the identity.
@@ -114,6 +119,10 @@ func TestIdentityLifecycleEncryptedFile(t *testing.T) {
 	}
 	if out, errs, code := run(t, e, broken, wantName+"\n", "identity", "reset"); code != 0 || !strings.Contains(out, "Deleted") {
 		t.Fatalf("reset confirmed: %d %q %q", code, out, errs)
+	}
+	// The reset removed the public card too: locked, nothing is shown as this node.
+	if out, errs, code := run(t, none, broken, "", "identity", "show"); code == 0 || strings.Contains(out, wantID) || !strings.Contains(errs, env.PassphraseEnv) {
+		t.Fatalf("no passphrase after reset: %d %q %q", code, out, errs)
 	}
 	out, _, _ = run(t, e, broken, "", "identity", "show")
 	if field(out, "Peer ID") == wantID || field(out, "Account") == addr || !strings.Contains(out, "Created a new identity") {

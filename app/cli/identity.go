@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarmdesk/swarmdesk/app/env"
 	"github.com/swarmdesk/swarmdesk/app/identity"
 )
 
@@ -34,7 +35,20 @@ func identityShowCmd(g *globals, o Options) *cobra.Command {
 		Short: "Print the peer ID, name, account address and where the keys are kept (creates an identity on first use)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, s, err := storeFor(cmd, g, o)
+			e, err := loadEnv(g, o)
+			if err != nil {
+				return err
+			}
+			s, err := openStore(cmd, e)
+			if env.ErrNeedsPassphrase(err) {
+				// The keys are locked, but who this node is is public: show the card kept at
+				// the last unlock rather than demand the passphrase for it.
+				if p, perr := e.PublicIdentity(); perr == nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "Name:     %s\nPeer ID:  %s\nAccount:  %s\nKeys in:  %s (locked: set %s or use --passphrase-file to unlock)\nCreated:  %s\n",
+						p.Name, p.PeerID, p.Account, p.KeysIn, env.PassphraseEnv, p.Created.Format("2006-01-02 15:04 MST"))
+					return nil
+				}
+			}
 			if err != nil {
 				return err
 			}
@@ -42,6 +56,7 @@ func identityShowCmd(g *globals, o Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			e.RememberPublic(id, s)
 			w := cmd.OutOrStdout()
 			if created {
 				fmt.Fprintln(w, "Created a new identity.")
@@ -115,7 +130,7 @@ func identityResetCmd(g *globals, o Options) *cobra.Command {
 		Short: "Delete this node's identity (asks for confirmation; export it first to keep it)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, s, err := storeFor(cmd, g, o)
+			e, s, err := storeFor(cmd, g, o)
 			if err != nil {
 				return err
 			}
@@ -136,6 +151,9 @@ func identityResetCmd(g *globals, o Options) *cobra.Command {
 				}
 			}
 			if err := identity.Reset(s); err != nil {
+				return err
+			}
+			if err := identity.RemovePublic(e.PublicIdentityPath()); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Deleted %s. A new identity is created at the next start.\n", id.Name())

@@ -139,7 +139,24 @@ func (e *Env) Identity() (*identity.Identity, secrets.Store, bool, error) {
 	if err != nil {
 		return nil, s, false, err
 	}
+	e.RememberPublic(id, s)
 	return id, s, created, nil
+}
+
+// PublicIdentityPath is where the identity's public card is kept (see identity.Public).
+func (e *Env) PublicIdentityPath() string { return filepath.Join(e.Dirs.Data, identity.PublicFile) }
+
+// RememberPublic keeps id's public card current, so the peer ID and name can be shown while
+// the key store is locked. Failing to write it costs only that convenience, so it is not an
+// error for the caller; the next unlock tries again.
+func (e *Env) RememberPublic(id *identity.Identity, s secrets.Store) {
+	_ = identity.SavePublic(e.PublicIdentityPath(), id.Public(s.Location()))
+}
+
+// PublicIdentity reads the public card kept by RememberPublic (identity.ErrNoPublic before the
+// first unlock).
+func (e *Env) PublicIdentity() (identity.Public, error) {
+	return identity.LoadPublic(e.PublicIdentityPath())
 }
 
 // ErrNeedsPassphrase is true for errors that a passphrase prompt can fix.
