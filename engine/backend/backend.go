@@ -196,8 +196,8 @@ type Backend interface {
 
 	// Elementwise and data movement.
 	Zero(v View)
-	Copy(dst, src View)    // dst and src have equal N; dtypes may differ (a cast)
-	Add(dst, a, b View)    // dst = a + b (residual add); dst may alias a or b
+	Copy(dst, src View) // dst and src have equal N; dtypes may differ (a cast)
+	Add(dst, a, b View) // dst = a + b (residual add); dst may alias a or b
 	Scale(v View, s float32)
 	SumSquares(v View) (float64, error) // Σ v², float64 accumulation; syncs
 	// GatherRows copies rows[i] of src [*, cols] into row i of dst.
