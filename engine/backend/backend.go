@@ -167,6 +167,13 @@ type AdamW struct {
 	Decoupled                          bool
 }
 
+// HostMemory is implemented by backends whose F32 buffers are host memory
+// (the CPU backend): Host returns the slice behind a view, so the model can
+// read a decode step's logits or hand a gradient to Go code without a copy.
+type HostMemory interface {
+	Host(v View) []float32
+}
+
 // Backend is one device. It is not safe for concurrent use: one model
 // drives it from one goroutine (a CUDA context is per OS thread anyway).
 type Backend interface {
