@@ -94,26 +94,29 @@ func (b *Backend) Alloc(dt backend.DType, n int) (backend.Buffer, error) {
 	default:
 		return nil, fmt.Errorf("cpu backend: allocate %v: unknown dtype", dt)
 	}
+	bytes := int64(n * dt.Size())
 	b.mu.Lock()
-	b.inUse += int64(n * dt.Size())
+	b.inUse += bytes
 	b.mu.Unlock()
+	// The garbage collector frees host buffers, Free or not (a dropped KV
+	// cache is never freed explicitly), so the count drops when it does.
+	runtime.AddCleanup(bf, b.release, bytes)
 	return bf, nil
 }
 
-// Free releases b's memory to the garbage collector. Wrapped slices are
-// not counted and stay the caller's.
-func (b *Backend) Free(x backend.Buffer) {
-	bf, ok := x.(*buf)
-	if !ok || (bf.f == nil && bf.h == nil) {
-		return
-	}
+func (b *Backend) release(bytes int64) {
 	b.mu.Lock()
-	b.inUse -= int64(bf.Len() * bf.dt.Size())
-	if b.inUse < 0 {
-		b.inUse = 0 // a wrapped slice freed by mistake
-	}
+	b.inUse -= bytes
 	b.mu.Unlock()
-	bf.f, bf.h = nil, nil
+}
+
+// Free drops the backend's reference to x's memory; the garbage collector
+// reclaims it (and Memory stops counting it) once nothing else holds it.
+// Wrapped slices stay the caller's.
+func (b *Backend) Free(x backend.Buffer) {
+	if bf, ok := x.(*buf); ok {
+		bf.f, bf.h = nil, nil
+	}
 }
 
 func (b *Backend) Memory() backend.Memory {

@@ -7,10 +7,10 @@ import (
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 )
 
-// The fused LM head + log-softmax, headRows rows against headVocab
+// The fused LM head + log-softmax, HeadRows rows against HeadVocab
 // vocabulary entries at a time (1 MiB):
 //
-//	logits = h·Wᵀ                    (one [R, headVocab] block at a time)
+//	logits = h·Wᵀ                    (one [R, HeadVocab] block at a time)
 //	lse    = log Σ_v exp(logits_v)   carried across blocks (online max + sum)
 //	logp   = logits_target − lse
 //
@@ -21,20 +21,20 @@ import (
 //	dW += dlogitsᵀ·h,  dh += dlogits·W
 //
 // so no [rows × vocab] matrix ever exists (Qwen2.5's vocabulary makes one
-// 600 KB per row).
+// 600 KB per row). HeadRows and HeadVocab are the block shape.
 const (
-	headRows  = 128
-	headVocab = 2048
+	HeadRows  = 128
+	HeadVocab = 2048
 )
 
 // HeadScratch is the float32 scratch the LM-head ops keep between calls
 // (one logits block), for memory plans.
-func HeadScratch(rows, vocab int) int { return min(rows, headRows) * min(vocab, headVocab) }
+func HeadScratch(rows, vocab int) int { return min(rows, HeadRows) * min(vocab, HeadVocab) }
 
 // headBlock returns the backend's [R, Vb] logits block scratch.
 func (b *Backend) headBlock(n int) []float32 {
 	if cap(b.blk) < n {
-		b.blk = make([]float32, headRows*headVocab)
+		b.blk = make([]float32, HeadRows*HeadVocab)
 	}
 	return b.blk[:n]
 }
@@ -50,16 +50,16 @@ func headLogits(blk, h []float32, w backend.View, R, v0, Vb, H int) {
 
 func (b *Backend) LMHeadLogProbs(logp, lse, h, w backend.View, targets []int, S, V, H int) {
 	out, ls, hs := f32(logp), f32(lse), f32(h)
-	var mx, tgt [headRows]float32
-	var sum [headRows]float64
-	for r0 := 0; r0 < S; r0 += headRows {
-		R := min(headRows, S-r0)
+	var mx, tgt [HeadRows]float32
+	var sum [HeadRows]float64
+	for r0 := 0; r0 < S; r0 += HeadRows {
+		R := min(HeadRows, S-r0)
 		for i := 0; i < R; i++ {
 			mx[i], sum[i] = float32(math.Inf(-1)), 0
 		}
 		hB := hs[r0*H : (r0+R)*H]
-		for v0 := 0; v0 < V; v0 += headVocab {
-			Vb := min(headVocab, V-v0)
+		for v0 := 0; v0 < V; v0 += HeadVocab {
+			Vb := min(HeadVocab, V-v0)
 			blk := b.headBlock(R * Vb)
 			headLogits(blk, hB, w, R, v0, Vb, H)
 			cpu.ParallelFor(R, func(lo, hi int) {
@@ -95,14 +95,14 @@ func (b *Backend) LMHeadBackward(dh, dw, h, w, lse, dlogp backend.View, targets 
 		dws = f32(dw)
 	}
 	ww := f32(w)
-	hr, hv := min(S, headRows), min(V, headVocab)
+	hr, hv := min(S, HeadRows), min(V, HeadVocab)
 	pack := b.scratch(max(cpu.MatMulTNAccNNScratch(hr, hv, H), cpu.MatMulNNScratch(hr, H, hv, true)))
-	for r0 := 0; r0 < S; r0 += headRows {
-		R := min(headRows, S-r0)
+	for r0 := 0; r0 < S; r0 += HeadRows {
+		R := min(HeadRows, S-r0)
 		hB, dhB := hs[r0*H:(r0+R)*H], dhs[r0*H:(r0+R)*H]
 		clear(dhB)
-		for v0 := 0; v0 < V; v0 += headVocab {
-			Vb := min(headVocab, V-v0)
+		for v0 := 0; v0 < V; v0 += HeadVocab {
+			Vb := min(HeadVocab, V-v0)
 			blk := b.headBlock(R * Vb)
 			headLogits(blk, hB, w, R, v0, Vb, H)
 			cpu.ParallelFor(R, func(lo, hi int) {
