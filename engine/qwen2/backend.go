@@ -13,10 +13,13 @@ import (
 // UseBackend moves the inference forward pass to another device by copying
 // the weights there once.
 //
-// Training (TrainForward, Backward, LoRA) runs its ops through the CPU
-// backend over host memory: the trainer's gradient and optimizer state are
-// Go slices today, so a device backend refuses to train until they live on
-// the device too.
+// Training (TrainForward, Backward) runs its ops on the CPU backend over the
+// host Params, whatever backend the forward pass uses: the trainer's
+// gradient and optimizer state are Go slices today. So a node can roll out
+// on a GPU and train on the CPU; after weights change in place (an
+// optimizer step, a restored checkpoint) WeightsChanged makes the next
+// forward pass copy them to the device again. LoRA adapters run on the CPU
+// backend only.
 
 // paramViews returns Params.F32 and Params.BF16 as views on m.be: the slices
 // themselves on the CPU, device copies elsewhere.
@@ -61,17 +64,11 @@ func (m *Model) UseBackend(be backend.Backend) error {
 		}
 		dev[i] = b
 	}
-	if err := be.Upload(backend.Whole(dev[0]).Slice(0, len(m.Params.F32)), m.Params.F32); err != nil {
-		return fail(err)
-	}
-	if err := be.UploadBF16(backend.Whole(dev[1]).Slice(0, len(m.Params.BF16)), m.Params.BF16); err != nil {
-		return fail(err)
-	}
-	if err := be.Flush(); err != nil {
+	if err := uploadParams(be, dev, m.Params); err != nil {
 		return fail(err)
 	}
 	m.releaseDevice()
-	m.be, m.dev = be, dev
+	m.be, m.dev, m.stale = be, dev, false
 	m.ws = workspace{}
 	m.bind()
 	return nil
@@ -111,4 +108,32 @@ func (m *Model) hostBackend() *host.Backend {
 		m.cpu = host.New()
 	}
 	return m.cpu
+}
+
+// uploadParams copies the host Params into the device buffers dev.
+func uploadParams(be backend.Backend, dev [2]backend.Buffer, p *Params) error {
+	if err := be.Upload(backend.Whole(dev[0]).Slice(0, len(p.F32)), p.F32); err != nil {
+		return err
+	}
+	if err := be.UploadBF16(backend.Whole(dev[1]).Slice(0, len(p.BF16)), p.BF16); err != nil {
+		return err
+	}
+	return be.Flush()
+}
+
+// WeightsChanged tells the model that Params were modified in place (an
+// optimizer step, a restored checkpoint). On the CPU it costs nothing; on a
+// device the next forward pass copies the weights there first.
+func (m *Model) WeightsChanged() { m.stale = true }
+
+// syncWeights re-copies stale weights to the device before a forward pass.
+func (m *Model) syncWeights() error {
+	if m.dev[0] == nil || !m.stale {
+		return nil
+	}
+	if err := uploadParams(m.be, m.dev, m.Params); err != nil {
+		return fmt.Errorf("copy the updated weights to %s: %w", m.be.Device(), err)
+	}
+	m.stale = false
+	return nil
 }

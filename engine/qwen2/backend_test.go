@@ -3,7 +3,6 @@ package qwen2_test
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend/host"
@@ -70,21 +69,60 @@ func TestDeviceBackendPathMatchesCPU(t *testing.T) {
 	}
 }
 
-func TestDeviceBackendRefusesTraining(t *testing.T) {
-	m := loadTiny(t, testmodel.Tiny{}, qwen2.F32)
-	if err := m.UseBackend(offHost{Backend: host.New()}); err != nil {
+// A model on a device trains on the CPU (its host Params) and its next
+// forward pass on the device sees the updated weights.
+func TestDeviceBackendTrainsOnCPUAndResyncs(t *testing.T) {
+	cpuM := loadTiny(t, testmodel.Tiny{}, qwen2.F32)
+	devM := loadTiny(t, testmodel.Tiny{}, qwen2.F32)
+	if err := devM.UseBackend(offHost{Backend: host.New()}); err != nil {
 		t.Fatal(err)
 	}
-	toks := testTokens(5, m.Config.VocabSize)
-	_, _, err := m.TrainForward([]qwen2.Sequence{{Tokens: toks, Start: 1}})
-	if err == nil || !strings.Contains(err.Error(), "engine.device = cpu") {
-		t.Fatalf("training on a device backend: %v; want a refusal saying how to train", err)
+	toks := testTokens(9, devM.Config.VocabSize)
+	seqs := []qwen2.Sequence{{Tokens: toks, Start: 2}}
+	for _, m := range []*qwen2.Model{cpuM, devM} {
+		tape, logp, err := m.TrainForward(seqs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dl := make([][]float32, 1)
+		dl[0] = make([]float32, len(logp[0]))
+		for i := range dl[0] {
+			dl[0][i] = -1
+		}
+		grad := make([]float32, len(m.Trainable()))
+		if err := tape.Backward(dl, grad); err != nil {
+			t.Fatal(err)
+		}
+		for i, g := range grad { // one plain SGD step, in place
+			m.Params.F32[i] -= 0.5 * g
+		}
+		m.WeightsChanged()
 	}
-	// Back on the CPU it trains.
-	if err := m.UseBackend(host.New()); err != nil {
+	V := cpuM.Config.VocabSize
+	want := prefillAll(t, cpuM, toks)
+	got := prefillAll(t, devM, toks)
+	if !slices.Equal(got, want) {
+		t.Fatalf("after a training step the device logits differ from the CPU's (max rel %.3g)", maxRelDiff(got[:V], widen64(want[:V])))
+	}
+}
+
+func prefillAll(t *testing.T, m *qwen2.Model, toks []int) []float32 {
+	t.Helper()
+	c, err := m.NewCache(len(toks))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := m.TrainForward([]qwen2.Sequence{{Tokens: toks, Start: 1}}); err != nil {
-		t.Fatal(fmt.Errorf("after moving back to the CPU: %w", err))
+	l, err := m.PrefillAll(c, toks)
+	if err != nil {
+		t.Fatal(fmt.Errorf("prefill: %w", err))
 	}
+	return slices.Clone(l)
+}
+
+func widen64(x []float32) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = float64(v)
+	}
+	return out
 }

@@ -162,6 +162,9 @@ func (m *Model) Forward(caches []*KVCache, tokens []int, want []int) ([]float32,
 	if m.lora != nil && !m.onHost() {
 		return nil, fmt.Errorf("forward: LoRA adapters run on the CPU backend only")
 	}
+	if err := m.syncWeights(); err != nil {
+		return nil, fmt.Errorf("forward: %w", err)
+	}
 	be := m.be
 	H, Q, KV, F := cfg.HiddenSize, cfg.QDim(), cfg.KVDim(), cfg.IntermediateSize
 	W := len(want)

@@ -75,13 +75,14 @@ type Model struct {
 	Norm   []float32
 	Head   Linear // [vocab, hidden]
 
-	be   backend.Backend   // where the forward pass runs (backend.go)
-	norm backend.View      // Norm on the backend
-	dev  [2]backend.Buffer // device copies of Params.F32 and Params.BF16 (nil on the CPU)
-	pv   [2]backend.View   // Params.F32 and Params.BF16 on the backend
-	cpu  *host.Backend     // the training pass's backend when be is a device (backend.go)
-	ws   workspace
-	lora *loraState // LoRA adapters (lora.go), nil unless EnableLoRA was called
+	be    backend.Backend   // where the forward pass runs (backend.go)
+	norm  backend.View      // Norm on the backend
+	dev   [2]backend.Buffer // device copies of Params.F32 and Params.BF16 (nil on the CPU)
+	pv    [2]backend.View   // Params.F32 and Params.BF16 on the backend
+	cpu   *host.Backend     // the training pass's backend when be is a device (backend.go)
+	stale bool              // Params changed since they were copied to dev
+	ws    workspace
+	lora  *loraState // LoRA adapters (lora.go), nil unless EnableLoRA was called
 
 	spareMu sync.Mutex
 	spare   []float32 // the last tape's arena, reused by the next (arena.go)

@@ -103,6 +103,7 @@ func (m *Model) TrainForward(seqs []Sequence) (*Tape, [][]float32, error) {
 		return nil, nil, fmt.Errorf("train forward: %w", err)
 	}
 	t := m.newTape(b, true)
+	m.WeightsChanged() // an optimizer step follows; a device copy must be refreshed
 	return t, t.forward(), nil
 }
 
@@ -135,9 +136,6 @@ func (m *Model) Trainable() []float32 {
 // canTrain reports why the model cannot be trained, if it cannot: the
 // backward pass needs float32 weights to multiply gradients by.
 func (m *Model) canTrain() error {
-	if !m.onHost() {
-		return fmt.Errorf("the model runs on %s and training runs on the CPU only for now; use engine.device = cpu to train", m.be.Device())
-	}
 	if m.DType != F32 {
 		if m.lora != nil {
 			return fmt.Errorf("LoRA needs a float32 base model (input gradients flow through the frozen weights); load the model with F32 weights to train")
