@@ -2,6 +2,7 @@ package vulkan
 
 import (
 	"errors"
+	"os"
 	"sort"
 	"sync"
 	"testing"
@@ -13,11 +14,17 @@ var (
 	testDevErr  error
 )
 
-// device opens one Vulkan device (lavapipe in CI) shared by the package's
-// tests, or skips the test with the reason when this computer has none.
+// device opens one Vulkan device shared by the package's tests: a GPU when
+// there is one, else a software device (lavapipe in CI). Without any it
+// skips the test with the reason. SWARMDESK_VULKAN_REQUIRE_GPU=1 (set by
+// scripts/gpu-check.sh) insists on a hardware device and fails instead.
 func device(t testing.TB) *Device {
 	t.Helper()
-	testDevOnce.Do(func() { testDev, testDevErr = Open(Options{Index: -1, AllowCPU: true}) })
+	requireGPU := os.Getenv("SWARMDESK_VULKAN_REQUIRE_GPU") == "1"
+	testDevOnce.Do(func() { testDev, testDevErr = Open(Options{Index: -1, AllowCPU: !requireGPU}) })
+	if testDevErr != nil && requireGPU {
+		t.Fatalf("SWARMDESK_VULKAN_REQUIRE_GPU=1 but no GPU is usable: %v", testDevErr)
+	}
 	if testDevErr != nil {
 		var e *Error
 		if errors.As(testDevErr, &e) && (e.Kind == ErrNoLoader || e.Kind == ErrNoDevice) {
@@ -29,6 +36,9 @@ func device(t testing.TB) *Device {
 }
 
 func TestProbe(t *testing.T) {
+	if d := device(t); d != nil {
+		t.Logf("tests run on vulkan:%d %q (%s)", d.Info.Index, d.Info.Name, d.Info.Type)
+	}
 	res := Probe()
 	if res.Err != nil {
 		var e *Error

@@ -15,6 +15,8 @@ const (
 	F16
 )
 
+func (t DType) String() string { return [...]string{"f32", "bf16", "f16"}[t] }
+
 func (t DType) gemmKernel() string {
 	switch t {
 	case BF16:
