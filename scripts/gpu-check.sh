@@ -51,17 +51,20 @@ if python3 -c 'import torch, transformers; assert torch.cuda.is_available()' 2>/
   torch_rows=$(grep -E '^torch ' "$out/torch.txt" || true)
 fi
 
-metric() { # benchmark-name-regex unit
+metric() { # benchmark-name-regex unit: "value unit" (shapes are smaller on software devices)
   awk -v pat="$1" -v unit="$2" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == unit) { print $i; exit } }' "$out/bench.txt"
+}
+gemm() { # M dtype
+  awk -v pat="^BenchmarkGemm/$1x[0-9]+x[0-9]+_$2" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == "GFLOP/s") { sub(/^BenchmarkGemm\//, "", $1); sub(/-[0-9]+$/, "", $1); print $i " GFLOP/s (" $1 ")"; exit } }' "$out/bench.txt"
 }
 echo
 echo "================ swarmdesk gpu-check ================"
 printf '%-44s %s\n' "device" "$(grep -m1 -oE 'vulkan:[0-9]+ "[^"]+"[^,]*' "$out/parity.txt" || echo '?')"
 printf '%-44s %s in %.1f s\n' "Vulkan parity suite" "$parity" "$parity_s"
-printf '%-44s %s GFLOP/s\n' "GEMM decode 1x4864x896 bf16" "$(metric 'Gemm/1x4864x896' GFLOP/s)"
-printf '%-44s %s GFLOP/s\n' "GEMM rollout 64x4864x896 bf16" "$(metric 'Gemm/64x4864x896' GFLOP/s)"
-printf '%-44s %s GFLOP/s\n' "GEMM prefill 512x4864x896 bf16" "$(metric 'Gemm/512x4864x896' GFLOP/s)"
-printf '%-44s %s GFLOP/s\n' "GEMM training 512x896x896 f32" "$(metric 'Gemm/512x896x896' GFLOP/s)"
+printf '%-44s %s\n' "GEMM decode (M=1, bf16 weights)" "$(gemm 1 bf16)"
+printf '%-44s %s\n' "GEMM batch-64 rollout (bf16 weights)" "$(gemm 64 bf16)"
+printf '%-44s %s\n' "GEMM prefill (M=512, bf16 weights)" "$(gemm 512 bf16)"
+printf '%-44s %s\n' "GEMM training (M=512, f32)" "$(gemm 512 f32)"
 printf '%-44s %s rows/s\n' "attention prefill T=256 (14/2 heads, d64)" "$(metric 'AttentionPrefill' rows/s)"
 printf '%-44s %s seq-steps/s\n' "attention decode 64 seqs x 512 ctx" "$(metric 'AttentionDecode' seq-steps/s)"
 printf '%-44s %s tokens/s\n' "sampling 64 x 151936 (top-k 50, top-p .9)" "$(metric 'Sample' tokens/s)"
