@@ -127,63 +127,112 @@ func RoPETables(pos []int, D int, theta float64) (cos, sin []float32) {
 }
 
 // Attn describes causal GQA attention of T query rows against S key rows
-// for one sequence: q and out are [T, Hq·D], k and v [S, Hkv·D] (KV cache
-// rows), query row t sits at position Pos0+t and sees keys 0..Pos0+t.
-// P is scratch [Hq, T, S] that keeps the probabilities for backward, LSE
-// [Hq·T] the log-sum-exp.
+// of one sequence. Query row t sits at position Pos0+t and sees keys
+// 0..Pos0+t. Element addresses (all offsets and strides in elements; zero
+// values take the packed defaults in brackets):
+//
+//	q(t,h,d)   = Q[QOff + t·QStride + h·D + d]             [QStride = Hq·D]
+//	k(j,g,d)   = K[KOff + g·KHead + j·KRow + d]            [KHead = D, KRow = Hkv·D]
+//	v(j,g,d)   = V[VOff + g·KHead + j·KRow + d]
+//	out(t,h,d) = Out[OOff + t·OStride + h·D + d]           [OStride = Hq·D]
+//	lse(t,h)   = LSE[LSEOff + t·LSET + h·LSEH]             [LSET = 1, LSEH = T]
+//
+// so rows of a fused qkv matrix and head-major KV-cache runs work in
+// place. P is scratch [Hq, T, S] holding the probabilities for backward.
 type Attn struct {
 	Q, K, V, Out, P, LSE *Buffer
 	T, S, Pos0           int
 	Hq, Hkv, D           int
-	// KOff/VOff are element offsets of row 0 in K and V (a layer's slice of
-	// a shared cache buffer).
-	KOff, VOff int
+	Scale                float32 // 0: 1/√D
+
+	QOff, QStride      int
+	KOff, VOff         int
+	KHead, KRow        int
+	OOff, OStride      int
+	LSEOff, LSET, LSEH int
 }
 
-func (a Attn) scale() float32 { return float32(1 / math.Sqrt(float64(a.D))) }
+func (a Attn) norm() Attn {
+	if a.Scale == 0 {
+		a.Scale = float32(1 / math.Sqrt(float64(a.D)))
+	}
+	if a.QStride == 0 {
+		a.QStride = a.Hq * a.D
+	}
+	if a.KHead == 0 {
+		a.KHead = a.D
+	}
+	if a.KRow == 0 {
+		a.KRow = a.Hkv * a.D
+	}
+	if a.OStride == 0 {
+		a.OStride = a.Hq * a.D
+	}
+	if a.LSET == 0 && a.LSEH == 0 {
+		a.LSET, a.LSEH = 1, a.T
+	}
+	return a
+}
 
-// Attention records prefill (or multi-row decode) attention forward.
+// Attention records attention forward: out and lse, P kept.
 func (b *Batch) Attention(a Attn) {
+	a = a.norm()
 	grp := a.Hq / a.Hkv
-	qRow, kvRow := a.Hq*a.D, a.Hkv*a.D
-	// S = Q·Kᵀ per query head (scale applied in the softmax).
+	// S = Q·Kᵀ per query head (the scale is applied in the softmax).
 	b.Gemm(GEMM{A: a.Q, B: a.K, C: a.P, M: a.T, N: a.S, K: a.D, Batch: a.Hq,
-		SAM: qRow, SAK: 1, SA: a.D, SBK: 1, SBN: kvRow, SB: a.D, BDiv: grp, BOff: a.KOff,
+		SAM: a.QStride, SAK: 1, SA: a.D, AOff: a.QOff, SBK: 1, SBN: a.KRow, SB: a.KHead, BDiv: grp, BOff: a.KOff,
 		SCM: a.S, SC: a.T * a.S, Alpha: 1})
-	b.Dispatch("softmax_causal", [4]uint32{}, []*Buffer{a.P, a.LSE}, push(nil).u(a.T, a.S, a.Pos0).f(a.scale()), uint32(a.Hq*a.T), 1, 1)
+	b.Dispatch("softmax_causal", [4]uint32{}, []*Buffer{a.P, a.LSE},
+		push(nil).u(a.T, a.S, a.Pos0).f(a.Scale).u(a.LSEOff, a.LSET, a.LSEH), uint32(a.Hq*a.T), 1, 1)
 	// O = P·V.
 	b.Gemm(GEMM{A: a.P, B: a.V, C: a.Out, M: a.T, N: a.D, K: a.S, Batch: a.Hq,
-		SAM: a.S, SAK: 1, SA: a.T * a.S, SBK: kvRow, SBN: 1, SB: a.D, BDiv: grp, BOff: a.VOff,
-		SCM: qRow, SC: a.D, Alpha: 1})
+		SAM: a.S, SAK: 1, SA: a.T * a.S, SBK: a.KRow, SBN: 1, SB: a.KHead, BDiv: grp, BOff: a.VOff,
+		SCM: a.OStride, SC: a.D, COff: a.OOff, Alpha: 1})
+}
+
+// AttnGrad says where AttentionBackward writes: dQ like Q (DQOff,
+// DQStride) and dK, dV row-major like K, V with row stride DKRow (zero
+// values: packed). DOut is laid out like Out.
+type AttnGrad struct {
+	DOut, DQ, DK, DV, DP *Buffer
+	DQOff, DQStride      int
+	DKOff, DVOff, DKRow  int
 }
 
 // AttentionBackward records dQ, dK, dV (overwritten) from dOut, using the
-// probabilities P kept by Attention; dP is scratch shaped like P.
-func (b *Batch) AttentionBackward(a Attn, dOut, dQ, dK, dV, dP *Buffer) {
+// probabilities P that Attention left (recomputed by the caller if it
+// reused P); g.DP is scratch shaped like P.
+func (b *Batch) AttentionBackward(a Attn, g AttnGrad) {
+	a = a.norm()
+	if g.DQStride == 0 {
+		g.DQStride = a.Hq * a.D
+	}
+	if g.DKRow == 0 {
+		g.DKRow = a.Hkv * a.D
+	}
 	grp := a.Hq / a.Hkv
-	qRow, kvRow := a.Hq*a.D, a.Hkv*a.D
 	// dP = dO·Vᵀ
-	b.Gemm(GEMM{A: dOut, B: a.V, C: dP, M: a.T, N: a.S, K: a.D, Batch: a.Hq,
-		SAM: qRow, SAK: 1, SA: a.D, SBK: 1, SBN: kvRow, SB: a.D, BDiv: grp, BOff: a.VOff,
+	b.Gemm(GEMM{A: g.DOut, B: a.V, C: g.DP, M: a.T, N: a.S, K: a.D, Batch: a.Hq,
+		SAM: a.OStride, SAK: 1, SA: a.D, AOff: a.OOff, SBK: 1, SBN: a.KRow, SB: a.KHead, BDiv: grp, BOff: a.VOff,
 		SCM: a.S, SC: a.T * a.S, Alpha: 1})
 	// dS = scale·P⊙(dP − rowsum(P⊙dP)), in place in dP.
-	b.Dispatch("softmax_bwd", [4]uint32{}, []*Buffer{a.P, dP}, push(nil).u(a.Hq*a.T, a.S).f(a.scale()), uint32(a.Hq*a.T), 1, 1)
+	b.Dispatch("softmax_bwd", [4]uint32{}, []*Buffer{a.P, g.DP}, push(nil).u(a.Hq*a.T, a.S).f(a.Scale), uint32(a.Hq*a.T), 1, 1)
 	// dQ = dS·K
-	b.Gemm(GEMM{A: dP, B: a.K, C: dQ, M: a.T, N: a.D, K: a.S, Batch: a.Hq,
-		SAM: a.S, SAK: 1, SA: a.T * a.S, SBK: kvRow, SBN: 1, SB: a.D, BDiv: grp, BOff: a.KOff,
-		SCM: qRow, SC: a.D, Alpha: 1})
+	b.Gemm(GEMM{A: g.DP, B: a.K, C: g.DQ, M: a.T, N: a.D, K: a.S, Batch: a.Hq,
+		SAM: a.S, SAK: 1, SA: a.T * a.S, SBK: a.KRow, SBN: 1, SB: a.KHead, BDiv: grp, BOff: a.KOff,
+		SCM: g.DQStride, SC: a.D, COff: g.DQOff, Alpha: 1})
 	// dK = Σ_{heads in group} dSᵀ·Q and dV = Σ Pᵀ·dO, one GEMM per head of
 	// the group so no two work groups add into the same KV head at once.
 	for r := 0; r < grp; r++ {
 		bt := beta(r > 0)
-		b.Gemm(GEMM{A: dP, B: a.Q, C: dK, M: a.S, N: a.D, K: a.T, Batch: a.Hkv,
+		b.Gemm(GEMM{A: g.DP, B: a.Q, C: g.DK, M: a.S, N: a.D, K: a.T, Batch: a.Hkv,
 			SAM: 1, SAK: a.S, SA: grp * a.T * a.S, AOff: r * a.T * a.S,
-			SBK: qRow, SBN: 1, SB: grp * a.D, BOff: r * a.D,
-			SCM: kvRow, SC: a.D, Alpha: 1, Beta: bt})
-		b.Gemm(GEMM{A: a.P, B: dOut, C: dV, M: a.S, N: a.D, K: a.T, Batch: a.Hkv,
+			SBK: a.QStride, SBN: 1, SB: grp * a.D, BOff: a.QOff + r*a.D,
+			SCM: g.DKRow, SC: a.D, COff: g.DKOff, Alpha: 1, Beta: bt})
+		b.Gemm(GEMM{A: a.P, B: g.DOut, C: g.DV, M: a.S, N: a.D, K: a.T, Batch: a.Hkv,
 			SAM: 1, SAK: a.S, SA: grp * a.T * a.S, AOff: r * a.T * a.S,
-			SBK: qRow, SBN: 1, SB: grp * a.D, BOff: r * a.D,
-			SCM: kvRow, SC: a.D, Alpha: 1, Beta: bt})
+			SBK: a.OStride, SBN: 1, SB: grp * a.D, BOff: a.OOff + r*a.D,
+			SCM: g.DKRow, SC: a.D, COff: g.DVOff, Alpha: 1, Beta: bt})
 	}
 }
 
@@ -206,12 +255,25 @@ func (b *Batch) AttentionDecode(a AttnDecode) {
 
 // SwiGLU records out = silu(gate)·up over n values.
 func (b *Batch) SwiGLU(out, gate, up *Buffer, n int) {
-	b.Dispatch("swiglu", [4]uint32{}, []*Buffer{gate, up, out}, push(nil).u(n), groups(n, 256), 1, 1)
+	b.Dispatch("swiglu", [4]uint32{}, []*Buffer{gate, up, out}, push(nil).u(1, n, 0, 0, n, 0, n), groups(n, 256), 1, 1)
+}
+
+// SwiGLUFused records act[r] = silu(gate)·up for rows of a fused gu
+// matrix [rows, 2F] (gate | up) starting at element guOff; act [rows, F]
+// starts at actOff.
+func (b *Batch) SwiGLUFused(act, gu *Buffer, rows, F, guOff, actOff int) {
+	b.Dispatch("swiglu", [4]uint32{}, []*Buffer{gu, gu, act}, push(nil).u(rows, F, guOff, guOff+F, 2*F, actOff, F), groups(rows*F, 256), 1, 1)
 }
 
 // SwiGLUBackward records dgate and dup from dout.
 func (b *Batch) SwiGLUBackward(dgate, dup, dout, gate, up *Buffer, n int) {
-	b.Dispatch("swiglu_bwd", [4]uint32{}, []*Buffer{dout, gate, up, dgate, dup}, push(nil).u(n), groups(n, 256), 1, 1)
+	b.Dispatch("swiglu_bwd", [4]uint32{}, []*Buffer{dout, gate, up, dgate, dup}, push(nil).u(1, n, 0, 0, n, 0, n), groups(n, 256), 1, 1)
+}
+
+// SwiGLUFusedBackward writes dgu [rows, 2F] (same layout and offset as gu)
+// from dact [rows, F].
+func (b *Batch) SwiGLUFusedBackward(dgu, dact, gu *Buffer, rows, F, guOff, actOff int) {
+	b.Dispatch("swiglu_bwd", [4]uint32{}, []*Buffer{dact, gu, gu, dgu, dgu}, push(nil).u(rows, F, guOff, guOff+F, 2*F, actOff, F), groups(rows*F, 256), 1, 1)
 }
 
 // Add records out = a + c over n values.
@@ -226,7 +288,33 @@ func (b *Batch) Axpby(y, x *Buffer, n int, alpha, beta float32) {
 
 // Embed records out[t] = table[ids[t]] for T ids (uint32) and rows of H.
 func (b *Batch) Embed(out, table, ids *Buffer, T, H int) {
-	b.Dispatch("embed", [4]uint32{}, []*Buffer{table, ids, out}, push(nil).u(T, H), groups(T*H, 256), 1, 1)
+	b.EmbedAt(out, 0, table, 0, F32, ids, T, H)
+}
+
+// EmbedAt is Embed with element offsets and an F32 or BF16 table.
+func (b *Batch) EmbedAt(out *Buffer, outOff int, table *Buffer, tableOff int, dt DType, ids *Buffer, T, H int) {
+	k := "embed"
+	if dt == BF16 {
+		k = "embed_bf16"
+	}
+	b.Dispatch(k, [4]uint32{}, []*Buffer{table, ids, out}, push(nil).u(T, H, tableOff, outOff), groups(T*H, 256), 1, 1)
+}
+
+// EmbedBackward records dtable[ids[t]] += dx[t], t in order.
+func (b *Batch) EmbedBackward(dtable *Buffer, dtOff int, dx *Buffer, dxOff int, ids *Buffer, T, H int) {
+	b.Dispatch("embed_bwd", [4]uint32{}, []*Buffer{dx, ids, dtable}, push(nil).u(T, H, dxOff, dtOff), groups(H, 64), 1, 1)
+}
+
+// RMSNormScale records out = x·rstd[r]·w (RMSNorm from a kept rstd).
+func (b *Batch) RMSNormScale(out, x, w, rstd *Buffer, rows, n int) {
+	b.Dispatch("rmsnorm_scale", [4]uint32{}, []*Buffer{x, w, rstd, out}, push(nil).u(rows, n), groups(rows*n, 256), 1, 1)
+}
+
+// KVAppend records copying the k and v parts of qkv rows (width
+// W = q + 2·kvHeads·hd, starting at element xOff) into head-major cache runs
+// [kvHeads][cap][hd] at kOff/vOff, positions first, first+1, ….
+func (b *Batch) KVAppend(k *Buffer, kOff int, v *Buffer, vOff int, qkv *Buffer, xOff int, rows *Buffer, n, W, q, kvHeads, hd, cap_, first int) {
+	b.Dispatch("kv_append", [4]uint32{}, []*Buffer{qkv, rows, k, v}, push(nil).u(n, W, q, kvHeads, hd, cap_, first, kOff, vOff, xOff), groups(n*kvHeads*hd, 64), 1, 1)
 }
 
 // ColSum records db[N] += Σ_m dy[m, :] (bias gradients).

@@ -295,7 +295,7 @@ func TestAttentionPrefillDecodeBackward(t *testing.T) {
 			}
 			dq, dk, dv := zeros(t, d, T*Hq*D), zeros(t, d, S*Hkv*D), zeros(t, d, S*Hkv*D)
 			dP := zeros(t, d, Hq*T*S)
-			run(t, d, func(b *Batch) { b.AttentionBackward(a, up(t, d, dout), dq, dk, dv, dP) })
+			run(t, d, func(b *Batch) { b.AttentionBackward(a, AttnGrad{DOut: up(t, d, dout), DQ: dq, DK: dk, DV: dv, DP: dP}) })
 			_ = P
 			for _, g := range []struct {
 				name string

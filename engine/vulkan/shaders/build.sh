@@ -27,12 +27,14 @@ compile() { # name source [defines...]
 }
 for src in "$here"/*.comp; do
   base=$(basename "$src" .comp)
-  [ "$base" = gemm ] && continue
+  case $base in gemm | embed) continue ;; esac
   compile "$base" "$base.comp"
 done
 compile gemm_f32 gemm.comp -DBTYPE=0
 compile gemm_bf16 gemm.comp -DBTYPE=1
 compile gemm_f16 gemm.comp -DBTYPE=2
+compile embed embed.comp
+compile embed_bf16 embed.comp -DTBF16
 if [ $check = 1 ]; then
   if ! diff -r "$out" "$here/../spv" >/dev/null; then
     echo "engine/vulkan/spv is out of date or not reproducible: run engine/vulkan/shaders/build.sh and commit" >&2

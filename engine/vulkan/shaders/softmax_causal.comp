@@ -1,11 +1,12 @@
 #version 450
 // Row softmax of attention scores with a causal mask, in place:
 // row (b, t) of [B, T, S] keeps columns j <= pos0 + t; P = exp(scale*s - max)/sum,
-// masked entries become 0. lse[b*T + t] = log(sum exp(scale*s)) for backward.
+// masked entries become 0. The row's log(sum exp(scale*s)) goes to
+// lse[lseOff + t*lseT + b*lseH] for the backward pass.
 layout(local_size_x = 128) in;
 layout(std430, binding = 0) buffer S_ { float s[]; };
 layout(std430, binding = 1) writeonly buffer L_ { float lse[]; };
-layout(push_constant) uniform P { int T, S, pos0; float scale; } p;
+layout(push_constant) uniform P { int T, S, pos0; float scale; int lseOff, lseT, lseH; } p;
 shared float red[128];
 void main() {
 	int row = int(gl_WorkGroupID.x), t = int(gl_LocalInvocationID.x);
@@ -26,5 +27,5 @@ void main() {
 	for (int k = 64; k > 0; k >>= 1) { if (t < k) red[t] += red[t + k]; barrier(); }
 	float inv = 1.0 / red[0];
 	for (int j = t; j < p.S; j += 128) s[base + j] = j < lim ? exp(p.scale * s[base + j] - m) * inv : 0.0;
-	if (t == 0) lse[row] = m + log(red[0]);
+	if (t == 0) lse[p.lseOff + tt * p.lseT + (row / p.T) * p.lseH] = m + log(red[0]);
 }
