@@ -18,6 +18,7 @@ const (
 	keyModel        = "model.name"
 	keyThreads      = "resources.threads"
 	keyMemoryLimit  = "resources.memory_limit_mb"
+	keyDevice       = "engine.device"
 	keyACPowerOnly  = "resources.ac_power_only"
 	keyIdleOnly     = "resources.idle_only"
 	keyIdleMinutes  = "resources.idle_minutes"
@@ -113,6 +114,7 @@ func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataD
 	form := container.New(layout.NewFormLayout(),
 		fieldLabel("Network"), container.NewVBox(netTitle, netExplain),
 		fieldLabel("Model"), v.entryRow(keyModel, cfg.Model.Name, "hub id org/name or a local folder"),
+		fieldLabel("Compute device"), v.entryRow(keyDevice, cfg.Engine.Device, "auto, cpu, vulkan, vulkan:N, cuda or metal"),
 		fieldLabel("CPU threads"), v.entryRow(keyThreads, strconv.Itoa(cfg.Resources.Threads), "0 = all cores"),
 		fieldLabel("Memory limit (MiB)"), v.entryRow(keyMemoryLimit, strconv.Itoa(cfg.Resources.MemoryLimitMB), "0 = automatic"),
 		fieldLabel("Power"), v.checkRow(keyACPowerOnly, "Run only on AC power", cfg.Resources.ACPowerOnly),

@@ -34,6 +34,8 @@ func TestSettingsSave(t *testing.T) {
 		{keyMemoryLimit, "-5", false, errors.New("resources.memory_limit_mb = -5: must be 0 or more"), "must be 0 or more", widget.DangerImportance},
 		{keyModel, "Qwen/Qwen2.5-1.5B-Instruct", false, nil, "Saved", widget.SuccessImportance},
 		{keyIdleMinutes, "10", false, nil, "Saved", widget.SuccessImportance},
+		{keyDevice, "vulkan:1", true, nil, "takes effect after restart", widget.WarningImportance},
+		{keyDevice, "gpu", false, errors.New(`engine.device = "gpu": invalid device "gpu": unknown backend`), "unknown backend", widget.DangerImportance},
 	}
 	for _, tt := range tests {
 		b := newFakeBackend()

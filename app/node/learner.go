@@ -30,7 +30,11 @@ func (l trainerLearner) Save(dir string, state []byte, keep int) error {
 }
 
 func (l trainerLearner) Load(dir string) ([]byte, error) {
-	return train.LoadLatest(dir, l.tr.Model, l.tr.Opt)
+	state, err := train.LoadLatest(dir, l.tr.Model, l.tr.Opt)
+	if err == nil {
+		l.tr.Model.WeightsChanged() // a model on a GPU re-copies the restored weights
+	}
+	return state, err
 }
 
 func (l trainerLearner) Steps() int64 { return l.tr.Opt.Step }

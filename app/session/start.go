@@ -365,6 +365,7 @@ func (s *Session) openModel(ctx context.Context, name string, progress func(Prog
 	}
 	progress(Progress{Stage: StageLoad, Done: total, Total: total,
 		Message: fmt.Sprintf("loaded %s in %.1fs", name, time.Since(t0).Seconds())})
+	s.useDevice(m)
 	return m, tok, nil
 }
 

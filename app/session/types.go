@@ -59,11 +59,13 @@ type Progress struct {
 
 // Device says what the engine computes on.
 type Device struct {
-	Kind        string // CPU, CUDA or Metal
+	Kind        string // CPU, Vulkan, CUDA or Metal
 	Name        string // e.g. "AMD EPYC 7B13, 16 threads"
 	Threads     int
 	MemoryBytes uint64 // the machine's (or GPU's) memory
 	LimitBytes  uint64 // what the node may use (resources.memory_limit_mb)
+	// Note says why the engine is not on the device engine.device asked for ("" when it is).
+	Note string
 }
 
 // LeaderRow is one peer on the coordinator's leaderboard.
