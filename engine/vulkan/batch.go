@@ -196,6 +196,34 @@ func (b *Batch) Copy(dst *Buffer, dstOff uint64, src *Buffer, srcOff uint64, n u
 	b.ops++
 }
 
+// FillRange records setting the 32-bit words of buf in bytes [off, off+n)
+// to v; off and n must be multiples of 4.
+func (b *Batch) FillRange(buf *Buffer, off, n uint64, v uint32) {
+	if b.err != nil || n == 0 {
+		return
+	}
+	d := b.d
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.checkRange(buf, off, n, "fill"); err != nil {
+		b.err = err
+		return
+	}
+	if off%4 != 0 || n%4 != 0 {
+		b.err = &Error{Kind: ErrBadArgument, Op: "fill", Detail: "offset and size must be multiples of 4 bytes"}
+		return
+	}
+	b.begin()
+	if b.err != nil {
+		return
+	}
+	if b.ops > 0 {
+		b.barrier()
+	}
+	d.tab.call(fnCmdFillBuffer, b.cb, buf.handle, uintptr(off), uintptr(n), uintptr(v))
+	b.ops++
+}
+
 // Fill records setting every 32-bit word of buf to v.
 func (b *Batch) Fill(buf *Buffer, v uint32) {
 	if b.err != nil {

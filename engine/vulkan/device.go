@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"sync"
-	"unsafe"
 )
 
 var (
@@ -507,5 +506,3 @@ func (d *Device) ResetPeak() {
 	d.peak = d.inUse
 	d.mu.Unlock()
 }
-
-var _ = unsafe.Pointer(nil)

@@ -3,7 +3,6 @@ package vulkan
 import (
 	"embed"
 	"encoding/binary"
-	"fmt"
 )
 
 // The compiled kernels. shaders/build.sh writes them from shaders/*.comp;
@@ -156,5 +155,3 @@ func Kernels() []string {
 	}
 	return out
 }
-
-var _ = fmt.Sprint
