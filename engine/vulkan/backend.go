@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"unsafe"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
@@ -15,6 +16,10 @@ import (
 // (one submission per decode step or training micro-step); outside a scope
 // each op is submitted on its own. Device failures are sticky: the first
 // is returned by the next Flush or Download and later work is refused.
+//
+// Host inputs (uploads, token ids, row lists) are written into mapped
+// host-visible temporaries and copied inside the batch, so a whole step is
+// still one submission.
 //
 // Views with a non-zero offset are passed to the GEMM and attention
 // kernels as element offsets; the simpler kernels take whole buffers, so
@@ -100,6 +105,10 @@ type VKBackend struct {
 	err     error
 	tmpFree map[uint64][]*Buffer
 	tmpUsed []*Buffer
+	// Host-visible temporaries for per-op inputs (token ids, row lists,
+	// uploads inside a scope), recycled like tmp.
+	hostFree map[uint64][]*Buffer
+	hostUsed []*Buffer
 }
 
 var _ backend.Backend = (*VKBackend)(nil)
@@ -115,7 +124,7 @@ func NewBackend(o Options) (*VKBackend, error) {
 		d.Close()
 		return nil, err
 	}
-	return &VKBackend{d: d, bt: bt, tmpFree: map[uint64][]*Buffer{}}, nil
+	return &VKBackend{d: d, bt: bt, tmpFree: map[uint64][]*Buffer{}, hostFree: map[uint64][]*Buffer{}}, nil
 }
 
 func (v *VKBackend) Device() backend.Device { return toBackendDevice(v.d.Info) }
@@ -180,6 +189,10 @@ func (v *VKBackend) run() error {
 		v.tmpFree[t.size] = append(v.tmpFree[t.size], t)
 	}
 	v.tmpUsed = v.tmpUsed[:0]
+	for _, t := range v.hostUsed {
+		v.hostFree[t.size] = append(v.hostFree[t.size], t)
+	}
+	v.hostUsed = v.hostUsed[:0]
 	return err
 }
 
@@ -262,28 +275,78 @@ func (v *VKBackend) writeBack(o outRef) {
 
 // ids uploads small integer metadata (token ids, row lists) for this op.
 func (v *VKBackend) ids(xs []int) *Buffer {
-	u := make([]uint32, max(len(xs), 1))
+	t := v.hostTmp(max(len(xs), 1) * 4)
+	if t == nil {
+		return nil
+	}
+	u := unsafe.Slice((*uint32)(unsafe.Pointer(&t.Bytes()[0])), len(xs)+1)
 	for i, x := range xs {
 		u[i] = uint32(x)
 	}
-	t := v.tmp(len(u) * 4)
-	if t != nil {
-		v.fail(UploadU32(v.d, t, 0, u))
-	}
 	return t
+}
+
+// stageMax is the largest upload staged inside a batch.
+const stageMax = 4 << 20
+
+// hostTmp returns a mapped host-visible buffer of at least n bytes, valid
+// until the next submission completes.
+func (v *VKBackend) hostTmp(n int) *Buffer {
+	p := uint64(256)
+	for p < uint64(n) {
+		p <<= 1
+	}
+	if l := v.hostFree[p]; len(l) > 0 {
+		b := l[len(l)-1]
+		v.hostFree[p] = l[:len(l)-1]
+		v.hostUsed = append(v.hostUsed, b)
+		return b
+	}
+	b, err := v.d.AllocHost(p)
+	if err != nil {
+		v.fail(err)
+		return nil
+	}
+	v.hostUsed = append(v.hostUsed, b)
+	return b
+}
+
+// stage records an upload of raw bytes to dst at byte offset off inside
+// the current batch (ordered with the ops around it, no extra submission).
+func (v *VKBackend) stage(dst *Buffer, off uint64, data []byte) error {
+	if len(data) == 0 {
+		return v.err
+	}
+	if len(data) > stageMax {
+		// Weights at load time: through the device's one staging buffer
+		// rather than a pooled temporary of that size kept forever.
+		if err := v.sync(); err != nil {
+			return err
+		}
+		v.fail(v.d.Upload(dst, off, data))
+		return v.err
+	}
+	t := v.hostTmp(len(data))
+	if t == nil {
+		return v.err
+	}
+	copy(t.Bytes(), data)
+	v.bt.Copy(dst, off, t, 0, uint64(len(data)))
+	v.done()
+	return v.err
 }
 
 func (v *VKBackend) Upload(dst backend.View, src []float32) error {
 	if len(src) != dst.N {
 		return fmt.Errorf("vulkan backend: upload %d values into a %d-element view", len(src), dst.N)
 	}
-	if err := v.sync(); err != nil {
-		return err
+	if v.err != nil {
+		return v.err
 	}
 	b := buf(dst)
 	switch b.dt {
 	case backend.F32:
-		return v.d.Upload(b.b, uint64(dst.Off*4), bytesOf(src))
+		return v.stage(b.b, uint64(dst.Off*4), bytesOf(src))
 	default:
 		h := make([]uint16, len(src))
 		for i, x := range src {
@@ -293,7 +356,7 @@ func (v *VKBackend) Upload(dst backend.View, src []float32) error {
 				h[i] = f32ToF16(x)
 			}
 		}
-		return v.d.Upload(b.b, uint64(dst.Off*2), bytesOf(h))
+		return v.stage(b.b, uint64(dst.Off*2), bytesOf(h))
 	}
 }
 
@@ -304,10 +367,10 @@ func (v *VKBackend) UploadBF16(dst backend.View, src []uint16) error {
 	b := buf(dst)
 	switch b.dt {
 	case backend.BF16:
-		if err := v.sync(); err != nil {
-			return err
+		if v.err != nil {
+			return v.err
 		}
-		return v.d.Upload(b.b, uint64(dst.Off*2), bytesOf(src))
+		return v.stage(b.b, uint64(dst.Off*2), bytesOf(src))
 	default:
 		f := make([]float32, len(src))
 		for i, x := range src {

@@ -17,7 +17,8 @@ type Batch struct {
 	d       *Device
 	cb      uintptr
 	pools   []uintptr // descriptor pools; reset after each Run
-	poolUse int       // sets allocated from pools[len-1]
+	poolIdx int       // the pool sets are allocated from
+	poolUse int       // sets allocated from pools[poolIdx]
 	open    bool
 	ops     int
 	err     error // first recording error; Run returns it
@@ -67,20 +68,27 @@ func (b *Batch) newPool() error {
 		return check(r, "vkCreateDescriptorPool", ErrInit)
 	}
 	b.pools = append(b.pools, pool)
-	b.poolUse = 0
 	return nil
 }
 
 // descriptorSet allocates a set for k and points its bindings at bufs.
 func (b *Batch) descriptorSet(k *pipeline, bufs []*Buffer) (uintptr, error) {
 	d := b.d
-	if len(b.pools) == 0 || b.poolUse == setsPerPool {
+	if len(b.pools) == 0 {
 		if err := b.newPool(); err != nil {
 			return 0, err
 		}
 	}
+	if b.poolUse == setsPerPool {
+		b.poolIdx, b.poolUse = b.poolIdx+1, 0
+		if b.poolIdx == len(b.pools) {
+			if err := b.newPool(); err != nil {
+				return 0, err
+			}
+		}
+	}
 	layouts := [1]uintptr{k.dsl}
-	ai := &descriptorSetAllocateInfo{sType: stDescriptorSetAllocateInfo, descriptorPool: b.pools[len(b.pools)-1],
+	ai := &descriptorSetAllocateInfo{sType: stDescriptorSetAllocateInfo, descriptorPool: b.pools[b.poolIdx],
 		descriptorSetCount: 1, pSetLayouts: ptr(&b.p, &layouts)}
 	var set uintptr
 	if r := d.tab.res(fnAllocateDescriptorSets, d.handle, ptr(&b.p, ai), ptr(&b.p, &set)); r != vkSuccess {
@@ -271,16 +279,12 @@ func (b *Batch) Run() error {
 }
 
 func (b *Batch) reset() {
+	// Pools are reset, not destroyed: a decode step needs as many sets
+	// every time, so the next Run reuses them in order.
 	for _, pool := range b.pools {
 		b.d.tab.call(fnResetDescriptorPool, b.d.handle, pool, 0)
 	}
-	if len(b.pools) > 1 { // keep one pool, sized by experience later
-		for _, pool := range b.pools[1:] {
-			b.d.tab.call(fnDestroyDescriptorPool, b.d.handle, pool, 0)
-		}
-		b.pools = b.pools[:1]
-	}
-	b.poolUse = 0
+	b.poolIdx, b.poolUse = 0, 0
 	b.p.Unpin()
 	b.open, b.ops, b.err = false, 0, nil
 }

@@ -49,6 +49,24 @@ func (d *Device) Alloc(n uint64) (*Buffer, error) {
 	return b, nil
 }
 
+// AllocHost returns a host-visible, coherent, persistently mapped buffer
+// of n bytes: the host writes it directly (Bytes) and kernels or copies in
+// a batch read it, so small per-step inputs need no transfer of their own.
+func (d *Device) AllocHost(n uint64) (*Buffer, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.allocLocked(n, memHostVisible|memHostCoherent, 0)
+}
+
+// Bytes is the mapped memory of a host-visible buffer (nil otherwise).
+// Writes must not overlap work of a batch that is running.
+func (b *Buffer) Bytes() []byte {
+	if b.mapped == nil {
+		return nil
+	}
+	return unsafe.Slice((*byte)(b.mapped), b.size)
+}
+
 func (d *Device) allocLocked(n uint64, want, prefer uint32) (*Buffer, error) {
 	if err := d.usable(); err != nil {
 		return nil, err

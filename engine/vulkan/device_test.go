@@ -188,3 +188,46 @@ func TestErrorMessages(t *testing.T) {
 		t.Errorf("device lost maps to %v", err)
 	}
 }
+
+// TestLongBatch records more dispatches than one descriptor pool holds,
+// twice in the same batch, so pools are added and then reused in order.
+func TestLongBatch(t *testing.T) {
+	d := device(t)
+	x := []float32{1, 2, 3}
+	xb, err := d.AllocF32(3, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer xb.Free()
+	y, err := d.AllocF32(3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Free()
+	bt, err := d.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bt.Release()
+	const ops = setsPerPool*2 + 100
+	for round := 1; round <= 2; round++ {
+		for i := 0; i < ops; i++ {
+			bt.Axpby(y, xb, 3, 1, 1)
+		}
+		if err := bt.Run(); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]float32, 3)
+		if err := DownloadF32(d, y, 0, got); err != nil {
+			t.Fatal(err)
+		}
+		for i := range x {
+			if want := float32(round*ops) * x[i]; got[i] != want {
+				t.Fatalf("round %d: y[%d] = %v, want %v", round, i, got[i], want)
+			}
+		}
+	}
+	if len(bt.pools) != 3 {
+		t.Fatalf("%d descriptor pools for %d dispatches per run, want 3 reused", len(bt.pools), ops)
+	}
+}
