@@ -8,6 +8,7 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
+	"github.com/swarmdesk/swarmdesk/engine/safetensors"
 	"github.com/swarmdesk/swarmdesk/engine/sample"
 )
 
@@ -99,16 +100,12 @@ func (x *vbuf) Len() int             { return x.n }
 
 // VKBackend is backend.Backend on a Vulkan device.
 type VKBackend struct {
-	d       *Device
-	bt      *Batch
-	scope   bool
-	err     error
-	tmpFree map[uint64][]*Buffer
-	tmpUsed []*Buffer
-	// Host-visible temporaries for per-op inputs (token ids, row lists,
-	// uploads inside a scope), recycled like tmp.
-	hostFree map[uint64][]*Buffer
-	hostUsed []*Buffer
+	d     *Device
+	bt    *Batch
+	scope bool
+	err   error
+	dev   *tmpPool // device-local scratch
+	host  *tmpPool // mapped host-visible inputs (token ids, row lists, uploads)
 }
 
 var _ backend.Backend = (*VKBackend)(nil)
@@ -124,7 +121,7 @@ func NewBackend(o Options) (*VKBackend, error) {
 		d.Close()
 		return nil, err
 	}
-	return &VKBackend{d: d, bt: bt, tmpFree: map[uint64][]*Buffer{}, hostFree: map[uint64][]*Buffer{}}, nil
+	return &VKBackend{d: d, bt: bt, dev: newTmpPool(d.Alloc), host: newTmpPool(d.AllocHost)}, nil
 }
 
 func (v *VKBackend) Device() backend.Device { return toBackendDevice(v.d.Info) }
@@ -185,14 +182,8 @@ func (v *VKBackend) done() {
 // run submits what is recorded and recycles the temporaries.
 func (v *VKBackend) run() error {
 	err := v.bt.Run()
-	for _, t := range v.tmpUsed {
-		v.tmpFree[t.size] = append(v.tmpFree[t.size], t)
-	}
-	v.tmpUsed = v.tmpUsed[:0]
-	for _, t := range v.hostUsed {
-		v.hostFree[t.size] = append(v.hostFree[t.size], t)
-	}
-	v.hostUsed = v.hostUsed[:0]
+	v.dev.recycle()
+	v.host.recycle()
 	return err
 }
 
@@ -204,30 +195,58 @@ func (v *VKBackend) Flush() error {
 	return v.err
 }
 
-// tmp returns a scratch buffer of at least n bytes, valid until the next
-// submission completes.
-func (v *VKBackend) tmp(n int) *Buffer {
-	size := uint64(max(n, 4)+3) &^ 3
-	// Round up to a power of two so sizes recur and buffers are reused.
-	p := uint64(256)
-	for p < size {
-		p <<= 1
+// tmpPool hands out scratch buffers by power-of-two size class, each
+// valid until the next submission completes (recycle), so a step's
+// temporaries are allocated once and reused every step.
+type tmpPool struct {
+	free  map[uint64][]*Buffer
+	used  []*Buffer
+	alloc func(uint64) (*Buffer, error)
+}
+
+func newTmpPool(alloc func(uint64) (*Buffer, error)) *tmpPool {
+	return &tmpPool{free: map[uint64][]*Buffer{}, alloc: alloc}
+}
+
+func (p *tmpPool) get(n int) (*Buffer, error) {
+	size := uint64(256)
+	for size < uint64(n) {
+		size <<= 1
 	}
-	if l := v.tmpFree[p]; len(l) > 0 {
+	if l := p.free[size]; len(l) > 0 {
 		b := l[len(l)-1]
-		v.tmpFree[p] = l[:len(l)-1]
-		v.tmpUsed = append(v.tmpUsed, b)
-		return b
+		p.free[size] = l[:len(l)-1]
+		p.used = append(p.used, b)
+		return b, nil
 	}
-	b, err := v.d.Alloc(p)
+	b, err := p.alloc(size)
 	if err != nil {
-		v.fail(err)
-		b, _ = v.d.Alloc(4) // keep recording harmlessly; the error is sticky
-		if b == nil {
-			return nil
-		}
+		return nil, err
 	}
-	v.tmpUsed = append(v.tmpUsed, b)
+	p.used = append(p.used, b)
+	return b, nil
+}
+
+func (p *tmpPool) recycle() {
+	for _, b := range p.used {
+		p.free[b.size] = append(p.free[b.size], b)
+	}
+	p.used = p.used[:0]
+}
+
+// tmp returns a device scratch buffer of at least n bytes. On failure it
+// returns nil: the error is sticky and an op given a nil buffer records
+// nothing, so the batch is refused rather than run half.
+func (v *VKBackend) tmp(n int) *Buffer {
+	b, err := v.dev.get(n)
+	v.fail(err)
+	return b
+}
+
+// hostTmp is tmp for mapped host-visible memory.
+func (v *VKBackend) hostTmp(n int) *Buffer {
+	b, err := v.host.get(n)
+	v.fail(err)
 	return b
 }
 
@@ -289,28 +308,6 @@ func (v *VKBackend) ids(xs []int) *Buffer {
 // stageMax is the largest upload staged inside a batch.
 const stageMax = 4 << 20
 
-// hostTmp returns a mapped host-visible buffer of at least n bytes, valid
-// until the next submission completes.
-func (v *VKBackend) hostTmp(n int) *Buffer {
-	p := uint64(256)
-	for p < uint64(n) {
-		p <<= 1
-	}
-	if l := v.hostFree[p]; len(l) > 0 {
-		b := l[len(l)-1]
-		v.hostFree[p] = l[:len(l)-1]
-		v.hostUsed = append(v.hostUsed, b)
-		return b
-	}
-	b, err := v.d.AllocHost(p)
-	if err != nil {
-		v.fail(err)
-		return nil
-	}
-	v.hostUsed = append(v.hostUsed, b)
-	return b
-}
-
 // stage records an upload of raw bytes to dst at byte offset off inside
 // the current batch (ordered with the ops around it, no extra submission).
 func (v *VKBackend) stage(dst *Buffer, off uint64, data []byte) error {
@@ -353,7 +350,7 @@ func (v *VKBackend) Upload(dst backend.View, src []float32) error {
 			if b.dt == backend.BF16 {
 				h[i] = cpu.F32ToBF16(x)
 			} else {
-				h[i] = f32ToF16(x)
+				h[i] = safetensors.F32ToF16(x)
 			}
 		}
 		return v.stage(b.b, uint64(dst.Off*2), bytesOf(h))
@@ -408,7 +405,7 @@ func (v *VKBackend) Download(dst []float32, src backend.View) error {
 		if b.dt == backend.BF16 {
 			dst[i] = cpu.BF16ToF32(x)
 		} else {
-			dst[i] = f16ToF32(x)
+			dst[i] = safetensors.F16ToF32(x)
 		}
 	}
 	return nil

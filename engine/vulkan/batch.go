@@ -176,83 +176,68 @@ func (b *Batch) barrier() {
 	b.d.tab.call(fnCmdPipelineBarrier, b.cb, stages, stages, 0, 1, ptr(&b.p, mb), 0, 0, 0, 0)
 }
 
-// Copy records a copy of n bytes from src at srcOff to dst at dstOff.
-func (b *Batch) Copy(dst *Buffer, dstOff uint64, src *Buffer, srcOff uint64, n uint64) {
+// record adds one transfer command: with the device locked it validates,
+// opens the command buffer, adds the barrier after earlier work and calls
+// rec. Errors are kept for Run.
+func (b *Batch) record(validate func(d *Device) error, rec func(cb uintptr)) {
 	if b.err != nil {
 		return
 	}
 	d := b.d
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.checkRange(dst, dstOff, n, "copy"); err != nil {
-		b.err = err
-		return
-	}
-	if err := d.checkRange(src, srcOff, n, "copy"); err != nil {
+	if err := validate(d); err != nil {
 		b.err = err
 		return
 	}
 	b.begin()
-	if b.err != nil || n == 0 {
+	if b.err != nil {
 		return
 	}
 	if b.ops > 0 {
 		b.barrier()
 	}
-	region := &bufferCopy{srcOffset: srcOff, dstOffset: dstOff, size: n}
-	d.tab.call(fnCmdCopyBuffer, b.cb, src.handle, dst.handle, 1, ptr(&b.p, region))
+	rec(b.cb)
 	b.ops++
+}
+
+// Copy records a copy of n bytes from src at srcOff to dst at dstOff.
+func (b *Batch) Copy(dst *Buffer, dstOff uint64, src *Buffer, srcOff uint64, n uint64) {
+	if n == 0 {
+		return
+	}
+	b.record(func(d *Device) error {
+		if err := d.checkRange(dst, dstOff, n, "copy"); err != nil {
+			return err
+		}
+		return d.checkRange(src, srcOff, n, "copy")
+	}, func(cb uintptr) {
+		region := &bufferCopy{srcOffset: srcOff, dstOffset: dstOff, size: n}
+		b.d.tab.call(fnCmdCopyBuffer, cb, src.handle, dst.handle, 1, ptr(&b.p, region))
+	})
 }
 
 // FillRange records setting the 32-bit words of buf in bytes [off, off+n)
 // to v; off and n must be multiples of 4.
 func (b *Batch) FillRange(buf *Buffer, off, n uint64, v uint32) {
-	if b.err != nil || n == 0 {
+	if n == 0 {
 		return
 	}
-	d := b.d
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if err := d.checkRange(buf, off, n, "fill"); err != nil {
-		b.err = err
-		return
-	}
-	if off%4 != 0 || n%4 != 0 {
-		b.err = &Error{Kind: ErrBadArgument, Op: "fill", Detail: "offset and size must be multiples of 4 bytes"}
-		return
-	}
-	b.begin()
-	if b.err != nil {
-		return
-	}
-	if b.ops > 0 {
-		b.barrier()
-	}
-	d.tab.call(fnCmdFillBuffer, b.cb, buf.handle, uintptr(off), uintptr(n), uintptr(v))
-	b.ops++
+	b.record(func(d *Device) error {
+		if off%4 != 0 || n%4 != 0 {
+			return &Error{Kind: ErrBadArgument, Op: "fill", Detail: "offset and size must be multiples of 4 bytes"}
+		}
+		return d.checkRange(buf, off, n, "fill")
+	}, func(cb uintptr) {
+		b.d.tab.call(fnCmdFillBuffer, cb, buf.handle, uintptr(off), uintptr(n), uintptr(v))
+	})
 }
 
 // Fill records setting every 32-bit word of buf to v.
 func (b *Batch) Fill(buf *Buffer, v uint32) {
-	if b.err != nil {
-		return
-	}
-	d := b.d
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if err := d.checkRange(buf, 0, 0, "fill"); err != nil {
-		b.err = err
-		return
-	}
-	b.begin()
-	if b.err != nil {
-		return
-	}
-	if b.ops > 0 {
-		b.barrier()
-	}
-	d.tab.call(fnCmdFillBuffer, b.cb, buf.handle, 0, uintptr(wholeSize), uintptr(v))
-	b.ops++
+	b.record(func(d *Device) error { return d.checkRange(buf, 0, 0, "fill") }, func(cb uintptr) {
+		b.d.tab.call(fnCmdFillBuffer, cb, buf.handle, 0, uintptr(wholeSize), uintptr(v))
+	})
 }
 
 // Run submits everything recorded, waits for it and readies the batch for

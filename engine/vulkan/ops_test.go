@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
+	"github.com/swarmdesk/swarmdesk/engine/safetensors"
 )
 
 // Parity tests: every op on the Vulkan device (lavapipe in CI) against the
@@ -143,8 +144,8 @@ func TestGemm16BitWeights(t *testing.T) {
 				bits[i] = cpu.F32ToBF16(v)
 				wr[i] = cpu.BF16ToF32(bits[i])
 			} else {
-				bits[i] = f32ToF16(v)
-				wr[i] = f16ToF32(bits[i])
+				bits[i] = safetensors.F32ToF16(v)
+				wr[i] = safetensors.F16ToF32(bits[i])
 			}
 		}
 		want := make([]float32, M*N)
@@ -559,7 +560,7 @@ func TestCasts(t *testing.T) {
 			if dt == BF16 {
 				wantBits = cpu.F32ToBF16(v)
 			} else {
-				wantBits = f32ToF16(v)
+				wantBits = safetensors.F32ToF16(v)
 			}
 			// bf16 rounding is exact integer arithmetic: bit-identical. f16
 			// goes through packHalf2x16, whose rounding the spec leaves to
@@ -574,7 +575,7 @@ func TestCasts(t *testing.T) {
 			if dt == BF16 {
 				wantBack = cpu.BF16ToF32(bits[i])
 			} else {
-				wantBack = f16ToF32(bits[i])
+				wantBack = safetensors.F16ToF32(bits[i])
 			}
 			if got[i] != wantBack && !(math.IsNaN(float64(got[i])) && math.IsNaN(float64(wantBack))) {
 				t.Errorf("%v widen of %#04x: %v, want %v", dt, bits[i], got[i], wantBack)
