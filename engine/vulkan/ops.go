@@ -1,6 +1,9 @@
 package vulkan
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // The ops the model and trainer record into a Batch. Shapes are element
 // counts; all tensors are row-major fp32 unless a DType says otherwise.
@@ -55,6 +58,12 @@ func (b *Batch) Gemm(g GEMM) {
 	bias, has := g.Bias, 1
 	if bias == nil {
 		bias, has = g.C, 0
+	}
+	// Decode-sized products of x·Wᵀ take the streaming kernel.
+	if g.M <= 8 && g.Batch == 1 && g.SAK == 1 && g.SAM == g.K && g.SBK == 1 && g.SBN == g.K && g.Alpha == 1 {
+		pc := push(nil).u(g.M, g.N, g.K, g.AOff, g.BOff, g.COff, g.SCM, has).f(g.Beta)
+		b.Dispatch("gemv"+strings.TrimPrefix(g.BType.gemmKernel(), "gemm"), [4]uint32{}, []*Buffer{g.A, g.B, g.C, bias}, pc, uint32(g.N), 1, 1)
+		return
 	}
 	pc := push(nil).u(g.M, g.N, g.K, g.SAM, g.SAK, g.SBK, g.SBN, g.SCM, g.SA, g.SB, g.SC, g.BDiv, g.AOff, g.BOff, g.COff, has).f(g.Alpha, g.Beta)
 	b.Dispatch(g.BType.gemmKernel(), [4]uint32{}, []*Buffer{g.A, g.B, g.C, bias}, pc, groups(g.N, 64), groups(g.M, 64), uint32(g.Batch))

@@ -134,9 +134,14 @@ func TestGemmLayouts(t *testing.T) {
 func TestGemm16BitWeights(t *testing.T) {
 	d := device(t)
 	r := rand.New(rand.NewPCG(3, 4))
-	M, N, K := 9, 75, 50
-	x, w := randv(r, M*K, 1), randv(r, N*K, 1)
-	for _, dt := range []DType{BF16, F16} {
+	N, K := 75, 50
+	w := randv(r, N*K, 1)
+	for _, c := range []struct {
+		M  int
+		dt DType
+	}{{3, BF16}, {9, BF16}, {2, F16}, {9, F16}} { // M ≤ 8 takes the decode kernel
+		M, dt := c.M, c.dt
+		x := randv(r, M*K, 1)
 		bits := make([]uint16, N*K)
 		wr := make([]float32, N*K)
 		for i, v := range w {

@@ -27,12 +27,15 @@ compile() { # name source [defines...]
 }
 for src in "$here"/*.comp; do
   base=$(basename "$src" .comp)
-  case $base in gemm | embed) continue ;; esac
+  case $base in gemm | gemv | embed) continue ;; esac
   compile "$base" "$base.comp"
 done
 compile gemm_f32 gemm.comp -DBTYPE=0
 compile gemm_bf16 gemm.comp -DBTYPE=1
 compile gemm_f16 gemm.comp -DBTYPE=2
+compile gemv_f32 gemv.comp -DBTYPE=0
+compile gemv_bf16 gemv.comp -DBTYPE=1
+compile gemv_f16 gemv.comp -DBTYPE=2
 compile embed embed.comp
 compile embed_bf16 embed.comp -DTBF16
 if [ $check = 1 ]; then
