@@ -21,6 +21,21 @@
 //     ones) into one command buffer and submits it once: one submit and one
 //     wait per decode step or training micro-step, never per op.
 //
+// # The engine backend
+//
+// VKBackend (backend.go) implements engine/backend's Backend on a Device
+// and registers as "vulkan" in the device registry. The registry is offered
+// hardware devices only; software devices (lavapipe) join it when
+// SWARMDESK_VULKAN_SOFTWARE=1, because the engine's own CPU backend is
+// faster than shaders run on the CPU. Tests open lavapipe directly.
+//
+// # Environment
+//
+//   - SWARMDESK_VULKAN_LIB: full path of the Vulkan loader to open.
+//   - SWARMDESK_VULKAN_SOFTWARE=1: list software devices in the registry.
+//   - SWARMDESK_VULKAN_REQUIRE_GPU=1 (tests, scripts/gpu-check.sh): the
+//     tests fail instead of running on a software device or skipping.
+//
 // # Errors
 //
 // Nothing here panics on a driver problem: a missing loader, no device, a
