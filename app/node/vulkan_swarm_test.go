@@ -109,7 +109,6 @@ func TestThreeNodeSwarmOneOnVulkan(t *testing.T) {
 		}
 		<-p.col.done
 	}
-	fresh, _ := tinyModel(t)
 	// B's answers, generated on the device, pass the CPU nodes' checks and are trained on.
 	if adopted(a, b)+adopted(c, b) == 0 {
 		t.Error("no CPU node adopted an answer B generated on Vulkan")
@@ -117,9 +116,11 @@ func TestThreeNodeSwarmOneOnVulkan(t *testing.T) {
 	if adopted(b, a)+adopted(b, c) == 0 {
 		t.Error("B adopted no answers from the CPU nodes")
 	}
+	// (Weights may not move in two rounds: a group whose answers score alike has no
+	// advantage, so no gradient.)
 	for _, p := range ps {
-		if sameWeights(p.node.deps.Model.Trainable(), fresh.Trainable()) {
-			t.Errorf("%s: weights did not move", p.name)
+		if s := p.node.State().Steps; s < 2 {
+			t.Errorf("%s: %d optimizer steps, want at least 2", p.name, s)
 		}
 	}
 	if got := b.node.deps.Model.Backend().Device().Backend; got != "vulkan" {

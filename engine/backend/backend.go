@@ -150,6 +150,22 @@ type KVRun struct {
 	Cap, N int
 }
 
+// VisibleRuns is the prefix of runs covering a row's first ctx positions (a
+// run may hold positions written this step beyond that row's context).
+// Backends use it to cut a sequence's runs per block of query rows.
+func VisibleRuns(runs []KVRun, ctx int) []KVRun {
+	out := make([]KVRun, 0, len(runs))
+	for _, r := range runs {
+		if ctx <= 0 {
+			break
+		}
+		r.N = min(r.N, ctx)
+		ctx -= r.N
+		out = append(out, r)
+	}
+	return out
+}
+
 // CachedSeq is the query rows of one sequence in a cached attention call:
 // Rows (ascending positions) of the qkv/out matrices, attending to the
 // positions its Runs hold. Row r attends to positions [0, pos[r]].

@@ -116,7 +116,7 @@ func (b *Backend) CachedAttention(att, qkv backend.View, seqs []backend.CachedSe
 					}
 				}
 			}
-			runs := visible(t.runs, ctx)
+			runs := backend.VisibleRuns(t.runs, ctx)
 
 			// Scores S = Q·Kᵀ, one GEMM per storage run (one for a plain
 			// prefill; prefix + own positions for a branch).
@@ -173,21 +173,6 @@ func (b *Backend) CachedAttention(att, qkv backend.View, seqs []backend.CachedSe
 			}
 		}
 	})
-}
-
-// visible trims runs to the first ctx positions (a run may hold positions
-// written this step beyond a row's context; its N is the caller's count).
-func visible(runs []backend.KVRun, ctx int) []backend.KVRun {
-	out := make([]backend.KVRun, 0, len(runs))
-	for _, r := range runs {
-		if ctx <= 0 {
-			break
-		}
-		r.N = min(r.N, ctx)
-		ctx -= r.N
-		out = append(out, r)
-	}
-	return out
 }
 
 // ---- Packed-sequence causal attention (training, scoring) ----
