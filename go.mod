@@ -5,6 +5,7 @@ go 1.26.6
 require (
 	fyne.io/fyne/v2 v2.8.1
 	github.com/BurntSushi/toml v1.6.0
+	github.com/ebitengine/purego v0.11.3
 	github.com/ethereum/go-ethereum v1.17.10
 	github.com/godbus/dbus/v5 v5.2.2
 	github.com/libp2p/go-libp2p v0.51.0

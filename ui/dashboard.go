@@ -143,6 +143,9 @@ func deviceText(d session.Device) string {
 	if len(parts) == 0 {
 		return "—"
 	}
+	if d.Note != "" { // why the engine is not on the device chosen in Settings
+		return strings.Join(parts, " · ") + "\n" + d.Note
+	}
 	return strings.Join(parts, " · ")
 }
 

@@ -336,3 +336,19 @@ func TestMemoryPlanShown(t *testing.T) {
 		t.Error("the training mode select shows no mode")
 	}
 }
+
+func TestDeviceText(t *testing.T) {
+	for _, tc := range []struct {
+		d    session.Device
+		want string
+	}{
+		{session.Device{}, "—"},
+		{session.Device{Kind: "Vulkan", Name: "AMD Radeon RX 7900 XTX", MemoryBytes: 24 << 30}, "Vulkan · AMD Radeon RX 7900 XTX · 24.0 GiB memory"},
+		{session.Device{Kind: "CPU", Name: "EPYC, 2 threads", Note: "Test GPU cannot be used: device lost; using the CPU instead"},
+			"CPU · EPYC, 2 threads\nTest GPU cannot be used: device lost; using the CPU instead"},
+	} {
+		if got := deviceText(tc.d); got != tc.want {
+			t.Errorf("deviceText(%+v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}

@@ -20,6 +20,7 @@ const (
 	keyMemoryLimit  = "resources.memory_limit_mb"
 	keyTrainMode    = "training.mode"
 	keyLoRARank     = "training.lora_rank"
+	keyDevice       = "engine.device"
 	keyACPowerOnly  = "resources.ac_power_only"
 	keyIdleOnly     = "resources.idle_only"
 	keyIdleMinutes  = "resources.idle_minutes"
@@ -129,6 +130,7 @@ func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataD
 	form := container.New(layout.NewFormLayout(),
 		fieldLabel("Network"), container.NewVBox(netTitle, netExplain),
 		fieldLabel("Model"), v.entryRow(keyModel, cfg.Model.Name, "hub id org/name or a local folder"),
+		fieldLabel("Compute device"), v.entryRow(keyDevice, cfg.Engine.Device, "auto, cpu, vulkan, vulkan:N, cuda or metal"),
 		fieldLabel("CPU threads"), v.entryRow(keyThreads, strconv.Itoa(cfg.Resources.Threads), "0 = all cores"),
 		fieldLabel("Memory limit (MiB)"), v.entryRow(keyMemoryLimit, strconv.Itoa(cfg.Resources.MemoryLimitMB), "0 = automatic"),
 		fieldLabel("Training"), container.NewVBox(v.mode, v.note(keyTrainMode),

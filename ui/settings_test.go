@@ -35,6 +35,8 @@ func TestSettingsSave(t *testing.T) {
 		{keyModel, "Qwen/Qwen2.5-1.5B-Instruct", false, nil, "Saved", widget.SuccessImportance},
 		{keyIdleMinutes, "10", false, nil, "Saved", widget.SuccessImportance},
 		{keyCheckpoint, "60", true, nil, "takes effect after restart", widget.WarningImportance},
+		{keyDevice, "vulkan:1", true, nil, "takes effect after restart", widget.WarningImportance},
+		{keyDevice, "gpu", false, errors.New(`engine.device = "gpu": invalid device "gpu": unknown backend`), "unknown backend", widget.DangerImportance},
 	}
 	for _, tt := range tests {
 		b := newFakeBackend()

@@ -61,6 +61,9 @@ the prompt's KV cache, the way a swarm round generates rollouts.`,
 			if err != nil {
 				return err
 			}
+			if err := useDevice(errw, m, e.Config.Engine.Device); err != nil {
+				return err
+			}
 			msgs := []tokenizer.Message{{Role: "user", Content: prompt}}
 			if system != "" {
 				msgs = append([]tokenizer.Message{{Role: "system", Content: system}}, msgs...)

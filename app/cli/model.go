@@ -2,10 +2,13 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/app/env"
 	"github.com/swarmdesk/swarmdesk/app/models"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
@@ -45,6 +48,22 @@ func loadModel(ctx context.Context, o Options, model string, offline, withTokeni
 	}
 	p.set("loaded in %.1fs", time.Since(t0).Seconds())
 	return m, tok, nil
+}
+
+// useDevice moves m to the engine.device the config (or --device) names,
+// telling the user on w which device runs the model or why it fell back to
+// the CPU.
+func useDevice(w io.Writer, m *qwen2.Model, setting string) error {
+	ch, err := device.Use(m, setting)
+	if err != nil {
+		return err
+	}
+	if ch.Fallback != "" {
+		fmt.Fprintf(w, "note: %s\n", ch.Fallback)
+	} else if ch.Device.Backend != "cpu" {
+		fmt.Fprintf(w, "device: %s\n", ch.Device)
+	}
+	return nil
 }
 
 // applyThreads sets the engine's thread count from resources.threads.

@@ -77,6 +77,9 @@ run (--fresh starts over).`,
 					return err
 				}
 			}
+			if err := useDevice(errw, m, e.Config.Engine.Device); err != nil { // after LoRA: adapters keep it on the CPU
+				return err
+			}
 			cfg := train.Config{Optim: train.DefaultOptimConfig(), MemoryLimit: int64(e.Config.Resources.MemoryLimitMB) << 20}
 			cfg.Optim.LR = lr
 			if cfg.MemoryLimit == 0 {

@@ -24,6 +24,7 @@ type Config struct {
 	Network   Network   `toml:"network"`
 	Model     Model     `toml:"model"`
 	Resources Resources `toml:"resources"`
+	Engine    Engine    `toml:"engine"`
 	Training  Training  `toml:"training"`
 	Metrics   Metrics   `toml:"metrics"`
 	Secrets   Secrets   `toml:"secrets"`
@@ -48,6 +49,13 @@ type Network struct {
 // Model is the policy model the node trains.
 type Model struct {
 	Name string `toml:"name"` // hub id (org/name[@rev]) or a local folder
+}
+
+// Engine chooses where the model computes.
+type Engine struct {
+	// Device is auto, cpu, vulkan, vulkan:N, cuda, cuda:N or metal (engine/backend.ParseSpec).
+	// auto takes the first usable of CUDA, Metal, Vulkan, then the CPU.
+	Device string `toml:"device"`
 }
 
 // Resources bounds what the node may use of the machine.
@@ -121,6 +129,7 @@ func Default() Config {
 		Training: Training{Mode: "auto", Questions: 2, Answers: 2, Adopt: 2, MaxNewTokens: 256, GatherSeconds: 30,
 			CheckpointMinutes: 30},
 		Resources: Resources{IdleMinutes: 5},
+		Engine:    Engine{Device: "auto"},
 		Secrets:   Secrets{Backend: "auto"},
 		Log:       Log{Level: "info"},
 		Desktop:   Desktop{Theme: "system"},

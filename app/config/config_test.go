@@ -209,3 +209,36 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestEngineDevice(t *testing.T) {
+	if d := Default().Engine.Device; d != "auto" {
+		t.Fatalf("default engine.device %q, want auto", d)
+	}
+	for _, tc := range []struct {
+		in, want string // want "" = refused
+	}{
+		{"auto", "auto"}, {"cpu", "cpu"}, {"CPU", "cpu"}, {"vulkan", "vulkan"}, {"vulkan:0", "vulkan"},
+		{"vulkan:1", "vulkan:1"}, {"cuda:2", "cuda:2"}, {"metal", "metal"},
+		{"gpu", ""}, {"vulkan:-1", ""}, {"metal:1", ""}, {"", ""},
+	} {
+		c := Default()
+		err := c.Set("engine.device", tc.in)
+		if tc.want == "" {
+			if err == nil || !strings.Contains(err.Error(), "vulkan:N") {
+				t.Errorf("engine.device %q accepted (%v); want an error listing the choices", tc.in, err)
+			}
+			continue
+		}
+		if err != nil || c.Engine.Device != tc.want {
+			t.Errorf("engine.device %q = %q, %v; want %q", tc.in, c.Engine.Device, err, tc.want)
+		}
+		if err := c.Validate(); err != nil {
+			t.Errorf("engine.device %q: %v", tc.in, err)
+		}
+	}
+	c := Default()
+	c.Engine.Device = "tpu" // as a hand-edited file could say
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "engine.device") {
+		t.Fatalf("validate engine.device = tpu: %v", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/swarmdesk/swarmdesk/app/tasks"
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 )
 
 // setting describes one key once, for the file, the environment, flags and validation alike.
@@ -59,6 +60,16 @@ var settings = []setting{
 	{key: "resources.threads", help: "CPU threads for the engine (0 = all cores)",
 		get: func(c *Config) string { return strconv.Itoa(c.Resources.Threads) },
 		set: func(c *Config, v string) (err error) { c.Resources.Threads, err = strconv.Atoi(v); return }},
+	{key: "engine.device", help: "where the model computes: auto, cpu, vulkan, vulkan:N, cuda, cuda:N or metal (auto: the first GPU found, else the CPU)",
+		get: func(c *Config) string { return c.Engine.Device },
+		set: func(c *Config, v string) error {
+			spec, err := backend.ParseSpec(v)
+			if err != nil {
+				return valueError(err.Error())
+			}
+			c.Engine.Device = spec.String()
+			return nil
+		}},
 	{key: "resources.memory_limit_mb", help: "memory the node may use in MiB (0 = automatic)",
 		get: func(c *Config) string { return strconv.Itoa(c.Resources.MemoryLimitMB) },
 		set: func(c *Config, v string) (err error) { c.Resources.MemoryLimitMB, err = strconv.Atoi(v); return }},
@@ -271,6 +282,10 @@ func (c *Config) validateKey(s setting) error {
 	case "resources.threads":
 		if c.Resources.Threads < 0 || c.Resources.Threads > 1024 {
 			return fmt.Errorf("%s = %d: allowed values are 0 (all cores) to 1024", s.key, c.Resources.Threads)
+		}
+	case "engine.device":
+		if _, err := backend.ParseSpec(v); err != nil {
+			return fmt.Errorf("%s: %w", s.key, err)
 		}
 	case "resources.memory_limit_mb":
 		if c.Resources.MemoryLimitMB < 0 {

@@ -20,6 +20,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/chain/devchain"
 	"github.com/swarmdesk/swarmdesk/app/swarm"
 	"github.com/swarmdesk/swarmdesk/app/tasks"
+	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 )
 
 const testSwarmID = "swarmdesk-node-test"
@@ -39,6 +40,8 @@ type participant struct {
 	col    *collector
 	stop   func() error
 	lives  []*collector
+	// prepare, if set, runs on each life's model before the node starts (puts it on a device).
+	prepare func(t *testing.T, m *qwen2.Model)
 }
 
 func newParticipant(t *testing.T, name string, dc *devchain.Chain) *participant {
@@ -75,6 +78,9 @@ func (p *participant) startNode(t *testing.T, dc *devchain.Chain, cfg Config, ho
 		t.Fatal(err)
 	}
 	m, tok := tinyModel(t)
+	if p.prepare != nil {
+		p.prepare(t, m)
+	}
 	n, err := New(cfg, Deps{Model: m, Tokenizer: tok, Swarm: p.sw, Chain: cl, PeerID: p.sw.ID(), DataDir: p.dir,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t, p.name}, nil)), hook: hook})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/swarmdesk/swarmdesk/app/config"
+	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/app/env"
 	"github.com/swarmdesk/swarmdesk/app/identity"
 	"github.com/swarmdesk/swarmdesk/app/network"
@@ -71,7 +72,8 @@ type Session struct {
 	last     node.Snapshot
 	lastErr  error
 	lastDone chan struct{}
-	plan     string // the memory plan of the last start (node.Setup.Describe)
+	plan     string         // the memory plan of the last start (node.Setup.Describe)
+	dev      *device.Choice // the compute device the model went to, once loaded
 }
 
 // running is what Start opened; Stop closes it in reverse order.

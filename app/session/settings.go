@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"github.com/swarmdesk/swarmdesk/app/config"
+	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
+	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/platform"
 )
 
@@ -61,8 +63,51 @@ func (s *Session) applyAutostart(on bool) error {
 	return platform.EnableAutostart(exe)
 }
 
-// Device says what the engine computes on: swarmdesk's engine runs on the CPU.
+// useDevice moves a freshly loaded model to the device engine.device asks
+// for; when that device cannot be used the model stays on the CPU, and the
+// reason goes to the log and (through Device) to the window.
+func (s *Session) useDevice(m *qwen2.Model) {
+	setting := s.Config().Engine.Device
+	ch, err := device.Use(m, setting)
+	if err != nil {
+		s.log.Warn("compute device", "engine.device", setting, "error", err)
+		return
+	}
+	if ch.Fallback != "" {
+		s.log.Warn("compute device: using the CPU", "engine.device", setting, "reason", ch.Fallback)
+	} else {
+		s.log.Info("compute device", "engine.device", setting, "device", ch.Device.String())
+	}
+	s.mu.Lock()
+	s.dev = &ch
+	s.mu.Unlock()
+}
+
+// backendKinds names the engine's backends as the window shows them.
+var backendKinds = map[string]string{"cpu": "CPU", "vulkan": "Vulkan", "cuda": "CUDA", "metal": "Metal"}
+
+// Device says what the engine computes on: the device chosen when the node
+// started (with the reason when it fell back to the CPU), else the CPU.
 func (s *Session) Device() Device {
+	s.mu.Lock()
+	ch := s.dev
+	s.mu.Unlock()
+	if ch != nil && ch.Device.Backend != "cpu" {
+		d := Device{Kind: backendKinds[ch.Device.Backend], Name: ch.Device.Name, MemoryBytes: uint64(max(ch.Device.Memory, 0))}
+		if d.Kind == "" {
+			d.Kind = ch.Device.Backend
+		}
+		return d
+	}
+	d := s.cpuDevice()
+	if ch != nil {
+		d.Note = ch.Fallback
+	}
+	return d
+}
+
+// cpuDevice describes the CPU the engine runs on.
+func (s *Session) cpuDevice() Device {
 	cfg := s.Config()
 	threads := cpu.Threads()
 	if cfg.Resources.Threads > 0 {

@@ -59,7 +59,7 @@ type Progress struct {
 
 // Device says what the engine computes on.
 type Device struct {
-	Kind        string // CPU, CUDA or Metal
+	Kind        string // CPU, Vulkan, CUDA or Metal
 	Name        string // e.g. "AMD EPYC 7B13, 16 threads"
 	Threads     int
 	MemoryBytes uint64 // the machine's (or GPU's) memory
@@ -67,6 +67,8 @@ type Device struct {
 	// Plan says what the node trains within the limit and why (the memory plan, see
 	// Session.MemoryPlan); "" until the model is on this computer.
 	Plan string
+	// Note says why the engine is not on the device engine.device asked for ("" when it is).
+	Note string
 }
 
 // LeaderRow is one peer on the coordinator's leaderboard.

@@ -3,7 +3,7 @@ package qwen2
 import (
 	"fmt"
 
-	"github.com/swarmdesk/swarmdesk/engine/cpu"
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 )
 
 // Backward takes dL/dlogp (the shape of TrainForward's log-probs) and ADDS
@@ -44,8 +44,7 @@ func (t *Tape) Backward(dlogp [][]float32, grad []float32) error {
 		t.blockBackward(l, &g.layers[l])
 	}
 	if g.embed != nil {
-		H := m.Config.HiddenSize
-		embeddingBackward(g.embed, t.sc.dres, b.tokens, H)
+		t.be.EmbedBackward(hv(g.embed), hv(t.sc.dres), b.tokens, m.Config.HiddenSize)
 	}
 	// Hand the activations back now: the caller may keep the Tape value
 	// around while the next micro-batch reuses the arena.
@@ -113,28 +112,28 @@ func (t *Tape) gradViews(grad []float32) gradViews {
 // to the block's input, adding the block's parameter gradients into g. It
 // mirrors blockForward line by line, bottom up.
 func (t *Tape) blockBackward(l int, g *layerGrads) {
-	m, a, sc := t.m, &t.layers[l], &t.sc
+	m, a, sc, be := t.m, &t.layers[l], &t.sc, t.be
 	L, cfg, N := &m.Layers[l], m.Config, t.b.N
 	H, Q, F := cfg.HiddenSize, cfg.QDim(), cfg.IntermediateSize
 	W := Q + 2*cfg.KVDim()
 
 	// next = xmid + down(act): dres is d next = d down-out; act recomputed.
-	rmsnormRecompute(sc.xn, a.rstd2, a.xmid, L.MLPNorm, N, H)
-	swigluForward(sc.act, a.gu, N, F)
+	be.RMSNormScale(hv(sc.xn), hv(a.xmid), hv(L.MLPNorm), hv(a.rstd2), N, H)
+	be.SwiGLU(hv(sc.act), hv(a.gu), N, F)
 	t.linearBackward(l, projDown, sc.act, sc.dres, sc.act, g) // act := d act
 	dgu := sc.big[:N*2*F]
-	swigluBackward(dgu, sc.act, a.gu, N, F)
+	be.SwiGLUBackward(hv(dgu), hv(sc.act), hv(a.gu), N, F)
 	t.linearBackward(l, projGateUp, sc.tmp, dgu, sc.xn, g)
-	rmsnormBackward(sc.dres, g.mlpNorm, sc.tmp, a.xmid, L.MLPNorm, a.rstd2, N, H) // dres := d xmid
+	rmsnormBackward(be, sc.dres, g.mlpNorm, sc.tmp, a.xmid, L.MLPNorm, a.rstd2, N, H) // dres := d xmid
 
 	// xmid = x + o_proj(att).
 	datt, dqkv := sc.big[:N*Q], sc.big[N*Q:N*(Q+W)]
 	t.linearBackward(l, projO, datt, sc.dres, a.att, g)
 	t.attentionBackward(a, datt, dqkv)
 	t.rope(dqkv, true)
-	rmsnormRecompute(sc.xn, a.rstd1, a.x, L.AttnNorm, N, H)
+	be.RMSNormScale(hv(sc.xn), hv(a.x), hv(L.AttnNorm), hv(a.rstd1), N, H)
 	t.linearBackward(l, projQKV, sc.tmp, dqkv, sc.xn, g)
-	rmsnormBackward(sc.dres, g.attnNorm, sc.tmp, a.x, L.AttnNorm, a.rstd1, N, H) // dres := d x
+	rmsnormBackward(be, sc.dres, g.attnNorm, sc.tmp, a.x, L.AttnNorm, a.rstd1, N, H) // dres := d x
 }
 
 // linearBackward is the backward of y = x·Wᵀ + b (+ LoRA) for projection p
@@ -144,165 +143,34 @@ func (t *Tape) blockBackward(l int, g *layerGrads) {
 //
 // dx is overwritten and may alias x: every use of x comes first.
 func (t *Tape) linearBackward(l, p int, dx, dy, x []float32, g *layerGrads) {
-	lin, M := t.m.Layers[l].proj(p), t.b.N
+	lin, M, be := t.m.Layers[l].proj(p), t.b.N, t.be
 	if dw := g.w[p]; dw != nil {
-		cpu.MatMulTNAccNN(dw, dy, x, M, lin.Out, lin.In, t.sc.pack)
+		be.Gemm(hv(dw), hv(dy), hv(x), backend.View{}, backend.Gemm{M: lin.Out, N: lin.In, K: M, TransA: true, Accumulate: true})
 	}
 	if db := g.bias[p]; db != nil {
-		colSumAcc(db, dy, M, lin.Out)
+		be.SumRows(hv(db), hv(dy), M, lin.Out)
 	}
 	if t.lora != nil {
 		t.lora.backwardWeights(l, p, dy, x, M, t.layers[l].lora, t.sc.lora, g.lora, t.sc.pack)
 	}
-	cpu.MatMulNN(dx, dy, lin.W, M, lin.In, lin.Out, false, t.sc.pack)
+	be.Gemm(hv(dx), hv(dy), hv(lin.W), backend.View{}, backend.Gemm{M: M, N: lin.In, K: lin.Out})
 	if t.lora != nil {
 		t.lora.backwardInput(l, p, dx, M, t.sc.lora, t.sc.pack)
 	}
 }
 
-// colSumAcc adds the column sums of dy [M, N] into db (a bias gradient),
-// rows in order for determinism.
-func colSumAcc(db, dy []float32, M, N int) {
-	cpu.ParallelFor(N, func(lo, hi int) {
-		for r := 0; r < M; r++ {
-			row := dy[r*N : (r+1)*N]
-			for c := lo; c < hi; c++ {
-				db[c] += row[c]
-			}
-		}
-	})
-}
-
-// rmsnormBackward is the backward of y = x·r·w, r = (mean(x²)+eps)^-½, over
-// N rows of C: it ADDS
-//
-//	dx = r·(dy∘w) − x·r³/C·Σ(dy∘w∘x)   into dx,
-//	dw += Σ_rows dy∘x·r                 into dw (nil: frozen).
-func rmsnormBackward(dx, dw, dy, x, w, rstd []float32, N, C int) {
-	cpu.ParallelFor(N, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			rmsnormRowBackward(dx[r*C:(r+1)*C], dy[r*C:(r+1)*C], x[r*C:(r+1)*C], w, rstd[r])
-		}
-	})
-	if dw == nil {
-		return
+// rmsnormBackward adds the RMSNorm input gradient into dx and the weight
+// gradient into dw (nil: frozen); see backend.Backend.RMSNormBackward.
+func rmsnormBackward(be backend.Backend, dx, dw, dy, x, w, rstd []float32, N, C int) {
+	var dwv backend.View
+	if dw != nil {
+		dwv = hv(dw)
 	}
-	// Columns split across threads, rows summed in order: deterministic.
-	cpu.ParallelFor(C, func(lo, hi int) {
-		for r := 0; r < N; r++ {
-			normWeightGrad(dw[lo:hi], dy[r*C+lo:r*C+hi], x[r*C+lo:r*C+hi], rstd[r])
-		}
-	})
-}
-
-// rmsnormRowBackward adds one row's input gradient (see rmsnormBackward).
-func rmsnormRowBackward(dx, dy, x, w []float32, s float32) {
-	dx, dy, w = dx[:len(x)], dy[:len(x)], w[:len(x)]
-	var dot float64
-	for i, v := range x {
-		dot += float64(dy[i]) * float64(w[i]) * float64(v)
-	}
-	c := float32(dot) * s * s * s / float32(len(x))
-	for i, v := range x {
-		dx[i] += s*dy[i]*w[i] - c*v
-	}
-}
-
-// normWeightGrad adds dy∘x·s into dw (one row's norm-weight gradient).
-func normWeightGrad(dw, dy, x []float32, s float32) {
-	dy, x = dy[:len(dw)], x[:len(dw)]
-	for i := range dw {
-		dw[i] += dy[i] * x[i] * s
-	}
-}
-
-// swigluBackward turns d act [N,F] into d gate|up [N,2F].
-func swigluBackward(dgu, dact, gu []float32, N, F int) {
-	cpu.ParallelFor(N, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			g, u := gu[r*2*F:r*2*F+F], gu[r*2*F+F:(r+1)*2*F]
-			cpu.SiLUMulBackward(dgu[r*2*F:r*2*F+F], dgu[r*2*F+F:(r+1)*2*F], dact[r*F:(r+1)*F], g, u)
-		}
-	})
-}
-
-// embeddingBackward scatter-adds each row's gradient into its token's
-// embedding row, rows in order (a token can occur many times).
-func embeddingBackward(dE, dx []float32, tokens []int, H int) {
-	for r, tok := range tokens {
-		cpu.Axpy(1, dx[r*H:(r+1)*H], dE[tok*H:(tok+1)*H])
-	}
+	be.RMSNormBackward(hv(dx), dwv, hv(dy), hv(x), hv(w), hv(rstd), N, C)
 }
 
 // attentionBackward turns d att [N,Q] into d qkv [N,Q+2KV] (q and k
-// gradients still in the rotated frame), one (sequence, KV head) task at a
-// time; each task owns its rows' q columns of its heads and its k/v columns,
-// so tasks never write the same element.
+// gradients still in the rotated frame).
 func (t *Tape) attentionBackward(a *layerActs, datt, dqkv []float32) {
-	nkv := t.m.Config.NumKeyValueHeads
-	g := t.m.attnGeom()
-	cpu.ParallelFor(len(t.b.seqs)*nkv, func(lo, hi int) {
-		sc := trainAttnPool.Get().(*trainAttnScratch)
-		defer trainAttnPool.Put(sc)
-		for task := lo; task < hi; task++ {
-			t.attnBackwardTask(g, a, datt, dqkv, task/nkv, task%nkv, sc)
-		}
-	})
-}
-
-// attnBackwardTask recomputes each block's probabilities from the kept
-// log-sum-exp (flash style) and applies
-//
-//	dP = dO·Vᵀ,  D = rowsum(dO∘O),  dS = P∘(dP − D)
-//	dq = scale·dS·K,  dK += dSᵀ·(q·scale),  dV += Pᵀ·dO
-func (t *Tape) attnBackwardTask(g attnGeom, a *layerActs, datt, dqkv []float32, seq, j int, sc *trainAttnScratch) {
-	off, T := t.b.rows(seq)
-	hd := g.hd
-	sc.reserve(g, T)
-	dk, dv := sc.dk[:T*hd], sc.dv[:T*hd]
-	g.gatherKV(sc.k[:T*hd], sc.v[:T*hd], a.qkv, off, T, j)
-	clear(dk)
-	clear(dv)
-	for lo := 0; lo < T; {
-		hi := attnBlockEnd(lo, T, g.group)
-		nb, ctx := hi-lo, hi
-		nq := g.group * nb
-		q, o, do, dq := sc.q[:nq*hd], sc.o[:nq*hd], sc.do[:nq*hd], sc.dq[:nq*hd]
-		s, dp, rowDots := sc.s[:nq*ctx], sc.dp[:nq*ctx], sc.rowDots[:nq]
-		g.gatherHeads(q, a.qkv, g.W, 0, off+lo, nb, j, g.scale)
-		g.gatherHeads(o, a.att, g.Q, 0, off+lo, nb, j, 1)
-		g.gatherHeads(do, datt, g.Q, 0, off+lo, nb, j, 1)
-		k, v := sc.k[:ctx*hd], sc.v[:ctx*hd]
-		cpu.MatMulT(s, q, k, nil, nq, ctx, hd)
-		for gi := 0; gi < g.group; gi++ {
-			h := j*g.group + gi
-			for i := 0; i < nb; i++ {
-				row := s[(gi*nb+i)*ctx : (gi*nb+i+1)*ctx]
-				valid := lo + i + 1
-				cpu.ExpSub(row[:valid], a.lse[(off+lo+i)*g.nh+h]) // P, from the kept log-sum-exp
-				clear(row[valid:])
-			}
-		}
-		cpu.MatMulT(dp, do, v, nil, nq, ctx, hd)
-		for r := 0; r < nq; r++ {
-			rowDots[r] = cpu.Dot(do[r*hd:(r+1)*hd], o[r*hd:(r+1)*hd])
-		}
-		// dV uses P before it is turned into dS in place.
-		cpu.MatMulTNAccNN(dv[:ctx*hd], s, do, nq, ctx, hd, sc.packFor(cpu.MatMulTNAccNNScratch(nq, ctx, hd)))
-		for r := 0; r < nq; r++ {
-			p, dpr, d := s[r*ctx:(r+1)*ctx], dp[r*ctx:(r+1)*ctx], rowDots[r]
-			for c := range p {
-				p[c] *= dpr[c] - d
-			}
-		}
-		cpu.MatMulNN(dq, s, k, nq, hd, ctx, false, sc.packFor(cpu.MatMulNNScratch(nq, hd, ctx, false)))
-		g.scatterHeads(dqkv, dq, g.W, 0, off+lo, nb, j, g.scale)
-		cpu.MatMulTNAccNN(dk[:ctx*hd], s, q, nq, ctx, hd, sc.packFor(cpu.MatMulTNAccNNScratch(nq, ctx, hd)))
-		lo = hi
-	}
-	for p := 0; p < T; p++ {
-		row := dqkv[(off+p)*g.W:]
-		copy(row[g.Q+j*hd:g.Q+(j+1)*hd], dk[p*hd:(p+1)*hd])
-		copy(row[g.Q+g.KV+j*hd:g.Q+g.KV+(j+1)*hd], dv[p*hd:(p+1)*hd])
-	}
+	t.be.CausalAttentionBackward(hv(dqkv), hv(datt), hv(a.qkv), hv(a.att), hv(a.lse), t.b.spans(), t.m.attnShape())
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend/host"
 )
 
 // Per-op gradient checks: each backward op of the training pass against
@@ -82,9 +84,9 @@ func TestRMSNormBackwardFD(t *testing.T) {
 	const N, C = 3, 16
 	x, w, c := randVec(r, N*C, 1), randVec(r, C, 1), randVec(r, N*C, 1)
 	y, rstd := make([]float32, N*C), make([]float32, N)
-	rmsnormForward(y, rstd, x, w, N, C, 1e-6)
+	host.New().RMSNorm(hv(y), hv(rstd), hv(x), hv(w), N, C, 1e-6)
 	dx, dw := make([]float32, N*C), make([]float32, C)
-	rmsnormBackward(dx, dw, c, x, w, rstd, N, C)
+	rmsnormBackward(host.New(), dx, dw, c, x, w, rstd, N, C)
 	x64, w64 := widen(x), widen(w)
 	loss := func() float64 {
 		s := 0.0
@@ -142,7 +144,7 @@ func TestSwiGLUBackwardFD(t *testing.T) {
 	const N, F = 2, 24
 	gu, c := randVec(r, N*2*F, 2), randVec(r, N*F, 1)
 	dgu := make([]float32, N*2*F)
-	swigluBackward(dgu, c, gu, N, F)
+	host.New().SwiGLUBackward(hv(dgu), hv(c), hv(gu), N, F)
 	gu64 := widen(gu)
 	loss := func() float64 {
 		s := 0.0
@@ -169,7 +171,7 @@ func TestEmbeddingBackward(t *testing.T) {
 			want[tok*H+i] += float64(dx[k*H+i])
 		}
 	}
-	embeddingBackward(dE, dx, tokens, H)
+	host.New().EmbedBackward(hv(dE), hv(dx), tokens, H)
 	for i := range want {
 		if math.Abs(float64(dE[i])-want[i]) > 1e-6 {
 			t.Fatalf("dE[%d] = %v, want %v (repeated tokens must add up)", i, dE[i], want[i])
@@ -194,7 +196,7 @@ func opTape(t *testing.T, cfg Config, seqs []Sequence, seed uint64) *Tape {
 		t.Fatal(err)
 	}
 	tp := m.newTape(b, true)
-	tp.ropeTables()
+	tp.be.RoPETables(hv(tp.cos), hv(tp.sin), b.pos, cfg.HeadDim, cfg.RopeTheta)
 	return tp
 }
 
@@ -323,17 +325,17 @@ func attention64(b *batch, g attnGeom, qkv []float64) []float64 {
 // scored rows than one row block.
 func TestHeadLogProbBackwardFD(t *testing.T) {
 	cfg := opCfg
-	cfg.VocabSize = headVocab + 77
+	cfg.VocabSize = host.HeadVocab + 77
 	cfg.HiddenSize = 8 // the float64 twin runs ~100 times over 150 rows × vocab
 	cfg.TieWordEmbeddings = false
 	r := rand.New(rand.NewPCG(8, 8))
-	seqs := []Sequence{{Tokens: make([]int, headRows+20), Start: 3}, {Tokens: make([]int, 9), Start: 4}}
+	seqs := []Sequence{{Tokens: make([]int, host.HeadRows+20), Start: 3}, {Tokens: make([]int, 9), Start: 4}}
 	for i := range seqs {
 		for j := range seqs[i].Tokens {
 			seqs[i].Tokens[j] = r.IntN(cfg.VocabSize)
 		}
 	}
-	seqs[1].Tokens[5] = headVocab + 5 // a target in the last, partial block
+	seqs[1].Tokens[5] = host.HeadVocab + 5 // a target in the last, partial block
 	tp := opTape(t, cfg, seqs, 9)
 	m, H := tp.m, cfg.HiddenSize
 	copy(tp.xL, randVec(r, tp.b.N*H, 1))
@@ -379,12 +381,12 @@ func TestHeadLogProbBackwardFD(t *testing.T) {
 	}
 	loss := func() float64 { return dot64(c, logp64()) }
 	var xIdx, wIdx, nIdx []int
-	for _, row := range []int{tp.b.scored[0], tp.b.scored[headRows], tp.b.scored[tp.b.S-1]} {
+	for _, row := range []int{tp.b.scored[0], tp.b.scored[host.HeadRows], tp.b.scored[tp.b.S-1]} {
 		for i := 0; i < H; i += 3 {
 			xIdx = append(xIdx, row*H+i)
 		}
 	}
-	for _, v := range []int{tp.b.targets[0], tp.b.targets[headRows+3], headVocab + 5, 1, headVocab - 9} {
+	for _, v := range []int{tp.b.targets[0], tp.b.targets[host.HeadRows+3], host.HeadVocab + 5, 1, host.HeadVocab - 9} {
 		for i := 0; i < H; i += 3 {
 			wIdx = append(wIdx, hInfo.Offset+v*H+i)
 		}
@@ -403,4 +405,19 @@ func TestHeadLogProbBackwardFD(t *testing.T) {
 			}
 		}
 	}
+}
+
+// ropeRotate rotates each head of width hd in v (one row) through the CPU
+// backend's RoPE.
+func ropeRotate(v, cos, sin []float32, hd int, inverse bool) {
+	host.New().RoPE(hv(v), hv(cos), hv(sin), 1, len(v), len(v), hd, inverse)
+}
+
+// attnGeom is the shape arithmetic the float64 attention twin uses.
+type attnGeom struct{ Q, KV, W, hd, nh, group int }
+
+func (m *Model) attnGeom() attnGeom {
+	cfg := m.Config
+	Q, KV := cfg.QDim(), cfg.KVDim()
+	return attnGeom{Q: Q, KV: KV, W: Q + 2*KV, hd: cfg.HeadDim, nh: cfg.NumAttentionHeads, group: cfg.NumAttentionHeads / cfg.NumKeyValueHeads}
 }

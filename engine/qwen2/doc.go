@@ -1,5 +1,6 @@
 // Package qwen2 is the engine's Qwen2 (Qwen2.5) causal language model:
-// config.json parsing, safetensors weight loading, a CPU forward pass with
+// config.json parsing, safetensors weight loading, a forward pass on any
+// engine/backend device (the CPU by default, a GPU with UseBackend) with
 // per-sequence KV caches, batched decoding of many answers that share one
 // prompt, and sampling-based generation.
 //
@@ -12,7 +13,11 @@
 //     group runs as one GEMM.
 //   - The forward pass is plain code that reads like the math: Forward →
 //     block (RMSNorm, QKV+bias, RoPE, GQA attention, o_proj, RMSNorm,
-//     SwiGLU, down_proj) → final norm → LM head.
+//     SwiGLU, down_proj) → final norm → LM head, each step one op of
+//     engine/backend, so the model is written once for every device
+//     (backend.go). Inference and training call the same RMSNorm, RoPE and
+//     attention ops; training runs them on the CPU backend over the host
+//     weights for now.
 //   - ReferenceLogits is an independent float64 implementation straight from
 //     the equations; the fast path (and later GPU backends) are tested
 //     against it.

@@ -4,17 +4,45 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/swarmdesk/swarmdesk/engine/cpu"
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 )
 
-// workspace holds the activations of one forward call, grown on demand and
-// reused so decoding allocates nothing per token.
+// workspace holds the activations of one forward call on the model's
+// backend, grown on demand and reused so decoding allocates nothing per
+// token.
 type workspace struct {
-	x, xn, qkv, att, tmp, ffn, act []float32
-	cos, sin                       []float32
+	x, xn, qkv, att, tmp, ffn, act backend.View
+	cos, sin                       backend.View
+	head, logits                   backend.View
 	pos                            []int
-	head                           []float32
-	logits                         []float32
+	out                            []float32 // logits downloaded from a device backend
+}
+
+// take returns n floats of workspace buffer *v, reallocating it when it is
+// too small.
+func (ws *workspace) take(be backend.Backend, v *backend.View, n int) (backend.View, error) {
+	if v.Buf == nil || v.Buf.Len() < n {
+		if v.Buf != nil {
+			be.Free(v.Buf)
+		}
+		b, err := be.Alloc(backend.F32, max(n, 1))
+		if err != nil {
+			*v = backend.View{}
+			return backend.View{}, fmt.Errorf("forward: workspace of %d floats on %s: %w", n, be.Device(), err)
+		}
+		*v = backend.Whole(b)
+	}
+	return v.Slice(0, n), nil
+}
+
+// free returns every workspace buffer to be.
+func (ws *workspace) free(be backend.Backend) {
+	for _, v := range []*backend.View{&ws.x, &ws.xn, &ws.qkv, &ws.att, &ws.tmp, &ws.ffn, &ws.act, &ws.cos, &ws.sin, &ws.head, &ws.logits} {
+		if v.Buf != nil {
+			be.Free(v.Buf)
+			*v = backend.View{}
+		}
+	}
 }
 
 func grow(b []float32, n int) []float32 {
@@ -131,123 +159,136 @@ func (m *Model) Forward(caches []*KVCache, tokens []int, want []int) ([]float32,
 		}
 	}
 
-	H, Q, KV, F := cfg.HiddenSize, cfg.QDim(), cfg.KVDim(), cfg.IntermediateSize
-	ws.x = grow(ws.x, M*H)
-	ws.xn = grow(ws.xn, M*H)
-	ws.qkv = grow(ws.qkv, M*(Q+2*KV))
-	ws.att = grow(ws.att, M*Q)
-	ws.tmp = grow(ws.tmp, M*H)
-	ws.ffn = grow(ws.ffn, M*2*F)
-	ws.act = grow(ws.act, M*F)
-	m.ropeTables(pos)
-
-	for r, t := range tokens {
-		m.Embed.Row(ws.x[r*H:(r+1)*H], t)
+	if m.lora != nil && !m.onHost() {
+		return nil, fmt.Errorf("forward: LoRA adapters run on the CPU backend only")
 	}
+	if err := m.syncWeights(); err != nil {
+		return nil, fmt.Errorf("forward: %w", err)
+	}
+	be := m.be
+	H, Q, KV, F := cfg.HiddenSize, cfg.QDim(), cfg.KVDim(), cfg.IntermediateSize
+	W := len(want)
+	var views [11]backend.View
+	for i, sz := range []struct {
+		v *backend.View
+		n int
+	}{{&ws.x, M * H}, {&ws.xn, M * H}, {&ws.qkv, M * (Q + 2*KV)}, {&ws.att, M * Q}, {&ws.tmp, M * H},
+		{&ws.ffn, M * 2 * F}, {&ws.act, M * F}, {&ws.cos, M * cfg.HeadDim / 2}, {&ws.sin, M * cfg.HeadDim / 2},
+		{&ws.head, W * H}, {&ws.logits, W * cfg.VocabSize}} {
+		v, err := ws.take(be, sz.v, sz.n)
+		if err != nil {
+			return nil, err
+		}
+		views[i] = v
+	}
+	f := fwd{x: views[0], xn: views[1], qkv: views[2], att: views[3], tmp: views[4], ffn: views[5], act: views[6],
+		cos: views[7], sin: views[8], M: M}
+	head, logits := views[9], views[10]
+
+	be.Begin()
+	be.RoPETables(f.cos, f.sin, pos, cfg.HeadDim, cfg.RopeTheta)
+	be.Embed(f.x, m.Embed.w, tokens, H)
 	eps := float32(cfg.RMSNormEps)
-	tasks := m.planAttention(caches, pos)
+	seqs := groupRows(caches, pos)
 	for l := range m.Layers {
-		m.block(l, caches, pos, tasks, eps)
+		m.block(l, &f, seqs, pos, eps)
 	}
 	for c, n := range added {
 		c.n += n
 	}
 
-	W := len(want)
-	ws.head = grow(ws.head, W*H)
-	for i, r := range want {
-		cpu.RMSNorm(ws.head[i*H:(i+1)*H], ws.x[r*H:(r+1)*H], m.Norm, eps)
+	be.GatherRows(f.xn.Slice(0, W*H), f.x, want, H)
+	be.RMSNorm(head, backend.View{}, f.xn.Slice(0, W*H), m.norm, W, H, eps)
+	be.Gemm(logits, head, m.Head.w, backend.View{}, backend.Gemm{M: W, N: cfg.VocabSize, K: H, TransB: true})
+	if hm, ok := be.(backend.HostMemory); ok {
+		if err := be.Flush(); err != nil {
+			return nil, fmt.Errorf("forward on %s: %w", be.Device(), err)
+		}
+		return hm.Host(logits), nil
 	}
-	ws.logits = grow(ws.logits, W*cfg.VocabSize)
-	m.Head.Forward(ws.logits, ws.head, W)
-	return ws.logits, nil
+	ws.out = grow(ws.out, logits.N)
+	if err := be.Download(ws.out, logits); err != nil {
+		return nil, fmt.Errorf("forward on %s: %w", be.Device(), err)
+	}
+	return ws.out, nil
 }
 
-// block runs decoder layer l over all rows of the workspace:
+// fwd is one forward call's activation views, [M rows, width] each.
+type fwd struct {
+	x, xn, qkv, att, tmp, ffn, act, cos, sin backend.View
+	M                                        int
+}
+
+// cacheRows is one sequence of a forward call: its cache and its rows, in
+// position order.
+type cacheRows struct {
+	cache *KVCache
+	rows  []int
+}
+
+// groupRows groups rows by cache, caches in first-seen order (Forward
+// assigns a cache's rows consecutive positions in row order).
+func groupRows(caches []*KVCache, pos []int) []cacheRows {
+	var out []cacheRows
+	idx := make(map[*KVCache]int, 1)
+	for r, c := range caches {
+		i, ok := idx[c]
+		if !ok {
+			i = len(out)
+			idx[c] = i
+			out = append(out, cacheRows{cache: c})
+		}
+		out[i].rows = append(out[i].rows, r)
+	}
+	return out
+}
+
+// block runs decoder layer l over all rows:
 //
 //	x += o_proj(attention(rope(q), rope(k), v)) of rmsnorm(x)
 //	x += down(silu(gate(h)) * up(h)), h = rmsnorm(x)
-func (m *Model) block(l int, caches []*KVCache, pos []int, tasks []attnTask, eps float32) {
-	cfg, ws, L := m.Config, &m.ws, &m.Layers[l]
-	M := len(pos)
+func (m *Model) block(l int, f *fwd, seqs []cacheRows, pos []int, eps float32) {
+	cfg, be, L := m.Config, m.be, &m.Layers[l]
+	M := f.M
 	H, Q, KV, F := cfg.HiddenSize, cfg.QDim(), cfg.KVDim(), cfg.IntermediateSize
 	W := Q + 2*KV
+	a := m.attnShape()
 
-	for r := 0; r < M; r++ {
-		cpu.RMSNorm(ws.xn[r*H:(r+1)*H], ws.x[r*H:(r+1)*H], L.AttnNorm, eps)
+	be.RMSNorm(f.xn, backend.View{}, f.x, L.attnNorm, M, H, eps)
+	m.project(l, projQKV, f.qkv, f.xn, M)
+	be.RoPE(f.qkv, f.cos, f.sin, M, W, Q+KV, cfg.HeadDim, false)
+	cs := make([]backend.CachedSeq, len(seqs))
+	for i, s := range seqs {
+		c := s.cache
+		first := pos[s.rows[0]] - c.base
+		be.KVAppend(c.ownRun(l, first+len(s.rows)), f.qkv, s.rows, first, a)
+		cs[i] = backend.CachedSeq{Rows: s.rows, Runs: c.runs(l, pos[s.rows[len(s.rows)-1]]+1, nil)}
 	}
-	L.QKV.Forward(ws.qkv, ws.xn, M)
-	m.loraInfer(l, projQKV, ws.qkv, ws.xn, M)
-	for r := 0; r < M; r++ {
-		row := ws.qkv[r*W : (r+1)*W]
-		m.rope(row[:Q], r)
-		m.rope(row[Q:Q+KV], r)
-		c := caches[r]
-		p := pos[r] - c.base
-		for j := 0; j < cfg.NumKeyValueHeads; j++ {
-			i := (j*c.cap + p) * cfg.HeadDim
-			copy(c.k[l][i:i+cfg.HeadDim], row[Q+j*cfg.HeadDim:Q+(j+1)*cfg.HeadDim])
-			copy(c.v[l][i:i+cfg.HeadDim], row[Q+KV+j*cfg.HeadDim:Q+KV+(j+1)*cfg.HeadDim])
-		}
-	}
-	m.attention(l, tasks, pos)
-	L.O.Forward(ws.tmp, ws.att, M)
-	m.loraInfer(l, projO, ws.tmp, ws.att, M)
-	for i, v := range ws.tmp[:M*H] {
-		ws.x[i] += v
-	}
+	be.CachedAttention(f.att, f.qkv, cs, pos, a)
+	m.project(l, projO, f.tmp, f.att, M)
+	be.Add(f.x, f.x, f.tmp)
 
-	for r := 0; r < M; r++ {
-		cpu.RMSNorm(ws.xn[r*H:(r+1)*H], ws.x[r*H:(r+1)*H], L.MLPNorm, eps)
-	}
-	L.GateUp.Forward(ws.ffn, ws.xn, M)
-	m.loraInfer(l, projGateUp, ws.ffn, ws.xn, M)
-	for r := 0; r < M; r++ {
-		g := ws.ffn[r*2*F : r*2*F+F]
-		u := ws.ffn[r*2*F+F : (r+1)*2*F]
-		cpu.SiLUMul(ws.act[r*F:(r+1)*F], g, u)
-	}
-	L.Down.Forward(ws.tmp, ws.act, M)
-	m.loraInfer(l, projDown, ws.tmp, ws.act, M)
-	for i, v := range ws.tmp[:M*H] {
-		ws.x[i] += v
+	be.RMSNorm(f.xn, backend.View{}, f.x, L.mlpNorm, M, H, eps)
+	m.project(l, projGateUp, f.ffn, f.xn, M)
+	be.SwiGLU(f.act, f.ffn, M, F)
+	m.project(l, projDown, f.tmp, f.act, M)
+	be.Add(f.x, f.x, f.tmp)
+}
+
+// project is out = x·Wᵀ + b for projection p of layer l (plus its LoRA
+// adapters, which run on the CPU backend).
+func (m *Model) project(l, p int, out, x backend.View, M int) {
+	lin := m.Layers[l].proj(p)
+	m.be.Gemm(out, x, lin.w, lin.b, backend.Gemm{M: M, N: lin.Out, K: lin.In, TransB: true})
+	if m.lora != nil {
+		hm := m.be.(backend.HostMemory)
+		m.loraInfer(l, p, hm.Host(out), hm.Host(x), M)
 	}
 }
 
-// ropeTables fills cos/sin [M, head_dim/2] for the rows' positions. Angles
-// are computed in float64 so long positions keep full float32 accuracy.
-func (m *Model) ropeTables(pos []int) {
-	half := m.Config.HeadDim / 2
-	ws := &m.ws
-	ws.cos = grow(ws.cos, len(pos)*half)
-	ws.sin = grow(ws.sin, len(pos)*half)
-	for r, p := range pos {
-		for i := 0; i < half; i++ {
-			a := float64(p) * m.invFreq(i)
-			ws.cos[r*half+i] = float32(math.Cos(a))
-			ws.sin[r*half+i] = float32(math.Sin(a))
-		}
-	}
-}
-
-// invFreq is θ^(-2i/d), the rotation speed of pair i.
-func (m *Model) invFreq(i int) float64 {
-	return math.Pow(m.Config.RopeTheta, -float64(2*i)/float64(m.Config.HeadDim))
-}
-
-// rope rotates every head in v (a run of whole heads of row r) by its
-// position, NeoX/HF "rotate_half" style: pairs are (x[i], x[i+d/2]).
-func (m *Model) rope(v []float32, r int) {
-	hd := m.Config.HeadDim
-	half := hd / 2
-	cos := m.ws.cos[r*half : (r+1)*half]
-	sin := m.ws.sin[r*half : (r+1)*half]
-	for h := 0; h+hd <= len(v); h += hd {
-		x := v[h : h+hd]
-		for i := 0; i < half; i++ {
-			a, b := x[i], x[i+half]
-			x[i] = a*cos[i] - b*sin[i]
-			x[i+half] = b*cos[i] + a*sin[i]
-		}
-	}
+// attnShape is the model's attention geometry for the backend.
+func (m *Model) attnShape() backend.Attn {
+	cfg := m.Config
+	return backend.Attn{Heads: cfg.NumAttentionHeads, KVHeads: cfg.NumKeyValueHeads, HeadDim: cfg.HeadDim,
+		Scale: float32(1 / math.Sqrt(float64(cfg.HeadDim)))}
 }

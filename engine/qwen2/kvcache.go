@@ -1,6 +1,10 @@
 package qwen2
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend"
+)
 
 // KVCache holds the rotated keys and the values of one sequence for every
 // layer, preallocated to a fixed capacity so decoding never reallocates.
@@ -13,7 +17,8 @@ import "fmt"
 // This is how G sampled answers share one prefilled prompt without copying
 // its keys and values G times.
 type KVCache struct {
-	k, v   [][]float32 // per layer, [kvHeads][capacity][headDim] for this cache's own positions
+	be     backend.Backend
+	k, v   []backend.View // per layer, [kvHeads][capacity][headDim] for this cache's own positions
 	kvDim  int
 	hd     int // head dim; kvDim/hd KV heads
 	cap    int // own capacity in positions
@@ -27,8 +32,7 @@ func (m *Model) NewCache(capacity int) (*KVCache, error) {
 	if capacity <= 0 {
 		return nil, fmt.Errorf("kv cache capacity %d must be positive", capacity)
 	}
-	c := (&KVCache{kvDim: m.Config.KVDim(), hd: m.Config.HeadDim, k: make([][]float32, m.Config.NumHiddenLayers)}).alloc(capacity)
-	return c, nil
+	return (&KVCache{be: m.be, kvDim: m.Config.KVDim(), hd: m.Config.HeadDim, k: make([]backend.View, m.Config.NumHiddenLayers)}).alloc(capacity)
 }
 
 // Branch returns a child cache with room for capacity new positions whose
@@ -39,20 +43,30 @@ func (c *KVCache) Branch(capacity int) (*KVCache, error) {
 	if capacity <= 0 {
 		return nil, fmt.Errorf("kv cache branch capacity %d must be positive", capacity)
 	}
-	b := c.alloc(capacity)
+	b, err := c.alloc(capacity)
+	if err != nil {
+		return nil, err
+	}
 	b.parent, b.base = c, c.Len()
 	return b, nil
 }
 
-// alloc returns an empty cache shaped like c with its own buffers.
-func (c *KVCache) alloc(capacity int) *KVCache {
+// alloc returns an empty cache shaped like c with its own buffers (one
+// allocation for all layers' keys and values).
+func (c *KVCache) alloc(capacity int) (*KVCache, error) {
 	layers := len(c.k)
-	b := &KVCache{kvDim: c.kvDim, hd: c.hd, cap: capacity, k: make([][]float32, layers), v: make([][]float32, layers)}
-	for l := 0; l < layers; l++ {
-		b.k[l] = make([]float32, capacity*c.kvDim)
-		b.v[l] = make([]float32, capacity*c.kvDim)
+	per := capacity * c.kvDim
+	buf, err := c.be.Alloc(backend.F32, 2*layers*per)
+	if err != nil {
+		return nil, fmt.Errorf("kv cache of %d positions on %s: %w", capacity, c.be.Device(), err)
 	}
-	return b
+	all := backend.Whole(buf)
+	b := &KVCache{be: c.be, kvDim: c.kvDim, hd: c.hd, cap: capacity, k: make([]backend.View, layers), v: make([]backend.View, layers)}
+	for l := 0; l < layers; l++ {
+		b.k[l] = all.Slice(2*l*per, (2*l+1)*per)
+		b.v[l] = all.Slice((2*l+1)*per, (2*l+2)*per)
+	}
+	return b, nil
 }
 
 // Len is the number of positions visible to this sequence (inherited + own).
@@ -64,28 +78,19 @@ func (c *KVCache) Free() int { return c.cap - c.n }
 // Reset forgets this cache's own positions (inherited ones stay visible).
 func (c *KVCache) Reset() { c.n = 0 }
 
-// kvSeg is a run of n consecutive positions stored in one cache's layer
-// buffers (head-major with capacity cap).
-type kvSeg struct {
-	k, v []float32
-	cap  int
-	n    int
+// ownRun is layer l's own storage with its first n positions counted.
+func (c *KVCache) ownRun(l, n int) backend.KVRun {
+	return backend.KVRun{K: c.k[l], V: c.v[l], Cap: c.cap, N: n}
 }
 
-// head returns KV head j's keys and values of the segment, [n, hd] each.
-func (s kvSeg) head(j, hd int) (k, v []float32) {
-	lo, hi := j*s.cap*hd, (j*s.cap+s.n)*hd
-	return s.k[lo:hi], s.v[lo:hi]
-}
-
-// segments appends the storage runs that cover positions [0, upto) of layer
-// l, root first. upto may reach into own positions being written this step.
-func (c *KVCache) segments(l, upto int, dst []kvSeg) []kvSeg {
+// runs appends the storage runs that cover positions [0, upto) of layer l,
+// root first. upto may reach into own positions being written this step.
+func (c *KVCache) runs(l, upto int, dst []backend.KVRun) []backend.KVRun {
 	if c.parent != nil && c.base > 0 {
-		dst = c.parent.segments(l, min(upto, c.base), dst)
+		dst = c.parent.runs(l, min(upto, c.base), dst)
 	}
 	if own := upto - c.base; own > 0 {
-		dst = append(dst, kvSeg{k: c.k[l], v: c.v[l], cap: c.cap, n: own})
+		dst = append(dst, c.ownRun(l, own))
 	}
 	return dst
 }
@@ -105,19 +110,22 @@ func (c *KVCache) Copy(extra int) (*KVCache, error) {
 	if n+extra <= 0 {
 		return nil, fmt.Errorf("kv cache copy: nothing to copy and no capacity requested")
 	}
-	out := c.alloc(n + extra)
+	out, err := c.alloc(n + extra)
+	if err != nil {
+		return nil, fmt.Errorf("kv cache copy: %w", err)
+	}
 	out.n = n
-	var segs []kvSeg
+	var runs []backend.KVRun
+	hd := c.hd
 	for l := range out.k {
-		segs = c.segments(l, n, segs[:0])
-		for j := 0; j < c.kvDim/c.hd; j++ {
+		runs = c.runs(l, n, runs[:0])
+		for j := 0; j < c.kvDim/hd; j++ {
 			p := 0
-			for _, sg := range segs {
-				k, v := sg.head(j, c.hd)
-				dst := (j*out.cap + p) * c.hd
-				copy(out.k[l][dst:], k)
-				copy(out.v[l][dst:], v)
-				p += sg.n
+			for _, r := range runs {
+				src, dst := j*r.Cap*hd, (j*out.cap+p)*hd
+				c.be.Copy(out.k[l].Slice(dst, dst+r.N*hd), r.K.Slice(src, src+r.N*hd))
+				c.be.Copy(out.v[l].Slice(dst, dst+r.N*hd), r.V.Slice(src, src+r.N*hd))
+				p += r.N
 			}
 		}
 	}

@@ -3,6 +3,8 @@ package qwen2
 import (
 	"math"
 	"testing"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend/host"
 )
 
 // HF Qwen2 applies q·cos + rotate_half(q)·sin with rotate_half(x) =
@@ -12,13 +14,14 @@ import (
 // from that definition.
 func TestRoPEConventionMatchesHF(t *testing.T) {
 	cfg := Config{HeadDim: 8, RopeTheta: 10000}
-	m := &Model{Config: cfg}
+	be := host.New()
 	const pos = 3
-	m.ropeTables([]int{pos})
+	cos, sin := make([]float32, cfg.HeadDim/2), make([]float32, cfg.HeadDim/2)
+	be.RoPETables(hv(cos), hv(sin), []int{pos}, cfg.HeadDim, cfg.RopeTheta)
 	for i := 0; i < 8; i++ {
 		x := make([]float32, 8)
 		x[i] = 1
-		m.rope(x, 0)
+		be.RoPE(hv(x), hv(cos), hv(sin), 1, 8, 8, cfg.HeadDim, false)
 		ref := make([]float64, 8)
 		ref[i] = 1
 		refRoPE(ref, pos, cfg.RopeTheta)

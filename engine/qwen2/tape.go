@@ -3,6 +3,7 @@ package qwen2
 import (
 	"unsafe"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend/host"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 )
 
@@ -41,10 +42,11 @@ type Tape struct {
 	xL     []float32 // [N,H] final residual stream
 	rstdF  []float32 // [S] 1/rms of the final residual of each scored row
 	lseF   []float32 // [S] log-sum-exp of each scored row's logits
-	cos    []float32 // [maxT, hd/2] RoPE tables by position
+	cos    []float32 // [N, hd/2] RoPE tables of each row's position
 	sin    []float32
 	sc     scratch
-	arena  []float32 // the whole float arena, handed back to m after use
+	be     *host.Backend // the CPU backend the pass runs its ops on
+	arena  []float32     // the whole float arena, handed back to m after use
 	done   bool
 }
 
@@ -64,18 +66,9 @@ type scratch struct {
 	lora []float32 // [N, loraScratch] LoRA deltas and gradients of the low-rank intermediates
 	dlp  []float32 // [S] dL/dlogp of each scored row, flattened
 	pack []float32 // the backward GEMMs' packed panels (packFloats)
-	// LM head, one block of rows × vocabulary at a time.
-	hB, dhB []float32 // [headRows, H]
-	blk     []float32 // [headRows, headVocab] logits, probabilities, their gradient
+	// LM head: the final-normed scored rows and their gradient.
+	hS, dhS []float32 // [S, H]
 }
-
-// Head blocking: logits are computed for headRows scored rows against
-// headVocab vocabulary entries at a time (1 MiB), the log-sum-exp carried
-// across vocabulary blocks, so nothing of size rows × vocab exists.
-const (
-	headRows  = 128
-	headVocab = 2048
-)
 
 // tapeSizes are the element counts one batch needs, computed from the shape
 // alone: TapeBytes reports them and TrainForward allocates exactly them.
@@ -83,6 +76,7 @@ type tapeSizes struct {
 	floats int // one []float32 arena: activations + scratch
 	ints   int // one []int arena: per-row token, position, scored rows, targets
 	logp   int // the returned log-probs
+	held   int // floats the backend holds for the pass (not in the arena)
 }
 
 // sizesFor returns the arena sizes for N fed rows, S scored rows, the
@@ -98,13 +92,13 @@ func sizesFor(cfg Config, N, S, maxT, nseq, loraW int, keep bool) tapeSizes {
 	if !keep {
 		kept = layer // one set for all layers; x ping-pongs with the xL buffer below
 	}
-	hr, hv := min(S, headRows), min(cfg.VocabSize, headVocab)
-	sc := N*H + N*H + N*F + N*loraScratch(cfg, loraW) + hr*H + hr*hv // xn, tmp, act, lora, hB, blk
+	sc := N*H + N*H + N*F + N*loraScratch(cfg, loraW) + S*H // xn, tmp, act, lora, hS
 	if keep {
-		sc += N*H + N*max(2*F, Q+W) + S + hr*H + packFloats(cfg, N, S, loraW) // dres, big, dlp, dhB, pack
+		sc += N*H + N*max(2*F, Q+W) + S + S*H + packFloats(cfg, N, S, loraW) // dres, big, dlp, dhS, pack
 	}
-	fl := kept + N*H + 2*S + 2*maxT*(cfg.HeadDim/2) + sc
-	return tapeSizes{floats: fl, ints: 2*N + 2*S + nseq, logp: S}
+	fl := kept + N*H + 2*S + 2*N*(cfg.HeadDim/2) + sc
+	// The CPU backend keeps the LM head's logits block between calls.
+	return tapeSizes{floats: fl, ints: 2*N + 2*S + nseq, logp: S, held: host.HeadScratch(S, cfg.VocabSize)}
 }
 
 // packFloats is the scratch of the largest backward GEMM of a step
@@ -115,8 +109,8 @@ func packFloats(cfg Config, N, S, loraW int) int {
 	for _, p := range [][2]int{{Q + 2*KV, H}, {H, Q}, {2 * F, H}, {H, F}} { // [out, in] of each projection
 		n = max(n, cpu.MatMulTNAccNNScratch(N, p[0], p[1]), cpu.MatMulNNScratch(N, p[1], p[0], false))
 	}
-	hr, hv := min(S, headRows), min(cfg.VocabSize, headVocab)
-	n = max(n, cpu.MatMulTNAccNNScratch(hr, hv, H), cpu.MatMulNNScratch(hr, H, hv, true))
+	hr, hvoc := min(S, host.HeadRows), min(cfg.VocabSize, host.HeadVocab)
+	n = max(n, cpu.MatMulTNAccNNScratch(hr, hvoc, H), cpu.MatMulNNScratch(hr, H, hvoc, true))
 	if loraW > 0 { // adapters: dB as the base dW, dA and d x·A far smaller but for this bound
 		n = max(n, cpu.MatMulNNScratch(N, max(H, Q, F), loraW, true))
 	}
@@ -127,7 +121,7 @@ func packFloats(cfg Config, N, S, loraW int) int {
 // per-sequence headers (the batch's copy of the sequences, the log-prob rows).
 func (s tapeSizes) bytes(nseq int) int64 {
 	perSeq := int64(unsafe.Sizeof(Sequence{}) + unsafe.Sizeof([]float32(nil)))
-	return 4*int64(s.floats) + int64(unsafe.Sizeof(int(0)))*int64(s.ints) + 4*int64(s.logp) + perSeq*int64(nseq)
+	return 4*int64(s.floats+s.held) + int64(unsafe.Sizeof(int(0)))*int64(s.ints) + 4*int64(s.logp) + perSeq*int64(nseq)
 }
 
 // TapeBytes is the memory TrainForward and Backward allocate for sequences
@@ -172,7 +166,7 @@ func (m *Model) newTape(b *batch, keep bool) *Tape {
 	H, Q, KV, F := cfg.HiddenSize, cfg.QDim(), cfg.KVDim(), cfg.IntermediateSize
 	W, nh := Q+2*KV, cfg.NumAttentionHeads
 	N, S := b.N, b.S
-	t := &Tape{m: m, b: b, lora: m.lora}
+	t := &Tape{m: m, b: b, lora: m.lora, be: m.hostBackend()}
 	loraW := 0
 	if t.lora != nil {
 		loraW = t.lora.width
@@ -208,13 +202,12 @@ func (m *Model) newTape(b *batch, keep bool) *Tape {
 	}
 	t.rstdF, t.lseF = take(S), take(S)
 	half := cfg.HeadDim / 2
-	t.cos, t.sin = take(b.maxT*half), take(b.maxT*half)
-	hr, hv := min(S, headRows), min(cfg.VocabSize, headVocab)
+	t.cos, t.sin = take(N*half), take(N*half)
 	t.sc = scratch{xn: take(N * H), tmp: take(N * H), act: take(N * F), lora: take(N * loraScratch(cfg, loraW)),
-		hB: take(hr * H), blk: take(hr * hv)}
+		hS: take(S * H)}
 	if keep {
 		t.sc.dres, t.sc.big, t.sc.dlp = take(N*H), take(N*max(2*F, Q+W)), take(S)
-		t.sc.dhB, t.sc.pack = take(hr*H), take(packFloats(cfg, N, S, loraW))
+		t.sc.dhS, t.sc.pack = take(S*H), take(packFloats(cfg, N, S, loraW))
 	}
 	if len(arena) != 0 {
 		panic("qwen2: tape layout does not add up") // sizesFor and newTape disagree: a bug

@@ -108,7 +108,11 @@ func (t *Trainer) SaveNow(dir string, state []byte, keep int) SaveResult {
 // and optimizer (see LoadLatest), after any background save has ended.
 func (t *Trainer) LoadInto(dir string) ([]byte, error) {
 	t.waitForWrites()
-	return LoadLatest(dir, t.Model, t.Opt)
+	state, err := LoadLatest(dir, t.Model, t.Opt)
+	if err == nil {
+		t.Model.WeightsChanged() // a model on a GPU re-copies the restored weights
+	}
+	return state, err
 }
 
 // checkpointWriteBuffers is the memory a checkpoint write holds: the

@@ -6,7 +6,8 @@ import (
 	"math"
 	"unsafe"
 
-	"github.com/swarmdesk/swarmdesk/engine/cpu"
+	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/backend/host"
 )
 
 // OptimConfig chooses the optimizer and its hyper-parameters. The defaults
@@ -137,80 +138,23 @@ func (o *Optimizer) Update(params, grad []float32) (gradNorm float64, err error)
 	return norm, nil
 }
 
-// apply runs one torch Adam/AdamW step (Step already incremented).
+// apply runs one torch Adam/AdamW step (Step already incremented) on the
+// CPU backend, where the optimizer state lives.
 func (o *Optimizer) apply(params, grad []float32) {
 	c := o.Config
-	step := float64(o.Step)
-	bc1 := 1 - math.Pow(c.Beta1, step)
-	bc2sqrt := math.Sqrt(1 - math.Pow(c.Beta2, step))
-	var (
-		w1       = float32(1 - c.Beta1) // lerp weight of exp_avg.lerp_(grad, 1-beta1)
-		b2       = float32(c.Beta2)
-		w2       = float32(1 - c.Beta2)
-		stepSize = float32(c.LR / bc1)
-		bc2      = float32(bc2sqrt)
-		eps      = float32(c.Eps)
-		decay    = float32(1 - c.LR*c.WeightDecay) // AdamW: param.mul_(1 - lr*wd)
-		l2       = float32(c.WeightDecay)          // Adam: grad + wd*param
-		adamw    = c.Kind == KindAdamW && c.WeightDecay != 0
-		adamL2   = c.Kind == KindAdam && c.WeightDecay != 0
-	)
-	cpu.ParallelFor(len(params), func(lo, hi int) {
-		p := params[lo:hi]
-		g, m, v := grad[lo:hi][:len(p)], o.M[lo:hi][:len(p)], o.V[lo:hi][:len(p)]
-		for i := range p {
-			gi := g[i]
-			pi := p[i]
-			if adamw {
-				pi = float32(pi * decay)
-			}
-			if adamL2 {
-				gi = float32(gi + float32(l2*pi))
-			}
-			// torch lerp with weight < 0.5: self + weight*(end-self).
-			mi := float32(m[i] + float32(w1*float32(gi-m[i])))
-			vi := float32(float32(v[i]*b2) + float32(float32(w2*gi)*gi))
-			den := float32(float32(float32(math.Sqrt(float64(vi)))/bc2) + eps)
-			p[i] = float32(pi - float32(stepSize*float32(mi/den)))
-			m[i], v[i] = mi, vi
-		}
-	})
+	cpuOps.AdamWStep(host.Wrap(params), host.Wrap(grad), host.Wrap(o.M), host.Wrap(o.V), backend.AdamW{
+		LR: c.LR, Beta1: c.Beta1, Beta2: c.Beta2, Eps: c.Eps, WeightDecay: c.WeightDecay,
+		Step: o.Step, Decoupled: c.Kind == KindAdamW})
 }
 
-// normBlock is the fixed block size of the parallel norm reduction. Partial
-// sums are per block, not per thread, so the order of additions (and thus
-// the result) does not depend on how many threads ran.
-const normBlock = 1 << 16
+// cpuOps runs the optimizer's element-wise ops; they keep no state between
+// calls, so one backend serves every optimizer.
+var cpuOps = host.New()
 
-// l2Norm returns the L2 norm of g accumulated in float64. It is NaN or
-// Inf exactly when some element is (float32 squares cannot overflow a
-// float64 sum of fewer than 1e230 terms).
+// l2Norm returns the L2 norm of g accumulated in float64, in a fixed order
+// whatever the thread count. It is NaN or Inf exactly when some element is.
 func l2Norm(g []float32) float64 {
-	blocks := (len(g) + normBlock - 1) / normBlock
-	partial := make([]float64, blocks)
-	cpu.ParallelFor(blocks, func(lo, hi int) {
-		for b := lo; b < hi; b++ {
-			var s0, s1, s2, s3 float64
-			x := g[b*normBlock : min((b+1)*normBlock, len(g))]
-			i := 0
-			for ; i+4 <= len(x); i += 4 {
-				a0, a1, a2, a3 := float64(x[i]), float64(x[i+1]), float64(x[i+2]), float64(x[i+3])
-				s0 += a0 * a0
-				s1 += a1 * a1
-				s2 += a2 * a2
-				s3 += a3 * a3
-			}
-			for ; i < len(x); i++ {
-				a := float64(x[i])
-				s0 += a * a
-			}
-			partial[b] = (s0 + s1) + (s2 + s3)
-		}
-	})
-	var s float64
-	for _, p := range partial {
-		s += p
-	}
+	s, _ := cpuOps.SumSquares(host.Wrap(g))
 	return math.Sqrt(s)
 }
 
@@ -225,13 +169,7 @@ func clipScale(g []float32, norm, maxNorm float64) {
 	if coef >= 1 {
 		return
 	}
-	s := float32(coef)
-	cpu.ParallelFor(len(g), func(lo, hi int) {
-		x := g[lo:hi]
-		for i := range x {
-			x[i] *= s
-		}
-	})
+	cpuOps.Scale(host.Wrap(g), float32(coef))
 }
 
 // ClipGradNorm scales grad in place so its global L2 norm is at most maxNorm

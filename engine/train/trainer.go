@@ -169,6 +169,7 @@ func (t *Trainer) Step(groups []Group) (StepStats, error) {
 	if err != nil {
 		return st, fmt.Errorf("optimizer step: %w", err)
 	}
+	t.Model.WeightsChanged() // a model on a GPU re-copies them before its next rollout
 	st.GradNorm = norm
 	st.Step = t.Opt.Step
 	st.Duration = time.Since(start)

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Makes sure a Debian/Ubuntu machine has what building, running and testing swarmdesk needs:
 # a C compiler and the X11/Wayland/OpenGL headers for Fyne, Xvfb + ImageMagick for the
-# window test, and python3 for the test that reads training checkpoints as Python tools do. `deps.sh packaging` adds what building the installers needs (mingw-w64 for the
+# window test, python3 for the test that reads training checkpoints as Python tools do, and
+# Vulkan (loader, Mesa's lavapipe software device, glslc, and the headers the struct-layout test
+# compiles against) so the GPU kernels run for real in tests. `deps.sh packaging` adds what building the installers needs (mingw-w64 for the
 # Windows cross-build, NSIS, osslsigncode, dpkg-deb). Installs what is missing with apt-get (as
 # root, or through sudo); elsewhere it prints what to install.
 set -euo pipefail
 
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
   libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
-  xvfb xauth imagemagick libgl1-mesa-dri x11-utils python3)
+  xvfb xauth imagemagick libgl1-mesa-dri x11-utils python3
+  glslc mesa-vulkan-drivers libvulkan1 libvulkan-dev)
 if [ "${1:-}" = packaging ]; then
   pkgs+=(gcc-mingw-w64-x86-64 nsis osslsigncode dpkg-dev binutils xz-utils)
 fi

@@ -1,0 +1,74 @@
+// Package device puts the engine on the compute device the user chose
+// (config key engine.device): it asks the engine's backend registry, moves
+// the model there, and when the chosen device cannot be used (none found,
+// the weights do not fit its memory, the copy fails) keeps the model on the
+// CPU and says why in a sentence for the log and the window. The node, the
+// desktop session and the CLI all go through here, so they choose alike.
+package device
+
+import (
+	"fmt"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/qwen2"
+	_ "github.com/swarmdesk/swarmdesk/engine/vulkan" // registers the Vulkan backend
+)
+
+// Registry is the backend registry Choose and Use consult (tests swap it).
+var Registry = backend.Default
+
+// Choice is the device in use and, when it is not the one asked for, why.
+type Choice struct {
+	backend.Choice
+	Setting string // engine.device as configured
+}
+
+// Choose resolves an engine.device setting without opening anything.
+func Choose(setting string) (Choice, error) {
+	spec, err := backend.ParseSpec(setting)
+	if err != nil {
+		return Choice{Setting: setting}, fmt.Errorf("engine.device: %w", err)
+	}
+	ch, err := Registry.Select(spec)
+	return Choice{Choice: ch, Setting: setting}, err
+}
+
+// Use moves m to the device setting asks for. A model stays on the CPU (and
+// Fallback says why) when the device is the CPU, cannot be opened, or
+// cannot hold the weights; an error means even the CPU is unavailable.
+func Use(m *qwen2.Model, setting string) (Choice, error) {
+	ch, err := Choose(setting)
+	if err != nil {
+		return ch, err
+	}
+	if ch.Device.Backend == "cpu" {
+		return ch, nil
+	}
+	fallback := func(why string) (Choice, error) {
+		cpu, err := Choose("cpu")
+		if err != nil {
+			return ch, err
+		}
+		cpu.Setting = setting
+		cpu.Fallback = fmt.Sprintf("%s cannot be used: %s; using the CPU instead", ch.Device.Name, why)
+		return cpu, nil
+	}
+	be, err := Registry.Open(ch.Device)
+	if err != nil {
+		return fallback(err.Error())
+	}
+	// The memory plan: the weights plus a quarter again for the workspace
+	// and KV caches of a batch of rollouts, against what the device has free.
+	need := int64(4*len(m.Params.F32)+2*len(m.Params.BF16)) * 5 / 4
+	if free := be.Memory().Available; free > 0 && need > free {
+		_ = be.Close()
+		return fallback(fmt.Sprintf("the model needs about %s of device memory and %s is free", gib(need), gib(free)))
+	}
+	if err := m.UseBackend(be); err != nil {
+		_ = be.Close()
+		return fallback(err.Error())
+	}
+	return ch, nil
+}
+
+func gib(b int64) string { return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30)) }

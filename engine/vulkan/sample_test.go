@@ -1,0 +1,170 @@
+package vulkan
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"testing"
+
+	"github.com/swarmdesk/swarmdesk/engine/sample"
+)
+
+// cpuUniform is the first uniform number engine/sample's Sampler for (seed,
+// seq) draws: the same PCG stream (sample.New's seeding, repeated here
+// because the test must feed the device the very same number).
+func cpuUniform(seed uint64, seq int) float64 {
+	x := uint64(seq) + 0x5eed
+	x += 0x9E3779B97F4A7C15
+	x = (x ^ x>>30) * 0xBF58476D1CE4E5B9
+	x = (x ^ x>>27) * 0x94D049BB133111EB
+	x ^= x >> 31
+	return rand.New(rand.NewPCG(seed, x)).Float64()
+}
+
+// TestSampleMatchesCPUSampler runs the device sampling step on rows of
+// logits with the uniforms of engine/sample's seeded streams. Greedy,
+// plain temperature (id-order draw) and top-k (descending-order draw) must
+// pick the CPU's token; with top-p the token must lie in the CPU's nucleus.
+// Log-probabilities must match the CPU's within float32 rounding.
+func TestSampleMatchesCPUSampler(t *testing.T) {
+	d := device(t)
+	r := rand.New(rand.NewPCG(23, 24))
+	B, V := 16, 1000
+	logits := make([]float32, B*V)
+	for i := range logits {
+		logits[i] = float32(r.NormFloat64() * 3)
+	}
+	// Row 15 has ties among its best values (top-k keeps lower ids).
+	for j := 0; j < V; j++ {
+		logits[15*V+j] = float32(j % 7)
+	}
+	lb := up(t, d, logits)
+	tok, lp, st := zeros(t, d, B), zeros(t, d, 2*B), zeros(t, d, B)
+	const seed = 99
+	for _, p := range []sample.Params{
+		{},
+		{Temperature: 0.7},
+		{Temperature: 1},
+		{Temperature: 1.3, TopK: 5},
+		{Temperature: 1, TopK: 40},
+		{Temperature: 0.8, TopP: 0.9},
+		{Temperature: 1, TopK: 50, TopP: 0.5},
+	} {
+		t.Run(fmt.Sprintf("T%v_k%d_p%v", p.Temperature, p.TopK, p.TopP), func(t *testing.T) {
+			u := make([]float32, B)
+			for b := range u {
+				u[b] = float32(cpuUniform(seed, b))
+			}
+			ub := up(t, d, u)
+			run(t, d, func(bt *Batch) {
+				bt.Sample(tok, lp, st, lb, ub, B, V, SampleArgs{Temperature: p.Temperature, TopK: p.TopK, TopP: p.TopP})
+			})
+			toks := make([]uint32, B)
+			if err := DownloadU32(d, tok, 0, toks); err != nil {
+				t.Fatal(err)
+			}
+			lps := down(t, d, lp, 2*B)
+			status := make([]uint32, B)
+			if err := DownloadU32(d, st, 0, status); err != nil {
+				t.Fatal(err)
+			}
+			for b := 0; b < B; b++ {
+				row := logits[b*V : (b+1)*V]
+				if status[b] != 0 {
+					t.Fatalf("row %d: status %d", b, status[b])
+				}
+				want, err := sample.New(p, seed, b).Sample(row)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := int(toks[b])
+				kept, logZ := nucleus(row, p)
+				if p.TopP == 0 || p.TopP >= 1 {
+					if got != want.Token {
+						t.Errorf("row %d: token %d, CPU %d", b, got, want.Token)
+						continue
+					}
+				} else if _, ok := kept[got]; !ok {
+					t.Errorf("row %d: token %d outside the CPU's kept set (%d tokens)", b, got, len(kept))
+					continue
+				}
+				wantLP := 0.0
+				if !p.Greedy() {
+					wantLP = float64(row[got])/float64(p.Temperature) - logZ
+				}
+				if math.Abs(float64(lps[2*b])-wantLP) > 1e-4 {
+					t.Errorf("row %d: LogProb %v, want %v", b, lps[2*b], wantLP)
+				}
+				if math.Abs(float64(lps[2*b+1])-rawLogProb(row, got)) > 1e-4 {
+					t.Errorf("row %d: RawLogProb %v, want %v", b, lps[2*b+1], rawLogProb(row, got))
+				}
+			}
+		})
+	}
+	// A row with NaN is refused (status 1), not sampled.
+	bad := make([]float32, V)
+	bad[3] = float32(math.NaN())
+	ub := up(t, d, []float32{0.5})
+	run(t, d, func(bt *Batch) { bt.Sample(tok, lp, st, up(t, d, bad), ub, 1, V, SampleArgs{Temperature: 1}) })
+	status := make([]uint32, 1)
+	if err := DownloadU32(d, st, 0, status); err != nil || status[0] != 1 {
+		t.Fatalf("NaN logits: status %v, %v; want 1", status, err)
+	}
+}
+
+// nucleus is the kept set of engine/sample's rules (top-k with ties to the
+// lower id, then the smallest descending prefix reaching top-p) and the
+// log of its total tempered weight exp(l/T).
+func nucleus(row []float32, p sample.Params) (map[int]struct{}, float64) {
+	ids := make([]int, len(row))
+	for i := range ids {
+		ids[i] = i
+	}
+	sort.SliceStable(ids, func(a, b int) bool { return row[ids[a]] > row[ids[b]] })
+	if p.Greedy() {
+		return map[int]struct{}{ids[0]: {}}, 0
+	}
+	if p.TopK > 0 && p.TopK < len(ids) {
+		ids = ids[:p.TopK]
+	}
+	invT := 1 / float64(p.Temperature)
+	m := float64(row[ids[0]])
+	w := make([]float64, len(ids))
+	var z float64
+	for i, id := range ids {
+		w[i] = math.Exp((float64(row[id]) - m) * invT)
+		z += w[i]
+	}
+	if p.TopP > 0 && p.TopP < 1 {
+		var cum float64
+		for i := range ids {
+			cum += w[i] / z
+			if cum >= float64(p.TopP) {
+				ids = ids[:i+1]
+				break
+			}
+		}
+		z = 0
+		for i := range ids {
+			z += w[i]
+		}
+	}
+	kept := map[int]struct{}{}
+	for _, id := range ids {
+		kept[id] = struct{}{}
+	}
+	return kept, m*invT + math.Log(z)
+}
+
+func rawLogProb(row []float32, tok int) float64 {
+	m := math.Inf(-1)
+	for _, v := range row {
+		m = math.Max(m, float64(v))
+	}
+	var z float64
+	for _, v := range row {
+		z += math.Exp(float64(v) - m)
+	}
+	return float64(row[tok]) - m - math.Log(z)
+}

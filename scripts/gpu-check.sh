@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# One-command device check for a machine with a real GPU (see issue 21):
+#   scripts/gpu-check.sh
+# 1. lists the Vulkan devices,
+# 2. runs the Vulkan parity suite ON THE GPU (SWARMDESK_VULKAN_REQUIRE_GPU=1:
+#    a software device such as lavapipe does not count, the suite fails
+#    instead of skipping when no GPU is usable),
+# 3. runs the kernel benchmarks and the whole model (Qwen2.5-0.5B shape,
+#    random weights) on Vulkan: rollouts at batch 1 and 64, prefill,
+# 4. where Python has torch + transformers + CUDA, measures PyTorch on the
+#    Qwen2.5-0.5B shape (generate at batch 1 and 64, one GRPO-style step),
+# and prints one table. Meant to finish well inside 8 minutes on an H100.
+# Needs Go 1.26 and a Vulkan driver; nothing is downloaded.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+export SWARMDESK_VULKAN_REQUIRE_GPU=${SWARMDESK_VULKAN_REQUIRE_GPU:-1}
+benchtime=${BENCHTIME:-20x}
+
+echo "== Vulkan devices"
+if command -v vulkaninfo >/dev/null; then
+  vulkaninfo --summary 2>/dev/null | sed -n '/^Devices:/,$p' | grep -E 'GPU[0-9]|deviceName|deviceType|apiVersion|driverName|driverInfo' || true
+else
+  echo "(vulkaninfo not installed; the parity suite's TestProbe lists the devices)"
+fi
+
+echo "== parity suite (engine/vulkan, on the GPU)"
+start=$(date +%s.%N)
+go test -count=1 -v ./engine/vulkan -run . 2>&1 | tee "$out/parity.txt" | grep -E '^(--- |ok|FAIL|PASS)|vulkan:[0-9]' || true
+parity_s=$(echo "$(date +%s.%N) - $start" | bc)
+parity=PASS
+grep -q '^FAIL' "$out/parity.txt" && parity=FAIL
+grep -q -- '--- SKIP' "$out/parity.txt" && parity="$parity (some tests skipped)"
+
+echo "== kernel benchmarks (benchtime $benchtime)"
+go test -count=1 -run '^$' -bench 'Gemm|Attention|Sample|AdamW|EmptyBatch' -benchtime="$benchtime" ./engine/vulkan 2>&1 | tee "$out/bench.txt" | grep -E '^Benchmark|^ok|FAIL' || true
+
+echo "== whole model on Vulkan (Qwen2.5-0.5B shape, random bf16 weights)"
+go test -count=1 -run '^$' -bench 'Model' -benchtime=1x -timeout 20m ./engine/vulkan 2>&1 | tee "$out/model.txt" | grep -E '^Benchmark|^ok|FAIL' || true
+cat "$out/model.txt" >> "$out/bench.txt"
+
+torch_rows=""
+if python3 -c 'import torch, transformers; assert torch.cuda.is_available()' 2>/dev/null; then
+  echo "== PyTorch + transformers on the same model shape"
+  python3 scripts/gpu-check-torch.py 2>&1 | tee "$out/torch.txt" | tail -20
+  torch_rows=$(grep -E '^torch ' "$out/torch.txt" || true)
+fi
+
+metric() { # benchmark-name-regex unit: "value unit" (shapes are smaller on software devices)
+  awk -v pat="$1" -v unit="$2" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == unit) { print $i; exit } }' "$out/bench.txt"
+}
+gemm() { # M dtype
+  awk -v pat="^BenchmarkGemm/$1x[0-9]+x[0-9]+_$2" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == "GFLOP/s") { sub(/^BenchmarkGemm\//, "", $1); sub(/-[0-9]+$/, "", $1); print $i " GFLOP/s (" $1 ")"; exit } }' "$out/bench.txt"
+}
+echo
+echo "================ swarmdesk gpu-check ================"
+printf '%-44s %s\n' "device" "$(grep -m1 -oE 'vulkan:[0-9]+ "[^"]+"[^,]*' "$out/parity.txt" || echo '?')"
+printf '%-44s %s in %.1f s\n' "Vulkan parity suite" "$parity" "$parity_s"
+printf '%-44s %s\n' "GEMM decode (M=1, bf16 weights)" "$(gemm 1 bf16)"
+printf '%-44s %s\n' "GEMM batch-64 rollout (bf16 weights)" "$(gemm 64 bf16)"
+printf '%-44s %s\n' "GEMM prefill (M=512, bf16 weights)" "$(gemm 512 bf16)"
+printf '%-44s %s\n' "GEMM training (M=512, f32)" "$(gemm 512 f32)"
+printf '%-44s %s rows/s\n' "attention prefill T=256 (14/2 heads, d64)" "$(metric 'AttentionPrefill' rows/s)"
+printf '%-44s %s seq-steps/s\n' "attention decode 64 seqs x 512 ctx" "$(metric 'AttentionDecode' seq-steps/s)"
+printf '%-44s %s tokens/s\n' "sampling 64 x 151936 (top-k 50, top-p .9)" "$(metric 'Sample' tokens/s)"
+printf '%-44s %s GB/s\n' "AdamW 4M params" "$(metric 'AdamW' GB/s)"
+printf '%-44s %s µs\n' "submit+wait floor" "$(metric 'EmptyBatch' µs/submit)"
+printf '%-44s %s tok/s\n' "rollout batch 1 (our engine, Vulkan)" "$(metric 'Model/rollout_batch1-' tok/s)"
+printf '%-44s %s tok/s\n' "rollout batch 64 (our engine, Vulkan)" "$(metric 'Model/rollout_batch64' tok/s)"
+printf '%-44s %s tok/s\n' "prefill 512 tokens (our engine, Vulkan)" "$(metric 'Model/prefill512' tok/s)"
+printf '%-44s %s MiB\n' "peak device memory (rollout batch 64)" "$(metric 'Model/rollout_batch64' peak-MiB)"
+printf '%-44s %s\n' "GRPO step tok/s (our engine)" "n/a: a model on a device trains on the CPU backend in this build"
+if [ -n "$torch_rows" ]; then
+  echo "$torch_rows"
+else
+  printf '%-44s %s\n' "PyTorch + transformers" "not measured (no torch/transformers/CUDA in python3)"
+fi
+[ "${parity%% *}" = PASS ]
