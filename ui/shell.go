@@ -231,6 +231,11 @@ func (s *Shell) running() {
 	s.every(StatusRefresh, s.refreshStatus)
 	s.every(LeaderboardRefresh, s.refreshBoard)
 	s.every(LogsRefresh, s.refreshLogs)
+	s.every(time.Second, func() {
+		if s.main.current == viewDashboard {
+			s.main.dash.tick()
+		}
+	})
 	if s.OnRunning != nil {
 		s.OnRunning()
 	}
@@ -283,6 +288,11 @@ func (s *Shell) loadMain() {
 			m.dash.setSnapshot(snap)
 			m.dash.setNode(dev, model, inv, hosting)
 			m.dash.setPeers(peers)
+			m.dash.setHistory(hist)
+			if chosen && (choice.Mode == session.ModeLocal || choice.Mode == session.ModeHost) {
+				// This computer runs the round timer, so the countdown need not guess.
+				m.dash.setRoundLength(time.Duration(cfg.Network.RoundSeconds) * time.Second)
+			}
 			if histErr != nil {
 				m.dash.showProblem("Could not read the round history: " + histErr.Error())
 			}
@@ -328,6 +338,7 @@ func (s *Shell) refreshBoard() {
 				return
 			}
 			s.main.board.setBoard(b)
+			s.main.dash.setBoard(b)
 			if n, ok := winNotification(s.lastBoard, b); ok {
 				s.notes.notify(n)
 			}
