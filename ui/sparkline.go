@@ -36,12 +36,12 @@ func (s *sparkline) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type sparkRenderer struct {
-	s     *sparkline
-	base  *canvas.Line
-	segs  []*canvas.Line
-	dots  []*canvas.Circle
-	objs  []fyne.CanvasObject
-	size  fyne.Size
+	s    *sparkline
+	base *canvas.Line
+	segs []*canvas.Line
+	dots []*canvas.Circle
+	objs []fyne.CanvasObject
+	size fyne.Size
 }
 
 func (r *sparkRenderer) Layout(size fyne.Size) {
