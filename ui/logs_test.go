@@ -104,4 +104,3 @@ func TestLogsFilterAndFollow(t *testing.T) {
 		t.Fatalf("text filter: %d shown, want 11", len(v.shown))
 	}
 }
-
