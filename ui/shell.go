@@ -288,11 +288,9 @@ func (s *Shell) loadMain() {
 			m.dash.setSnapshot(snap)
 			m.dash.setNode(dev, model, inv, hosting)
 			m.dash.setPeers(peers)
+			// The countdown learns the round length from the rounds played (the demo model's
+			// rounds are shorter than network.round_seconds says, see session.RoundSeconds).
 			m.dash.setHistory(hist)
-			if chosen && (choice.Mode == session.ModeLocal || choice.Mode == session.ModeHost) {
-				// This computer runs the round timer, so the countdown need not guess.
-				m.dash.setRoundLength(time.Duration(cfg.Network.RoundSeconds) * time.Second)
-			}
 			if histErr != nil {
 				m.dash.showProblem("Could not read the round history: " + histErr.Error())
 			}
