@@ -210,7 +210,11 @@ func TestPromEndpoint(t *testing.T) {
 	n := fakeNode(t, cfg, newFakeChain(), &fakeExchange{}, t.TempDir(), nil)
 	stop := runNode(n)
 	defer stop()
-	waitFor(t, 20*time.Second, "round 0", func() bool { return n.State().NextRound == 1 && n.State().MetricsAddr != "" })
+	// Last is set just after NextRound (the round log is written in between): wait for both.
+	waitFor(t, 20*time.Second, "round 0", func() bool {
+		s := n.State()
+		return s.NextRound == 1 && s.Last != nil && s.MetricsAddr != ""
+	})
 	resp, err := http.Get("http://" + n.State().MetricsAddr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +287,7 @@ func TestConfigFrom(t *testing.T) {
 	}
 	c.Training.Tasks = ""
 	c.Resources.MemoryLimitMB = 0
-	if nc, err = ConfigFrom(c); err != nil || len(nc.Mix) != len(tasks.Names()) || nc.Train.MemoryLimit < 0 {
+	if nc, err = ConfigFrom(c); err != nil || len(nc.Mix) != len(tasks.DefaultMix()) || nc.Train.MemoryLimit < 0 {
 		t.Fatalf("defaults: %+v %v", nc, err)
 	}
 }

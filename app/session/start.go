@@ -80,6 +80,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 		}
 	}
 	cfg := s.Config()
+	cfg.Network.RoundSeconds = RoundSeconds(cfg)
 
 	progress(Progress{Stage: StageIdentity, Message: "opening the key store"})
 	id, _, created, err := s.env.Identity()
@@ -132,6 +133,11 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	ncfg, err := node.ConfigFrom(cfg)
 	if err != nil {
 		return err
+	}
+	if models.IsDemo(r.model) {
+		ncfg = demoNode(ncfg)
+		s.log.Info("training the built-in demo model: it learns one small task in minutes, offline; for a real model choose one in the window or set model.name (e.g. Qwen/Qwen2.5-0.5B-Instruct)",
+			"round_seconds", cfg.Network.RoundSeconds)
 	}
 	dataDir := s.nodeDir()
 	n, err := node.New(ncfg, node.Deps{
@@ -235,7 +241,7 @@ func (s *Session) startHost(ctx context.Context, cfg config.Config) (*Host, erro
 	}
 	round := s.opts.RoundLength
 	if round <= 0 {
-		round = time.Duration(cfg.Network.RoundSeconds) * time.Second
+		round = time.Duration(RoundSeconds(cfg)) * time.Second
 	}
 	h, err := StartHost(ctx, HostConfig{
 		DataDir: s.env.Dirs.Data, ChainAddr: addr, Round: round, Listen: s.opts.BootnodeListen,
@@ -337,10 +343,16 @@ func (s *Session) openModel(ctx context.Context, name string, progress func(Prog
 		getenv = os.Getenv
 	}
 	home, _ := os.UserHomeDir()
-	progress(Progress{Stage: StageDownload, Message: "looking for " + name})
+	if models.IsDemo(name) {
+		progress(Progress{Stage: StageDownload, Message: "the built-in demo model needs no download"})
+		progress(Progress{Stage: StageLoad, Message: "preparing the built-in demo model"})
+	} else {
+		progress(Progress{Stage: StageDownload, Message: "looking for " + name})
+	}
 	dir, err := models.Resolve(ctx, name, models.Options{
 		Offline:  s.opts.Offline || getenv("HF_HUB_OFFLINE") == "1",
 		CacheDir: platform.HFHubCacheFor(getenv, home),
+		DemoDir:  s.env.Dirs.Cache,
 		Progress: func(pr hub.Progress) {
 			progress(Progress{Stage: StageDownload, Done: pr.Done, Total: max(pr.Total, 0),
 				Message: fmt.Sprintf("downloading %s (file %d of %d)", pr.File, pr.FileIndex+1, pr.FileCount)})
