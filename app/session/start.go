@@ -360,7 +360,7 @@ func (s *Session) openModel(ctx context.Context, name string, progress func(Prog
 	if err != nil {
 		return nil, nil, err
 	}
-	total := weightBytes(dir)
+	total := models.WeightBytes(dir)
 	progress(Progress{Stage: StageLoad, Message: "loading " + name, Total: total})
 	t0 := time.Now()
 	tok, err := tokenizer.Load(filepath.Join(dir, "tokenizer.json"))
@@ -378,18 +378,6 @@ func (s *Session) openModel(ctx context.Context, name string, progress func(Prog
 	progress(Progress{Stage: StageLoad, Done: total, Total: total,
 		Message: fmt.Sprintf("loaded %s in %.1fs", name, time.Since(t0).Seconds())})
 	return m, tok, nil
-}
-
-// weightBytes is the size of a model folder's safetensors files (what loading reads).
-func weightBytes(dir string) int64 {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.safetensors"))
-	var n int64
-	for _, f := range files {
-		if fi, err := os.Stat(f); err == nil {
-			n += fi.Size()
-		}
-	}
-	return n
 }
 
 // CheckpointName makes a folder name from a model name or path (one checkpoint folder per
