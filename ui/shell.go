@@ -219,7 +219,12 @@ func (s *Shell) passphraseScreen(problem string) fyne.CanvasObject {
 // and starts what keeps it current: the event pump and the periodic refreshes.
 func (s *Shell) running() {
 	if s.main != nil {
+		// The node was started again (Settings changed how it takes part): the main view
+		// stays, its contents are read again and the new node's events pumped.
 		s.show(s.main.obj)
+		s.loadMain()
+		ch := s.b.Events()
+		s.background(func() { s.pump(ch) })
 		return
 	}
 	s.main = newMainView(s)
@@ -411,6 +416,16 @@ func trayStatus(snap node.Snapshot, training bool) string {
 	return st
 }
 
+// switchMode stops the node and starts it again taking part as c says (Settings); Start saves
+// the new choice. UI goroutine.
+func (s *Shell) switchMode(c session.Choice) {
+	s.show(progressScreen("Stopping the node…"))
+	s.async(func() {
+		s.b.Stop()
+		fyne.Do(func() { s.startNode(c) })
+	})
+}
+
 // open brings the window to the front (the tray's Open).
 func (s *Shell) open() {
 	s.win.Show()
@@ -436,6 +451,7 @@ func (s *Shell) settingsActions() settingsActions {
 			})
 		},
 		applyTheme: func(name string) { ApplyTheme(fyne.CurrentApp(), name) },
+		switchMode: s.switchMode,
 		openFolder: func(dir string) {
 			u := &url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}
 			if err := fyne.CurrentApp().OpenURL(u); err != nil {

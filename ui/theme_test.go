@@ -51,6 +51,7 @@ func TestScreensGolden(t *testing.T) {
 			{"dashboard", viewDashboard, fyne.NewSize(800, 600)},
 			{"dashboard_wide", viewDashboard, fyne.NewSize(1600, 1000)},
 			{"leaderboard", viewLeaderboard, fyne.NewSize(800, 500)},
+			{"settings", viewSettings, fyne.NewSize(800, 600)},
 		} {
 			t.Run(view.name+"_"+variant, func(t *testing.T) {
 				b := newFakeBackend()
@@ -62,6 +63,7 @@ func TestScreensGolden(t *testing.T) {
 				b.snap.PendingSubmissions = 1
 				// testID is random; pixels need a fixed name and peer ID.
 				b.snap.PeerID = "QmQ2gEXoPJg6iMBSUFWGzAabS2VhnzuS782Y637hGjfsRJ"
+				b.dataDir = "/home/ana/.local/share/swarmdesk"
 				s, w := runningShell(t, b)
 				d := s.main.dash
 				d.name.SetText("beaked fishy cat")
