@@ -29,7 +29,7 @@ const (
 // settingsActions is what the settings screen asks of the shell. save runs Backend.SaveSetting
 // off the UI goroutine and calls done on it; the screen never touches the backend itself.
 type settingsActions struct {
-	save       func(key, value string, done func(restart bool, err error))
+	save func(key, value string, done func(restart bool, err error))
 	// switchMode stops the node and starts it again taking part the new way (local, host, join).
 	switchMode func(c session.Choice)
 	applyTheme func(name string)
@@ -187,12 +187,6 @@ func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataD
 	v.obj = container.NewVScroll(container.NewPadded(container.NewVBox(
 		sectionTitle("Node settings"), form, widget.NewSeparator(), sectionTitle("Swarm and identity"), rest)))
 	return v
-}
-
-func wrapped(s string) *widget.Label {
-	l := widget.NewLabel(s)
-	l.Wrapping = fyne.TextWrapWord
-	return l
 }
 
 func sectionTitle(s string) *widget.Label {
