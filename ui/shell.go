@@ -89,7 +89,7 @@ func NewShell(win fyne.Window, b Backend) *Shell {
 	}
 	s.every = s.tick
 	s.newCharts = func() roundCharts { return NewChartsView() }
-	s.notes = &notifier{now: time.Now, send: func(n *fyne.Notification) { fyne.CurrentApp().SendNotification(n) }}
+	s.notes = &notifier{now: time.Now, send: appNotifications()}
 	s.tray = newTray(s.setTraining, s.open, s.quit)
 	win.SetContent(s.root)
 	return s
