@@ -508,6 +508,9 @@ type mainView struct {
 	// recovers interrupted sessions, which the node's users may never need).
 	blockAssist *blockAssistScreen
 
+	// demo holds the banner that says the node trains the built-in demo model (modelchooser.go).
+	demo *fyne.Container
+
 	pages   []fyne.CanvasObject
 	buttons []*widget.Button
 	current int
@@ -535,7 +538,9 @@ func newMainView(s *Shell) *mainView {
 		nav.Add(b)
 	}
 	m.content = container.NewStack()
-	m.obj = container.NewBorder(nil, nil, container.NewPadded(nav), nil, m.content)
+	m.demo = container.NewStack()
+	m.setDemo(s)
+	m.obj = container.NewBorder(nil, nil, container.NewPadded(nav), nil, container.NewBorder(m.demo, nil, nil, nil, m.content))
 	m.onShow = func(view int) {
 		if view == viewLogs {
 			s.refreshLogs()
