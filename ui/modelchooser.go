@@ -414,3 +414,13 @@ func (o *Onboarding) offerModels(err error) {
 	o.noNet.Add(onbText("This computer seems to be offline, so the model cannot be downloaded. Start with swarmdesk's built-in demo model, which needs no download, or choose a model folder or a model already in the Hugging Face cache."))
 	o.noNet.Add(container.NewHBox(demo, choose))
 }
+
+// chooseModel is Settings' way into the chooser: a newly chosen model restarts the node. Nil
+// when the backend has no chooser.
+func (s *Shell) chooseModel() func() {
+	mb, ok := s.b.(ModelBackend)
+	if !ok {
+		return nil
+	}
+	return func() { showModelChooser(mb, s.win, s.async, func(string) { s.restartNode() }) }
+}

@@ -33,8 +33,11 @@ type settingsActions struct {
 	// switchMode stops the node and starts it again taking part the new way (local, host, join).
 	switchMode func(c session.Choice)
 	applyTheme func(name string)
-	openFolder func(dir string)
-	export     func(done func(path string, err error))
+	// chooseModel opens the model chooser (download, folder, Hugging Face cache, demo); nil
+	// where there is none.
+	chooseModel func()
+	openFolder  func(dir string)
+	export      func(done func(path string, err error))
 }
 
 // savedNote is what appears under a field after a save: the validation error, or whether the
@@ -224,6 +227,9 @@ func (v *settingsView) fieldRow(f settingField, val string) fyne.CanvasObject {
 		e.OnSubmitted = func(string) { v.saveForm() }
 		v.entries[f.key] = e
 		ctl = e
+		if f.key == keyModel && v.act.chooseModel != nil {
+			ctl = container.NewBorder(nil, nil, nil, widget.NewButton("Choose…", v.act.chooseModel), e)
+		}
 	}
 	hint := f.hint
 	if hint == "" {

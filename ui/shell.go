@@ -450,8 +450,9 @@ func (s *Shell) settingsActions() settingsActions {
 				fyne.Do(func() { done(restart, err) })
 			})
 		},
-		applyTheme: func(name string) { ApplyTheme(fyne.CurrentApp(), name) },
-		switchMode: s.switchMode,
+		applyTheme:  func(name string) { ApplyTheme(fyne.CurrentApp(), name) },
+		chooseModel: s.chooseModel(),
+		switchMode:  s.switchMode,
 		openFolder: func(dir string) {
 			u := &url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}
 			if err := fyne.CurrentApp().OpenURL(u); err != nil {
