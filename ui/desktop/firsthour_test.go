@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -26,27 +25,7 @@ import (
 // Buttons are tapped through the app's test hook (desktop.DumpEnv's tap file), which taps the
 // real widget the way a click does. On CI a missing Xvfb is a failure, not a skip.
 func TestFirstHour(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the app and starts X: skipped with -short")
-	}
-	xvfb, err := exec.LookPath("Xvfb")
-	if err != nil {
-		if os.Getenv("CI") != "" && runtime.GOOS == "linux" {
-			t.Fatal("Xvfb not found: CI must install xvfb (see packaging/linux/deps.sh)")
-		}
-		t.Skip("Xvfb not found: install xvfb imagemagick to run the window test")
-	}
-	if _, err := exec.LookPath("import"); err != nil {
-		t.Fatal("ImageMagick's import not found (apt-get install imagemagick)")
-	}
-	root, _ := filepath.Abs("../..")
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "swarmdesk")
-	build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	root, tmp, bin, xvfb := windowTestSetup(t, "Xvfb")
 	outDir := filepath.Join(root, "test-output", "first-hour")
 	os.RemoveAll(outDir)
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
