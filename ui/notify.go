@@ -29,6 +29,10 @@ func quietSender(send func(*fyne.Notification), available func() error, warn fun
 	}
 }
 
+// notificationsAvailable says whether the desktop can show notifications; screen tests, which
+// run on Fyne's test driver, replace it.
+var notificationsAvailable = sessionBusAvailable
+
 // appNotifications is the real sender of the app's notifications.
 func appNotifications() func(*fyne.Notification) {
 	return quietSender(func(n *fyne.Notification) { fyne.CurrentApp().SendNotification(n) }, notificationsAvailable,

@@ -2,5 +2,5 @@
 
 package ui
 
-// notificationsAvailable: macOS and Windows notifications need no session bus.
-func notificationsAvailable() error { return nil }
+// sessionBusAvailable: macOS and Windows notifications need no session bus.
+func sessionBusAvailable() error { return nil }
