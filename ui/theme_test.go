@@ -78,3 +78,18 @@ func TestScreensGolden(t *testing.T) {
 		}
 	}
 }
+
+// The passphrase screens use the welcome's centred column (they were a full-width stack at the
+// top-left): pixels at 800×600 for both the new and the unlock screen.
+func TestPassphraseScreensGolden(t *testing.T) {
+	test.NewTempApp(t)
+	for _, creating := range []bool{true, false} {
+		name := "passphrase_unlock.png"
+		if creating {
+			name = "passphrase_create.png"
+		}
+		w := test.NewTempWindow(t, passphraseScreen(creating, "/home/ana/.config/swarmdesk/secrets", "", func([]byte) {}))
+		w.Resize(fyne.NewSize(800, 600))
+		test.AssertImageMatches(t, name, w.Canvas().Capture())
+	}
+}
