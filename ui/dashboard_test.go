@@ -441,3 +441,20 @@ func TestCardGridReflows(t *testing.T) {
 		t.Errorf("a hidden card still takes a place: the next starts at %v", objs[1].Position())
 	}
 }
+
+// The window works 800 px wide (a 1280×720 laptop with a side panel): no screen of the main view
+// asks for more. The old dashboard's two fixed columns made the window at least 878 px wide.
+func TestMainViewFits800(t *testing.T) {
+	b := newFakeBackend()
+	b.hosting = true
+	b.invite = session.Invite{RPCURL: "http://192.168.1.2:8545", ChainID: 1337, Contract: "0x0000000000000000000000000000000000000001",
+		Bootnodes: []string{"/ip4/192.168.1.2/tcp/4001/p2p/QmBoot"}}
+	b.snap.LastError = "a long problem message that wraps rather than widening the window: " + strings.Repeat("chain timeout ", 20)
+	s, _ := runningShell(t, b)
+	for i := range s.main.pages {
+		s.main.selectView(i)
+		if w := s.main.obj.MinSize().Width; w > 800 {
+			t.Errorf("view %d needs %v px, more than 800", i, w)
+		}
+	}
+}
