@@ -58,9 +58,10 @@ type modelChooser struct {
 	catalogs []models.Known
 }
 
-// catalogLine is how a supported model is listed: its id, size, memory and what it is for.
+// catalogLine is how a supported model is listed: its id, download size and the memory it needs
+// to train (what it is for shows under the list, for the one selected).
 func catalogLine(k models.Known) string {
-	return fmt.Sprintf("%s — %s download, about %s of memory to train; %s", k.ID, onbBytes(k.DownloadBytes), onbBytes(k.TrainBytes), k.About)
+	return fmt.Sprintf("%s · %s download · about %s of memory to train", k.ID, onbBytes(k.DownloadBytes), onbBytes(k.TrainBytes))
 }
 
 func newModelChooser(b ModelBackend, win fyne.Window, async func(func()), onChosen func(string)) *modelChooser {
@@ -77,7 +78,9 @@ func newModelChooser(b ModelBackend, win fyne.Window, async func(func()), onChos
 	for _, k := range c.catalogs {
 		lines = append(lines, catalogLine(k))
 	}
-	c.pick = widget.NewRadioGroup(lines, nil)
+	about := onbText("")
+	about.Importance = widget.LowImportance
+	c.pick = widget.NewRadioGroup(lines, func(string) { about.SetText(c.about()) })
 	c.pick.SetSelected(lines[0])
 	c.download = widget.NewButtonWithIcon("Download and use", theme.DownloadIcon(), c.startDownload)
 	c.download.Importance = widget.HighImportance
@@ -98,7 +101,7 @@ func newModelChooser(b ModelBackend, win fyne.Window, async func(func()), onChos
 	hint.Importance = widget.LowImportance
 	c.obj = container.NewVScroll(container.NewVBox(
 		now, c.status,
-		widget.NewSeparator(), onbHeading("Download a model"), c.pick,
+		widget.NewSeparator(), onbHeading("Download a model"), c.pick, about,
 		container.NewHBox(c.download, c.pause), c.bar, c.dlText,
 		widget.NewSeparator(), onbHeading("Or use a model this computer has"), c.cached,
 		container.NewHBox(folder, demo), hint,
@@ -129,13 +132,21 @@ func (c *modelChooser) refreshCached() {
 	})
 }
 
-func (c *modelChooser) selected() string {
+func (c *modelChooser) selectedModel() models.Known {
 	for i, l := range c.pick.Options {
 		if l == c.pick.Selected {
-			return c.catalogs[i].ID
+			return c.catalogs[i]
 		}
 	}
-	return c.catalogs[0].ID
+	return c.catalogs[0]
+}
+
+func (c *modelChooser) selected() string { return c.selectedModel().ID }
+
+// about says what the selected model is for.
+func (c *modelChooser) about() string {
+	k := c.selectedModel()
+	return k.ID + ": " + k.About + "."
 }
 
 // startDownload downloads the selected model (resuming a paused one) and then uses it.

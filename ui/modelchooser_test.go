@@ -66,7 +66,7 @@ func TestModelChooserPauseResume(t *testing.T) {
 	if !strings.Contains(strings.Join(Texts(c.obj), "\n"), "built-in demo model") {
 		t.Errorf("the chooser does not say the demo is in use: %q", Texts(c.obj))
 	}
-	if len(c.pick.Options) != len(models.Catalog) || !strings.Contains(c.pick.Options[0], "Qwen/Qwen2.5-0.5B-Instruct — 988 MB download, about 9.0 GB of memory") {
+	if len(c.pick.Options) != len(models.Catalog) || !strings.Contains(c.pick.Options[0], "Qwen/Qwen2.5-0.5B-Instruct · 988 MB download · about 9.0 GB of memory to train") {
 		t.Errorf("catalogue lines: %q", c.pick.Options)
 	}
 	test.Tap(c.download)

@@ -20,7 +20,8 @@ import (
 // identity" → the node starts → the dashboard. Nothing is downloaded (the Hugging Face endpoint
 // points at a closed port): the node trains the built-in demo model, rounds complete, and the
 // test waits until a round's reward rises above the first round's. A screenshot of each step
-// is kept in test-output/first-hour/ (01-welcome.png … 06-charts.png; not committed).
+// is kept in test-output/first-hour/ (01-welcome.png … 06-charts.png, then the model chooser
+// and what it says with no internet, 07 and 08; not committed).
 //
 // Buttons are tapped through the app's test hook (desktop.DumpEnv's tap file), which taps the
 // real widget the way a click does. On CI a missing Xvfb is a failure, not a skip.
@@ -161,9 +162,23 @@ func TestFirstHour(t *testing.T) {
 	tap("Charts")
 	time.Sleep(2 * time.Second)
 	shot("06-charts.png")
-	if out := log.String(); strings.Contains(out, "huggingface.co") || strings.Contains(out, "127.0.0.1:9") {
+	if out := log.String(); strings.Contains(out, "127.0.0.1:9") {
 		t.Errorf("the app tried to download something:\n%s", tail(out))
 	}
+	// The way to a real model: the chooser, and what it says with no internet.
+	tap("Use a real model…")
+	time.Sleep(2 * time.Second)
+	shot("07-model-chooser.png")
+	tap("Download and use")
+	deadline = time.Now().Add(30 * time.Second)
+	for !strings.Contains(log.String(), "model download stopped") {
+		if time.Now().After(deadline) {
+			fail("the download with no internet did not end")
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	shot("08-model-chooser-offline.png")
 	t.Logf("screenshots in %s", outDir)
 }
 

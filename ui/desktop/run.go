@@ -99,7 +99,7 @@ func autoStart(v string) *session.Choice {
 func dumpLoop(w fyne.Window, shell *ui.Shell, dir string) {
 	time.Sleep(1500 * time.Millisecond)
 	for {
-		tapFromFile(shell, dir)
+		tapFromFile(w, shell, dir)
 		var texts []byte
 		fyne.DoAndWait(func() {
 			texts, _ = json.MarshalIndent(map[string]any{"title": w.Title(), "texts": ui.Texts(shell.Content())}, "", "  ")
@@ -113,8 +113,8 @@ func dumpLoop(w fyne.Window, shell *ui.Shell, dir string) {
 }
 
 // tapFromFile taps the button the tap file names, if there is one, and removes the file; a
-// button not shown (yet) leaves the file for the next look.
-func tapFromFile(shell *ui.Shell, dir string) {
+// button not shown (yet) leaves the file for the next look. A dialog on top is looked at first.
+func tapFromFile(w fyne.Window, shell *ui.Shell, dir string) {
 	path := filepath.Join(dir, "tap")
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -122,7 +122,14 @@ func tapFromFile(shell *ui.Shell, dir string) {
 	}
 	label := strings.TrimSpace(string(b))
 	var tapped bool
-	fyne.DoAndWait(func() { tapped = ui.TapButton(shell.Content(), label) })
+	fyne.DoAndWait(func() {
+		if top := w.Canvas().Overlays().Top(); top != nil {
+			tapped = ui.TapButton(top, label)
+		}
+		if !tapped {
+			tapped = ui.TapButton(shell.Content(), label)
+		}
+	})
 	if tapped {
 		_ = os.Remove(path)
 	}
