@@ -227,14 +227,14 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	d.countdown = widget.NewLabel("")
 
 	d.trend = newSparkline()
-	d.reward = bigLabel()
+	d.reward = onbHeading("")
 	d.rewardDelta = wrappedLabel()
-	d.rank = bigLabel()
+	d.rank = onbHeading("")
 	d.rankDelta = wrappedLabel()
 
 	d.device = wrappedLabel()
 	d.model = wrappedLabel()
-	d.peers = bigLabel()
+	d.peers = onbHeading("")
 	d.peersNote = wrappedLabel()
 	d.peersNote.Importance = widget.LowImportance
 	d.last = wrappedLabel()
@@ -275,13 +275,6 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 func wrappedLabel() *widget.Label {
 	l := widget.NewLabel("")
 	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-// bigLabel is a card's headline number.
-func bigLabel() *widget.Label {
-	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	l.SizeName = theme.SizeNameSubHeadingText
 	return l
 }
 

@@ -188,14 +188,8 @@ func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataD
 			container.NewHBox(export), exportNote),
 	)
 	v.obj = container.NewVScroll(container.NewPadded(container.NewVBox(
-		sectionTitle("Node settings"), form, widget.NewSeparator(), sectionTitle("Swarm and identity"), rest)))
+		onbHeading("Node settings"), form, widget.NewSeparator(), onbHeading("Swarm and identity"), rest)))
 	return v
-}
-
-func sectionTitle(s string) *widget.Label {
-	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	l.SizeName = theme.SizeNameSubHeadingText
-	return l
 }
 
 // hintLabel is the unit and meaning under a control, in the theme's dimmer (but AA-contrast) text.
