@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"reflect"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 )
@@ -10,9 +12,7 @@ import (
 // drive the real window with it (see desktop.DumpEnv): a virtual X display has no person to
 // click, and X-level clicks would need the buttons' pixel positions.
 func TapButton(o fyne.CanvasObject, label string) bool {
-	if p, ok := o.(*widget.PopUp); ok { // a dialog
-		o = p.Content
-	}
+	o = overlayContent(o)
 	var found *widget.Button
 	visitVisible(o, func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && found == nil && b.Text == label && !b.Disabled() {
@@ -24,4 +24,28 @@ func TapButton(o fyne.CanvasObject, label string) bool {
 	}
 	found.Tapped(&fyne.PointEvent{})
 	return true
+}
+
+// overlayContent is what a canvas overlay shows: a dialog's overlay is Fyne's internal overlay
+// container holding a pop-up holding the dialog, each with its own exported Content field.
+func overlayContent(o fyne.CanvasObject) fyne.CanvasObject {
+	for range 3 {
+		if _, ok := o.(*fyne.Container); ok {
+			return o
+		}
+		v := reflect.ValueOf(o)
+		if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+			return o
+		}
+		f := v.Elem().FieldByName("Content")
+		if !f.IsValid() || !f.CanInterface() {
+			return o
+		}
+		inner, ok := f.Interface().(fyne.CanvasObject)
+		if !ok || inner == nil {
+			return o
+		}
+		o = inner
+	}
+	return o
 }
