@@ -153,9 +153,14 @@ func lastRoundText(m *node.RoundMetrics) string {
 		return "no round played yet"
 	}
 	s := fmt.Sprintf("round %d: reward %.3f", m.Round, m.Reward)
-	if m.Trained {
+	switch {
+	case m.Trained && math.Abs(m.Loss) < 0.00005:
+		// One on-policy GRPO step: every ratio is 1 and a group's advantages sum to zero, so
+		// the loss is 0 by construction ("-0.0000" read as broken); the reward is what moves.
+		s += ", trained"
+	case m.Trained:
 		s += fmt.Sprintf(", loss %.4f", m.Loss)
-	} else if m.TrainError != "" {
+	case m.TrainError != "":
 		s += ", not trained: " + m.TrainError
 	}
 	return s

@@ -458,3 +458,19 @@ func TestMainViewFits800(t *testing.T) {
 		}
 	}
 }
+
+func TestLastRoundText(t *testing.T) {
+	for _, tt := range []struct {
+		m    *node.RoundMetrics
+		want string
+	}{
+		{nil, "no round played yet"},
+		{&node.RoundMetrics{Round: 4, Reward: 0.438, Trained: true, Loss: math.Copysign(0, -1)}, "round 4: reward 0.438, trained"},
+		{&node.RoundMetrics{Round: 5, Reward: 0.5, Trained: true, Loss: 0.0123}, "round 5: reward 0.500, loss 0.0123"},
+		{&node.RoundMetrics{Round: 6, Reward: 0.1, TrainError: "out of memory"}, "round 6: reward 0.100, not trained: out of memory"},
+	} {
+		if got := lastRoundText(tt.m); got != tt.want {
+			t.Errorf("lastRoundText = %q, want %q", got, tt.want)
+		}
+	}
+}
