@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -84,7 +85,30 @@ func (h *fakeHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.ranges = append(h.ranges, file+" "+r.Header.Get("Range"))
 		h.mu.Unlock()
 	}
-	http.ServeContent(w, r, file, time.Time{}, bytes.NewReader(data))
+	var body io.ReadSeeker = bytes.NewReader(data)
+	if r.Method == http.MethodGet && r.Header.Get("Range") == "" && len(data) > 2<<20 {
+		// The first full download stalls after 2 MiB until the client gives up, so a pause
+		// always lands part-way, however fast the machine.
+		body = &stallingReader{ReadSeeker: body, after: 2 << 20, done: r.Context().Done()}
+	}
+	http.ServeContent(w, r, file, time.Time{}, body)
+}
+
+type stallingReader struct {
+	io.ReadSeeker
+	after, read int64
+	done        <-chan struct{}
+}
+
+func (s *stallingReader) Read(p []byte) (int, error) {
+	if s.read >= s.after {
+		<-s.done
+		return 0, io.ErrUnexpectedEOF
+	}
+	p = p[:min(int64(len(p)), s.after-s.read)]
+	n, err := s.ReadSeeker.Read(p)
+	s.read += int64(n)
+	return n, err
 }
 
 // A download paused part-way (its context cancelled) keeps what arrived, and the next
