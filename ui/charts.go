@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"math"
 	"slices"
 	"sort"
@@ -44,6 +45,10 @@ type ChartsView struct {
 	// now is the clock the range is measured back from; tests fix it.
 	now func() time.Time
 
+	// taskColors is each task's line colour, given in the order tasks first appear in the
+	// history and never changed, so a task keeps its colour as new tasks arrive.
+	taskColors map[string]color.Color
+
 	reward, loss, length, speed *chart.Chart
 	rangeSel                    *widget.Select
 	obj                         fyne.CanvasObject
@@ -51,7 +56,7 @@ type ChartsView struct {
 
 // NewChartsView builds the screen with no rounds; feed it with SetHistory and Add.
 func NewChartsView() *ChartsView {
-	v := &ChartsView{now: time.Now}
+	v := &ChartsView{now: time.Now, taskColors: map[string]color.Color{}}
 	mk := func(title, unit string, zero bool) *chart.Chart {
 		c := chart.New(title)
 		c.XAxis, c.YTitle, c.YIncludeZero = chart.AxisTime, unit, zero
@@ -87,12 +92,16 @@ func (v *ChartsView) SetHistory(h []node.RoundMetrics) {
 	if !slices.IsSortedFunc(v.history, cmpRoundTime) {
 		slices.SortStableFunc(v.history, cmpRoundTime)
 	}
+	for _, m := range v.history {
+		v.colourTasks(m)
+	}
 	v.update()
 }
 
 // Add records one finished round (a live EventRound). Call it on the UI goroutine. A round the
 // history already holds (the event raced the history read) is not counted twice.
 func (v *ChartsView) Add(m node.RoundMetrics) {
+	v.colourTasks(m)
 	i := sort.Search(len(v.history), func(i int) bool { return !v.history[i].Time.Before(m.Time) })
 	for j := i; j < len(v.history) && v.history[j].Time.Equal(m.Time); j++ {
 		if v.history[j].Round == m.Round {
@@ -124,16 +133,73 @@ func (v *ChartsView) update() {
 		since = v.now().Add(-v.span)
 	}
 	d := buildSeries(v.history, since)
+	for i := range d.reward[1:] {
+		d.reward[i+1].Paint = v.taskColors[d.reward[i+1].Name]
+	}
+	// One time axis for all four charts: the same span gives the same ticks and label format.
+	lo, hi := d.xSpan()
 	for _, c := range []*chart.Chart{v.reward, v.loss, v.length, v.speed} {
-		c.Empty = v.empty
+		c.Empty, c.Note = v.empty, ""
+		c.SetXRange(lo, hi)
 	}
 	if len(d.loss[0].Points) == 0 && len(d.reward[0].Points) > 0 {
 		v.loss.Empty = "No training steps in this range"
+	}
+	if allZero(d.reward[0].Points) {
+		v.reward.Note = "No answer solved yet: every reward is 0 so far"
+	}
+	if len(d.speed[1].Points) == 0 && len(d.loss[0].Points) > 0 {
+		// Rounds trained but no token went through a backward pass: with equal rewards every
+		// advantage is 0 and GRPO has nothing to learn, so there is no training speed.
+		v.speed.Note = "No training speed yet: every answer scored the same, nothing to learn"
 	}
 	v.reward.SetSeries(d.reward...)
 	v.loss.SetSeries(d.loss...)
 	v.length.SetSeries(d.length...)
 	v.speed.SetSeries(d.speed...)
+}
+
+// taskPalette are the task lines' colours: apart from each other and from the overall line
+// (the theme's primary blue), and readable on light and dark backgrounds. With more tasks than
+// colours they repeat.
+var taskPalette = []color.Color{
+	color.NRGBA{R: 0xe6, G: 0x7e, B: 0x22, A: 0xff}, // orange
+	color.NRGBA{R: 0x2e, G: 0x9e, B: 0x44, A: 0xff}, // green
+	color.NRGBA{R: 0xd6, G: 0x45, B: 0x41, A: 0xff}, // red
+	color.NRGBA{R: 0x9b, G: 0x59, B: 0xd0, A: 0xff}, // purple
+	color.NRGBA{R: 0x16, G: 0xa2, B: 0xa2, A: 0xff}, // teal
+	color.NRGBA{R: 0xd3, G: 0x5f, B: 0xa0, A: 0xff}, // pink
+	color.NRGBA{R: 0x9a, G: 0x7b, B: 0x4f, A: 0xff}, // brown
+	color.NRGBA{R: 0x8a, G: 0x9a, B: 0x1a, A: 0xff}, // olive
+}
+
+// colourTasks gives each task of m not seen before the next colour of taskPalette.
+func (v *ChartsView) colourTasks(m node.RoundMetrics) {
+	names := make([]string, 0, len(m.RewardByTask))
+	for n := range m.RewardByTask {
+		if _, ok := v.taskColors[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names) // several new tasks in one round: a fixed order
+	for _, n := range names {
+		v.taskColors[n] = taskPalette[len(v.taskColors)%len(taskPalette)]
+	}
+}
+
+// allZero reports whether pts has points and every finite one is 0.
+func allZero(pts []chart.Point) bool {
+	n := 0
+	for _, p := range pts {
+		if math.IsNaN(p.Y) {
+			continue
+		}
+		if p.Y != 0 {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // chartData is what the four charts show for one range of history.
@@ -142,6 +208,21 @@ type chartData struct {
 	loss   []chart.Series
 	length []chart.Series
 	speed  []chart.Series // generation, then training
+}
+
+// xSpan is the time range of every point of d, the shared X axis; lo > hi when there is none.
+func (d chartData) xSpan() (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, group := range [][]chart.Series{d.reward, d.loss, d.length, d.speed} {
+		for _, s := range group {
+			for _, p := range s.Points {
+				if !math.IsNaN(p.Y) {
+					lo, hi = min(lo, p.X), max(hi, p.X)
+				}
+			}
+		}
+	}
+	return lo, hi
 }
 
 // seriesBuilder collects one line's points and breaks it where the node was away.
@@ -218,10 +299,12 @@ func buildSeries(hist []node.RoundMetrics, since time.Time) chartData {
 	return d
 }
 
-// breakAfter is the pause between rounds that counts as the node having been away: ten times the
-// median round interval, and never under ten minutes so a slow round is not mistaken for one.
+// breakAfter is the pause between rounds that counts as the node having been away (paused,
+// switched off): three times the median round interval — two rounds missed — and never under two
+// minutes so a slow round is not mistaken for one. (It was ten times and ten minutes, so a
+// 40-minute pause between 5-minute rounds was drawn as a straight line.)
 func breakAfter(hist []node.RoundMetrics) time.Duration {
-	const floor = 10 * time.Minute
+	const floor = 2 * time.Minute
 	if len(hist) < 3 {
 		return floor
 	}
@@ -230,7 +313,7 @@ func breakAfter(hist []node.RoundMetrics) time.Duration {
 		gaps = append(gaps, hist[i].Time.Sub(hist[i-1].Time))
 	}
 	slices.Sort(gaps)
-	return max(floor, 10*gaps[len(gaps)/2])
+	return max(floor, 3*gaps[len(gaps)/2])
 }
 
 // Chart cell sizes: two columns need this much width each to keep tick labels readable.

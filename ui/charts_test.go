@@ -3,6 +3,7 @@ package ui
 import (
 	"image/color"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,9 +160,9 @@ func TestChartsBreakAfter(t *testing.T) {
 		hist []node.RoundMetrics
 		want time.Duration
 	}{
-		{"too few rounds", every(time.Minute, 2), 10 * time.Minute},
-		{"fast rounds keep the floor", every(30*time.Second, 20), 10 * time.Minute},
-		{"slow rounds scale", every(3*time.Minute, 20), 30 * time.Minute},
+		{"too few rounds", every(time.Minute, 2), 2 * time.Minute},
+		{"fast rounds keep the floor", every(30*time.Second, 20), 2 * time.Minute},
+		{"slow rounds scale", every(3*time.Minute, 20), 9 * time.Minute},
 	}
 	for _, tt := range tests {
 		if got := breakAfter(tt.hist); got != tt.want {
@@ -318,4 +319,108 @@ func TestChartsViewGolden(t *testing.T) {
 	}
 	v.SetHistory(hist)
 	test.AssertImageMatches(t, "charts_screen.png", w.Canvas().Capture())
+}
+
+// A 40-minute pause between 5-minute rounds is a gap in every line, not a straight slope across
+// it (the old threshold, ten rounds and at least ten minutes, drew it as a line).
+func TestChartsPauseIsAGap(t *testing.T) {
+	var hist []node.RoundMetrics
+	for i := range 6 {
+		hist = append(hist, chartsRound(uint64(i+1), time.Duration(90-5*i)*time.Minute, 0.1*float64(i), 0.5))
+	}
+	for i := range 3 {
+		hist = append(hist, chartsRound(uint64(i+7), time.Duration(25-5*i)*time.Minute, 0.5, 0.5))
+	}
+	d := buildSeries(hist, time.Time{})
+	for _, s := range []chart.Series{d.reward[0], d.loss[0], d.length[0], d.speed[0]} {
+		gaps := len(s.Points) - len(finiteYs(s))
+		if gaps != 1 {
+			t.Errorf("%s: %d gaps, want 1 across the 40-minute pause: %v", s.Name, gaps, ys(s))
+		}
+	}
+}
+
+// A task keeps its colour: the colours in use do not move when a new task appears (they used
+// to, by place in the sorted legend), and no two tasks share one.
+func TestChartsTaskColoursStable(t *testing.T) {
+	v, _ := newTestChartsView(t)
+	r1 := chartsRound(1, 3*time.Minute, 0.2, 0.5)
+	r1.RewardByTask = map[string]float64{"math": 0.1, "logic": 0.3}
+	v.SetHistory([]node.RoundMetrics{r1})
+	colours := func() map[string]color.Color {
+		out := map[string]color.Color{}
+		for _, s := range v.reward.Series()[1:] {
+			out[s.Name] = s.Paint
+		}
+		return out
+	}
+	before := colours()
+	r2 := chartsRound(2, 2*time.Minute, 0.3, 0.5)
+	r2.RewardByTask = map[string]float64{"arith": 0.2, "math": 0.3, "logic": 0.4, "code": 0.1}
+	v.Add(r2)
+	after := colours()
+	for name, c := range before {
+		if after[name] != c {
+			t.Errorf("task %q changed colour from %v to %v when new tasks appeared", name, c, after[name])
+		}
+	}
+	seen := map[color.Color]string{}
+	for name, c := range after {
+		if c == nil {
+			t.Errorf("task %q has no colour", name)
+		}
+		if other, ok := seen[c]; ok {
+			t.Errorf("tasks %q and %q share colour %v", name, other, c)
+		}
+		seen[c] = name
+	}
+	// Reopened later with the same history, the colours are the same.
+	v2, _ := newTestChartsView(t)
+	v2.SetHistory([]node.RoundMetrics{r1, r2})
+	for _, s := range v2.reward.Series()[1:] {
+		if s.Paint != after[s.Name] {
+			t.Errorf("after a restart task %q is %v, was %v", s.Name, s.Paint, after[s.Name])
+		}
+	}
+}
+
+// Every chart shows the same time span (the loss chart used to span only the rounds that
+// trained, so its axis had other ticks and another label format), every reward of 0 is
+// explained in the chart, and rounds that trained nothing say why there is no training speed.
+func TestChartsSharedAxisAndNotes(t *testing.T) {
+	v, _ := newTestChartsView(t)
+	hist := []node.RoundMetrics{
+		chartsRound(1, 3*time.Hour, 0, 0), // answered, did not train
+		chartsRound(2, 2*time.Minute, 0, 0.5),
+		chartsRound(3, time.Minute, 0, 0.5),
+	}
+	for i := range hist {
+		hist[i].TrainTokPerS = 0 // equal rewards: no token had anything to learn
+	}
+	v.SetHistory(hist)
+	if !strings.Contains(v.reward.Note, "No answer solved yet") {
+		t.Errorf("all-zero reward chart note %q", v.reward.Note)
+	}
+	if !strings.Contains(v.speed.Note, "nothing to learn") {
+		t.Errorf("speed chart note %q", v.speed.Note)
+	}
+	type span struct{ lo, hi float64 }
+	var spans []span
+	for _, c := range []*chart.Chart{v.reward, v.loss, v.length, v.speed} {
+		lo, hi, fixed := c.XRange()
+		if !fixed {
+			t.Fatalf("chart %q follows its own data, not the shared axis", c.Title)
+		}
+		spans = append(spans, span{lo, hi})
+	}
+	for i, s := range spans {
+		if s != spans[0] || s.lo != float64(hist[0].Time.Unix()) {
+			t.Errorf("chart %d spans %v, want %v from the first round", i, s, spans[0])
+		}
+	}
+	hist[2].Reward = 0.5
+	v.SetHistory(hist)
+	if v.reward.Note != "" {
+		t.Errorf("a non-zero reward still shows the note %q", v.reward.Note)
+	}
 }

@@ -2,12 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -163,19 +164,35 @@ func lastRoundText(m *node.RoundMetrics) string {
 		return "no round played yet"
 	}
 	s := fmt.Sprintf("round %d: reward %.3f", m.Round, m.Reward)
-	if m.Trained {
+	switch {
+	case m.Trained && math.Abs(m.Loss) < 0.00005:
+		// One on-policy GRPO step: every ratio is 1 and a group's advantages sum to zero, so
+		// the loss is 0 by construction ("-0.0000" read as broken); the reward is what moves.
+		s += ", trained"
+	case m.Trained:
 		s += fmt.Sprintf(", loss %.4f", m.Loss)
-	} else if m.TrainError != "" {
+	case m.TrainError != "":
 		s += ", not trained: " + m.TrainError
 	}
 	return s + "\n" + m.DiskText()
 }
 
-// dashboard is the main screen: the training switch and the node's status. It only shows what the
-// shell hands it (snapshot, events, device) and forwards the switch to onTraining.
+// dashboard is the main screen, the home a participant leaves open: cards that reflow from an
+// 800 px window to 4K — the switch and what the node does now with the time to the next round,
+// the reward trend, the rank, peers, device and model, pending submissions, who this node is and
+// (when hosting) the invite. It only shows what the shell hands it and forwards the switch.
 type dashboard struct {
 	snap     node.Snapshot
 	training bool
+	hosting  bool
+	// now is the clock the countdown reads; tests fix it.
+	now   func() time.Time
+	clock roundClock
+	// history is the rounds played, oldest first, for the reward trend.
+	history []node.RoundMetrics
+	// firstRank is the rank at the first board read of this session, for the rank's change.
+	firstRank   int
+	firstRankAt time.Time
 
 	toggle      *toggle
 	toggleLabel *widget.Label
@@ -185,79 +202,96 @@ type dashboard struct {
 	round       *widget.Label
 	phase       *widget.Label
 	phaseBar    *widget.ProgressBar
+	countdown   *widget.Label
+	trend       *sparkline
+	reward      *widget.Label
+	rewardDelta *widget.Label
+	rank        *widget.Label
+	rankDelta   *widget.Label
 	device      *widget.Label
 	model       *widget.Label
 	learns      *widget.Label // what the node trains and why (the memory plan)
 	peers       *widget.Label
 	peerView    *widget.Label
+	peersNote   *widget.Label
 	last        *widget.Label
 	pending     *widget.Label
 	lastErr     *widget.Label
 	invite      *widget.Label
-	inviteRow   fyne.CanvasObject
+	inviteRow   *card
 	obj         fyne.CanvasObject
 }
 
 // newDashboard builds the screen; onTraining runs on the UI goroutine when the switch is flipped
 // and copyText puts text on the clipboard.
 func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string)) *dashboard {
-	d := &dashboard{}
+	d := &dashboard{now: time.Now}
 	d.toggle = newToggle(false, onTraining)
 	d.toggleLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.toggleLabel.SizeName = theme.SizeNameHeadingText
-	d.state = widget.NewLabel("")
-	d.state.Wrapping = fyne.TextWrapWord
+	d.state = wrappedLabel()
 
 	d.name = widget.NewLabelWithStyle(info.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	d.name.SizeName = theme.SizeNameSubHeadingText
+	d.name.Wrapping = fyne.TextWrapWord
 	d.peerID = widget.NewLabelWithStyle(info.PeerID, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	d.peerID.Truncation = fyne.TextTruncateEllipsis
 	d.peerID.Selectable = true
 	copyPeer := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { copyText(d.peerID.Text) })
 
 	d.round = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	d.phase = widget.NewLabel("")
+	d.phase = wrappedLabel()
 	d.phaseBar = widget.NewProgressBar()
 	d.phaseBar.TextFormatter = func() string { return "" }
+	d.countdown = widget.NewLabel("")
+
+	d.trend = newSparkline()
+	d.reward = onbHeading("")
+	d.rewardDelta = wrappedLabel()
+	d.rank = onbHeading("")
+	d.rankDelta = wrappedLabel()
 
 	d.device = wrappedLabel()
 	d.model = wrappedLabel()
 	d.learns = wrappedLabel()
 	d.learns.Importance = widget.LowImportance
 	d.learns.Hide()
-	d.peers = widget.NewLabel("")
 	d.peerView = wrappedLabel()
 	d.peerView.Hide()
+	d.peers = onbHeading("")
+	d.peersNote = wrappedLabel()
+	d.peersNote.Importance = widget.LowImportance
 	d.last = wrappedLabel()
-	d.pending = widget.NewLabel("")
+	d.pending = wrappedLabel()
 	d.lastErr = wrappedLabel()
 	d.lastErr.Importance = widget.DangerImportance
 
 	d.invite = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	d.invite.Truncation = fyne.TextTruncateEllipsis
 	copyInvite := widget.NewButtonWithIcon("Copy invite", theme.ContentCopyIcon(), func() { copyText(d.invite.Text) })
-	d.inviteRow = container.NewVBox(
-		widget.NewLabelWithStyle("Invite others to your swarm", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewBorder(nil, nil, nil, copyInvite, d.invite))
+	d.inviteRow = newCard("Invite others to your swarm", container.NewBorder(nil, nil, nil, copyInvite, d.invite))
 	d.inviteRow.Hide()
 
-	switchBox := container.NewBorder(nil, nil, d.toggle, nil,
-		container.NewVBox(d.toggleLabel, d.state, d.learns))
-	who := container.NewVBox(d.name, container.NewBorder(nil, nil, nil, copyPeer, d.peerID))
-	roundBox := container.NewVBox(d.round, d.phase, d.phaseBar)
-	facts := container.New(layout.NewFormLayout(),
-		fieldLabel("Device"), d.device,
-		fieldLabel("Model"), d.model,
-		fieldLabel("Peers"), d.peers,
-		fieldLabel("Last round"), d.last,
-		fieldLabel("Pending"), d.pending,
-	)
-	top := container.New(&columns{minColumn: 380}, switchBox, who)
-	d.obj = container.NewVScroll(container.NewPadded(container.NewVBox(
-		top, widget.NewSeparator(), roundBox, widget.NewSeparator(), facts, d.peerView, d.lastErr, d.inviteRow)))
+	now := newCard("Training", container.NewVBox(
+		container.NewBorder(nil, nil, d.toggle, nil, container.NewVBox(d.toggleLabel, d.state, d.learns)),
+		container.NewBorder(nil, nil, nil, d.countdown, d.round), d.phase, d.phaseBar))
+	reward := newCard("Reward", container.NewVBox(
+		container.NewBorder(nil, nil, d.reward, nil, d.trend), d.rewardDelta, d.last))
+	rank := newCard("Rank", container.NewVBox(d.rank, d.rankDelta))
+	peers := newCard("Peers", container.NewVBox(d.peers, d.peersNote, d.peerView))
+	machine := newCard("Device and model", container.NewVBox(d.device, d.model))
+	pending := newCard("Submissions", d.pending)
+	who := newCard("This node", container.NewVBox(d.name, container.NewBorder(nil, nil, nil, copyPeer, d.peerID)))
+
+	grid := &cardGrid{minW: 360}
+	cards := container.New(grid, now, reward, rank, peers, machine, pending, who, d.inviteRow)
+	scroll := container.NewVScroll(container.NewPadded(container.NewVBox(d.lastErr, cards)))
+	grid.changed = func() { fyne.Do(scroll.Refresh) }
+	d.obj = scroll
 	d.setTraining(true)
 	d.setSnapshot(node.Snapshot{State: node.StateIdle})
 	d.setPeers(0)
+	d.setHistory(nil)
+	d.setBoard(session.Leaderboard{})
 	return d
 }
 
@@ -276,7 +310,7 @@ func (d *dashboard) setTraining(on bool) {
 	} else {
 		d.toggleLabel.SetText("Training off")
 	}
-	d.state.SetText(stateText(d.snap.State, on))
+	d.render()
 }
 
 // setSnapshot replaces the whole status (at start and after the node was restarted).
@@ -288,8 +322,55 @@ func (d *dashboard) setSnapshot(s node.Snapshot) {
 // apply follows one event.
 func (d *dashboard) apply(ev node.Event) {
 	applyEvent(&d.snap, ev)
+	if ev.Kind == node.EventPhase && ev.Phase == node.PhaseGenerate && !ev.Time.IsZero() {
+		// A round starts: the best anchor for the countdown there is.
+		d.clock.anchor, d.clock.exact = ev.Time, true
+	}
+	if ev.Kind == node.EventRound && ev.Metrics != nil {
+		d.addRound(*ev.Metrics)
+	}
 	d.render()
 }
+
+// setRoundLength is the hosted swarm's round timer (0 when another computer runs it).
+func (d *dashboard) setRoundLength(l time.Duration) {
+	if l > 0 {
+		d.clock.length = l
+	}
+	d.render()
+}
+
+// setHistory hands over the rounds played so far (oldest first).
+func (d *dashboard) setHistory(h []node.RoundMetrics) {
+	d.history = append(d.history[:0], h...)
+	d.historyChanged()
+}
+
+func (d *dashboard) addRound(m node.RoundMetrics) {
+	if n := len(d.history); n > 0 && d.history[n-1].Round == m.Round {
+		d.history[n-1] = m
+	} else {
+		d.history = append(d.history, m)
+	}
+	d.historyChanged()
+}
+
+func (d *dashboard) historyChanged() {
+	if l := roundLengthFrom(d.history); l > 0 && d.clock.length == 0 {
+		d.clock.length = l
+	}
+	if n := len(d.history); n > 0 && !d.clock.exact {
+		d.clock.anchor = d.history[n-1].Time
+	}
+	t := rewardTrend(d.history, d.now())
+	d.trend.SetValues(t.values)
+	d.reward.SetText(t.headline)
+	d.rewardDelta.SetText(t.change)
+	d.render()
+}
+
+// tick moves the countdown (the shell calls it every second while the dashboard shows).
+func (d *dashboard) tick() { d.renderClock() }
 
 func (d *dashboard) render() {
 	s := d.snap
@@ -302,8 +383,6 @@ func (d *dashboard) render() {
 	} else {
 		d.round.SetText(fmt.Sprintf("Round %d", s.Round))
 	}
-	d.phase.SetText("Phase: " + phaseText(s.Phase))
-	d.phaseBar.SetValue(phaseProgress(s.Phase))
 	d.last.SetText(lastRoundText(s.Last))
 	if s.Training == "" {
 		d.learns.Hide()
@@ -313,9 +392,11 @@ func (d *dashboard) render() {
 	}
 	switch {
 	case !s.Submitting && s.State != node.StateIdle && s.State != node.StateStarting:
-		d.pending.SetText("none (read-only network: this node does not submit)")
+		d.pending.SetText("None: this network is read-only for this node, so it does not submit.")
 	case s.PendingSubmissions == 1:
 		d.pending.SetText("1 submission waiting for the chain")
+	case s.PendingSubmissions == 0:
+		d.pending.SetText("Nothing waiting: every reward and vote is on the chain.")
 	default:
 		d.pending.SetText(fmt.Sprintf("%d submissions waiting for the chain", s.PendingSubmissions))
 	}
@@ -325,9 +406,50 @@ func (d *dashboard) render() {
 		d.lastErr.SetText("Last problem: " + s.LastError)
 		d.lastErr.Show()
 	}
+	d.renderClock()
 }
 
-// setPeers shows how many swarm peers are connected.
+// paused reports whether no round is being played because training is off or held: then the
+// last phase the node reported is history, not what it does now.
+func (d *dashboard) paused() bool {
+	return !d.training || d.snap.State.Held() || d.snap.State == node.StateStopped
+}
+
+// renderClock shows what the node does now and the time to the next round.
+func (d *dashboard) renderClock() {
+	s := d.snap
+	if d.paused() {
+		d.phase.SetText("Now: nothing — no round is played while training is off or paused.")
+		d.phaseBar.Hide()
+		d.countdown.SetText("")
+		return
+	}
+	now := d.now()
+	doing := phaseText(s.Phase)
+	if s.Phase == node.PhaseNone {
+		doing = stateText(s.State, d.training)
+	}
+	d.phase.SetText("Now: " + doing)
+	next, ok := d.clock.next(now)
+	if !ok {
+		// No round length known yet (the first rounds of a joined swarm): the phase is the only
+		// progress there is.
+		d.countdown.SetText("")
+		d.phaseBar.SetValue(phaseProgress(s.Phase))
+		d.phaseBar.Show()
+		return
+	}
+	text := countdownText(next.Sub(now))
+	if !d.clock.exact {
+		text = strings.Replace(text, " in ", " in about ", 1)
+	}
+	d.countdown.SetText(text)
+	p, _ := d.clock.progress(now)
+	d.phaseBar.SetValue(p)
+	d.phaseBar.Show()
+}
+
+// setPeers shows how many swarm peers are connected, and what that means for a lone host.
 func (d *dashboard) setPeers(n int) {
 	switch n {
 	case 1:
@@ -335,12 +457,23 @@ func (d *dashboard) setPeers(n int) {
 	default:
 		d.peers.SetText(fmt.Sprintf("%d peers connected", n))
 	}
+	switch {
+	case n == 0 && d.hosting:
+		d.peersNote.SetText("Nobody has joined yet: share the invite below. Alone, this node still plays every round and votes for itself.")
+	case n == 0:
+		d.peersNote.SetText("No other computer is connected. Rounds still run; answers are shared once peers connect.")
+	case d.snap.Last != nil:
+		d.peersNote.SetText(fmt.Sprintf("%d shared answers in the last round", d.snap.Last.PeersSeen))
+	default:
+		d.peersNote.SetText("")
+	}
 }
 
 // setNode shows what does not change while the node runs.
 func (d *dashboard) setNode(dev session.Device, model string, inv session.Invite, hosting bool) {
 	d.device.SetText(deviceText(dev))
-	d.model.SetText(model)
+	d.model.SetText("Model: " + model)
+	d.hosting = hosting
 	if hosting {
 		d.invite.SetText(inv.String())
 		d.inviteRow.Show()
@@ -349,53 +482,172 @@ func (d *dashboard) setNode(dev session.Device, model string, inv session.Invite
 	}
 }
 
-// columns lays its objects side by side when each gets at least minColumn, and stacked
-// otherwise, so the dashboard reads well from 800 px wide windows to full screen.
-type columns struct {
-	minColumn float32
-	wide      bool // the last Layout put the objects side by side
-}
-
-func (c *columns) sideBySide(w float32, n int) bool {
-	return n > 1 && w >= c.minColumn*float32(n)
-}
-
-func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	pad := theme.Padding()
-	c.wide = c.sideBySide(size.Width, len(objs))
-	if c.wide {
-		w := (size.Width - pad*float32(len(objs)-1)) / float32(len(objs))
-		for i, o := range objs {
-			o.Move(fyne.NewPos(float32(i)*(w+pad), 0))
-			o.Resize(fyne.NewSize(w, size.Height))
+// setBoard shows this node's rank from a leaderboard read and how it moved this session.
+func (d *dashboard) setBoard(b session.Leaderboard) {
+	rank, of := 0, len(b.Rows)
+	for _, r := range b.Rows {
+		if r.Self {
+			rank = r.Rank
+		}
+	}
+	if rank == 0 {
+		d.rank.SetText("—")
+		if of == 0 {
+			d.rankDelta.SetText("Not on the leaderboard yet: it fills once rewards reach the chain.")
+		} else {
+			d.rankDelta.SetText(fmt.Sprintf("Not on the leaderboard yet (%d peers are).", of))
 		}
 		return
 	}
-	y := float32(0)
+	d.rank.SetText(fmt.Sprintf("#%d of %d", rank, of))
+	if d.firstRank == 0 {
+		d.firstRank, d.firstRankAt = rank, b.Read
+	}
+	d.rankDelta.SetText(rankChangeText(d.firstRank, rank, d.firstRankAt))
+}
+
+// rankChangeText says how the rank moved since an earlier read (a smaller rank is better).
+func rankChangeText(before, now int, since time.Time) string {
+	at := ""
+	if !since.IsZero() {
+		at = " since " + since.Format("15:04")
+	}
+	switch {
+	case now < before:
+		return fmt.Sprintf("▲ up %d%s", before-now, at)
+	case now > before:
+		return fmt.Sprintf("▼ down %d%s", now-before, at)
+	}
+	return "unchanged" + at
+}
+
+// trend is the reward card's content.
+type trend struct {
+	values   []float64 // the sparkline: answered rounds of the last day, NaN across pauses
+	headline string
+	change   string
+}
+
+// rewardTrend summarises the reward of the rounds in hist (oldest first) as seen at now: the
+// last round's reward, the line of the last 24 hours, and the change since the round nearest to
+// 24 hours ago (or, for a node younger than a day, since its first round).
+func rewardTrend(hist []node.RoundMetrics, now time.Time) trend {
+	var answered []node.RoundMetrics
+	for _, m := range hist {
+		if m.Answers > 0 || len(m.RewardByTask) > 0 {
+			answered = append(answered, m)
+		}
+	}
+	if len(answered) == 0 {
+		return trend{headline: "—", change: "No answered round yet."}
+	}
+	last := answered[len(answered)-1]
+	t := trend{headline: fmt.Sprintf("%.3f", last.Reward)}
+	dayAgo := now.Add(-24 * time.Hour)
+	brk := breakAfter(answered)
+	var prev time.Time
+	for _, m := range answered {
+		if m.Time.Before(dayAgo) {
+			continue
+		}
+		if !prev.IsZero() && m.Time.Sub(prev) > brk {
+			t.values = append(t.values, math.NaN())
+		}
+		t.values = append(t.values, m.Reward)
+		prev = m.Time
+	}
+	base, label := answered[0], "since the first round"
+	for _, m := range answered {
+		if m.Time.After(dayAgo) {
+			break
+		}
+		base, label = m, "since yesterday"
+	}
+	if base.Round == last.Round && base.Time.Equal(last.Time) {
+		t.change = "One round so far."
+		return t
+	}
+	d := last.Reward - base.Reward
+	switch {
+	case d > 0:
+		t.change = fmt.Sprintf("▲ +%.3f %s", d, label)
+	case d < 0:
+		t.change = fmt.Sprintf("▼ %.3f %s", d, label)
+	default:
+		t.change = "unchanged " + label
+	}
+	if last.Reward == 0 && base.Reward == 0 {
+		t.change += " — no answer solved yet"
+	}
+	return t
+}
+
+// cardGrid lays the dashboard's cards out in as many equal columns as fit minW each (one on an
+// 800 px window, up to five on 4K); each row is as tall as its tallest card and hidden cards take
+// no place. Like chartGrid it remembers the column count of its last layout for MinSize and tells
+// the scroll around it when that changed.
+type cardGrid struct {
+	minW    float32
+	cols    int
+	changed func()
+}
+
+func (g *cardGrid) columns(w float32) int {
+	pad := theme.Padding()
+	return max(1, int((w+pad)/(g.minW+pad)))
+}
+
+func visibleObjects(objs []fyne.CanvasObject) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
 	for _, o := range objs {
-		h := o.MinSize().Height
-		o.Move(fyne.NewPos(0, y))
-		o.Resize(fyne.NewSize(size.Width, h))
+		if o.Visible() {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (g *cardGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	vis := visibleObjects(objs)
+	cols := min(g.columns(size.Width), max(1, len(vis)))
+	prev := g.cols
+	g.cols = cols
+	w := (size.Width - pad*float32(cols-1)) / float32(cols)
+	y := float32(0)
+	for i := 0; i < len(vis); i += cols {
+		row := vis[i:min(i+cols, len(vis))]
+		h := float32(0)
+		for _, o := range row {
+			h = max(h, o.MinSize().Height)
+		}
+		for j, o := range row {
+			o.Move(fyne.NewPos(float32(j)*(w+pad), y))
+			o.Resize(fyne.NewSize(w, h))
+		}
 		y += h + pad
+	}
+	if prev != 0 && cols != prev && g.changed != nil {
+		g.changed()
 	}
 }
 
-func (c *columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	// MinSize cannot know the width it will get: before the first Layout (or while stacked) it
-	// answers the stacked size, which keeps every row visible at any width; once laid out side by
-	// side, the tallest column, so the row leaves no empty band under it.
+func (g *cardGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	pad := theme.Padding()
+	vis := visibleObjects(objs)
+	cols := max(1, min(g.cols, len(vis)))
 	var s fyne.Size
-	for i, o := range objs {
-		m := o.MinSize()
-		s.Width = max(s.Width, m.Width)
-		switch {
-		case c.wide:
-			s.Height = max(s.Height, m.Height)
-		case i > 0:
-			s.Height += theme.Padding() + m.Height
-		default:
-			s.Height = m.Height
+	for i := 0; i < len(vis); i += cols {
+		h := float32(0)
+		for _, o := range vis[i:min(i+cols, len(vis))] {
+			m := o.MinSize()
+			h = max(h, m.Height)
+			s.Width = max(s.Width, min(m.Width, g.minW))
 		}
+		if i > 0 {
+			s.Height += pad
+		}
+		s.Height += h
 	}
 	return s
 }

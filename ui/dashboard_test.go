@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -10,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
 
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/session"
@@ -159,7 +159,7 @@ func TestRoundEventUpdatesDashboardAndCharts(t *testing.T) {
 
 	s.handle(node.Event{Kind: node.EventPhase, Round: 3, Phase: node.PhaseTrain})
 	d := s.main.dash
-	if d.round.Text != "Round 3" || d.phase.Text != "Phase: training" {
+	if d.round.Text != "Round 3" || d.phase.Text != "Now: training" {
 		t.Fatalf("after phase: %q %q", d.round.Text, d.phase.Text)
 	}
 	if want := phaseProgress(node.PhaseTrain); d.phaseBar.Value != want || want <= 0.5 {
@@ -277,45 +277,203 @@ func TestPhaseProgressIsMonotonic(t *testing.T) {
 	}
 }
 
-func TestColumnsLayout(t *testing.T) {
-	c := &columns{minColumn: 300}
+// After turning training off, quitting and relaunching, the node's snapshot still carries the
+// last phase it reported ("submit"); the dashboard must say it is paused, not "submitting to the
+// chain" with a full bar.
+func TestDashboardPausedHidesLastPhase(t *testing.T) {
 	tests := []struct {
-		width float32
-		side  bool
-	}{{800, true}, {599, false}, {1280, true}}
+		name     string
+		state    node.State
+		training bool
+	}{
+		{"relaunched with training off", node.StatePaused, false},
+		{"switch off, node not told yet", node.StateWaiting, false},
+		{"on battery", node.StateOnBattery, true},
+		{"computer in use", node.StateUserActive, true},
+	}
 	for _, tt := range tests {
-		if got := c.sideBySide(tt.width, 2); got != tt.side {
-			t.Errorf("width %v: side by side %v, want %v", tt.width, got, tt.side)
+		t.Run(tt.name, func(t *testing.T) {
+			b := newFakeBackend()
+			b.training = tt.training
+			b.snap.State, b.snap.Phase, b.snap.Round = tt.state, node.PhaseSubmit, 12
+			s, _ := runningShell(t, b)
+			d := s.main.dash
+			if strings.Contains(d.phase.Text, "submitting") || d.phaseBar.Visible() || d.countdown.Text != "" {
+				t.Fatalf("paused dashboard shows phase %q, bar visible %v, countdown %q", d.phase.Text, d.phaseBar.Visible(), d.countdown.Text)
+			}
+			if !strings.Contains(d.phase.Text, "nothing") {
+				t.Fatalf("phase line %q should say nothing is played", d.phase.Text)
+			}
+		})
+	}
+}
+
+// While the node waits for the next round the bar moves with the time and the countdown says how
+// long is left (it used to idle at 1/8 and jump when the round started).
+func TestDashboardCountdown(t *testing.T) {
+	test.NewTempApp(t)
+	d := newDashboard(IdentityInfo{}, func(bool) {}, func(string) {})
+	start := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	now := start.Add(100 * time.Second)
+	d.now = func() time.Time { return now }
+	d.setRoundLength(5 * time.Minute)
+	d.apply(node.Event{Kind: node.EventState, State: node.StateRunning})
+	d.apply(node.Event{Kind: node.EventPhase, Round: 4, Phase: node.PhaseGenerate, Time: start})
+	d.apply(node.Event{Kind: node.EventPhase, Round: 5, Phase: node.PhaseWait, Time: start.Add(time.Minute)})
+	if d.countdown.Text != "next round in 3:20" {
+		t.Fatalf("countdown %q, want next round in 3:20", d.countdown.Text)
+	}
+	p1 := d.phaseBar.Value
+	now = start.Add(250 * time.Second)
+	d.tick()
+	if d.countdown.Text != "next round in 0:50" || d.phaseBar.Value <= p1 {
+		t.Fatalf("after 150 s: countdown %q, bar %v (was %v)", d.countdown.Text, d.phaseBar.Value, p1)
+	}
+	if want := 250.0 / 300; math.Abs(d.phaseBar.Value-want) > 1e-9 {
+		t.Fatalf("bar %v, want %v", d.phaseBar.Value, want)
+	}
+}
+
+func TestRoundClock(t *testing.T) {
+	t0 := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		c    roundClock
+		now  time.Time
+		want time.Time
+		ok   bool
+	}{
+		{"unknown length", roundClock{anchor: t0}, t0, time.Time{}, false},
+		{"unknown anchor", roundClock{length: time.Minute}, t0, time.Time{}, false},
+		{"within the round", roundClock{length: time.Minute, anchor: t0}, t0.Add(10 * time.Second), t0.Add(time.Minute), true},
+		{"rounds later (app reopened)", roundClock{length: time.Minute, anchor: t0}, t0.Add(150 * time.Second), t0.Add(3 * time.Minute), true},
+		{"exactly on a start", roundClock{length: time.Minute, anchor: t0}, t0.Add(time.Minute), t0.Add(2 * time.Minute), true},
+	}
+	for _, tt := range tests {
+		got, ok := tt.c.next(tt.now)
+		if ok != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("%s: next = %v %v, want %v %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+	hist := []node.RoundMetrics{{Time: t0}, {Time: t0.Add(50 * time.Second)}, {Time: t0.Add(110 * time.Second)}, {Time: t0.Add(5 * time.Hour)}}
+	if got := roundLengthFrom(hist); got != 60*time.Second {
+		t.Errorf("roundLengthFrom = %v, want the 60 s median without the 5 h pause", got)
+	}
+	for _, tt := range []struct {
+		left time.Duration
+		want string
+	}{{0, "next round any moment now"}, {61 * time.Second, "next round in 1:01"}, {2 * time.Hour, "next round in about 2h 00m"}} {
+		if got := countdownText(tt.left); got != tt.want {
+			t.Errorf("countdownText(%v) = %q, want %q", tt.left, got, tt.want)
 		}
 	}
 }
 
-// Side by side, the row is as tall as its tallest column (no empty band under it); stacked, the
-// columns' heights add up.
-func TestColumnsMinSize(t *testing.T) {
+func TestRewardTrend(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	r := func(ago time.Duration, reward float64) node.RoundMetrics {
+		return node.RoundMetrics{Time: now.Add(-ago), Reward: reward, Answers: 4}
+	}
+	tests := []struct {
+		name     string
+		hist     []node.RoundMetrics
+		headline string
+		change   string
+		points   int
+	}{
+		{"nothing", nil, "—", "No answered round yet.", 0},
+		{"one round", []node.RoundMetrics{r(time.Minute, 0.2)}, "0.200", "One round so far.", 1},
+		{"young node", []node.RoundMetrics{r(3*time.Minute, 0.1), r(2*time.Minute, 0.3), r(time.Minute, 0.4)}, "0.400", "▲ +0.300 since the first round", 3},
+		{"a day old", []node.RoundMetrics{r(30*time.Hour, 0.9), r(25*time.Hour, 0.5), r(time.Minute, 0.25)}, "0.250", "▼ -0.250 since yesterday", 1},
+		{"all zero", []node.RoundMetrics{r(2*time.Minute, 0), r(time.Minute, 0)}, "0.000", "unchanged since the first round — no answer solved yet", 2},
+	}
+	for _, tt := range tests {
+		got := rewardTrend(tt.hist, now)
+		if got.headline != tt.headline || got.change != tt.change || len(got.values) != tt.points {
+			t.Errorf("%s: %q %q %d points, want %q %q %d", tt.name, got.headline, got.change, len(got.values), tt.headline, tt.change, tt.points)
+		}
+	}
+}
+
+func TestRankChangeText(t *testing.T) {
+	at := time.Date(2026, 12, 6, 9, 5, 0, 0, time.Local)
+	for _, tt := range []struct {
+		before, now int
+		want        string
+	}{{5, 3, "▲ up 2 since 09:05"}, {3, 4, "▼ down 1 since 09:05"}, {2, 2, "unchanged since 09:05"}} {
+		if got := rankChangeText(tt.before, tt.now, at); got != tt.want {
+			t.Errorf("rankChangeText(%d, %d) = %q, want %q", tt.before, tt.now, got, tt.want)
+		}
+	}
+}
+
+// The cards reflow: one column at 800 px (minus the navigation), several on a wide window, and
+// every card is at least as tall as its content.
+func TestCardGridReflows(t *testing.T) {
 	test.NewTempApp(t)
-	a, b := canvas.NewRectangle(nil), canvas.NewRectangle(nil)
-	a.SetMinSize(fyne.NewSize(100, 40))
-	b.SetMinSize(fyne.NewSize(120, 70))
-	objs := []fyne.CanvasObject{a, b}
-	c := &columns{minColumn: 300}
-	stacked := 40 + theme.Padding() + 70
-	if h := c.MinSize(objs).Height; h != stacked {
-		t.Fatalf("before any layout: height %v, want the stacked %v", h, stacked)
+	var objs []fyne.CanvasObject
+	for i := range 6 {
+		r := canvas.NewRectangle(nil)
+		r.SetMinSize(fyne.NewSize(100, float32(40+10*i)))
+		objs = append(objs, r)
 	}
-	c.Layout(objs, fyne.NewSize(800, 70))
-	if h := c.MinSize(objs).Height; h != 70 {
-		t.Fatalf("side by side: height %v, want the tallest column's 70", h)
+	g := &cardGrid{minW: 360}
+	for _, tt := range []struct {
+		width float32
+		cols  int
+	}{{640, 1}, {800, 2}, {1400, 3}, {3800, 6}} {
+		g.Layout(objs, fyne.NewSize(tt.width, 1000))
+		if g.cols != tt.cols {
+			t.Errorf("width %v: %d columns, want %d", tt.width, g.cols, tt.cols)
+		}
+		for i, o := range objs {
+			if o.Size().Height < o.MinSize().Height || o.Position().X+o.Size().Width > tt.width+0.5 {
+				t.Errorf("width %v: card %d at %v size %v", tt.width, i, o.Position(), o.Size())
+			}
+		}
+		if h := g.MinSize(objs).Height; h < objs[len(objs)-1].Position().Y+objs[len(objs)-1].Size().Height {
+			t.Errorf("width %v: MinSize height %v cuts off the last row", tt.width, h)
+		}
 	}
-	if a.Position().X != 0 || b.Position().X <= 300 {
-		t.Fatalf("not side by side: %v %v", a.Position(), b.Position())
+	objs[0].Hide()
+	g.Layout(objs, fyne.NewSize(640, 1000))
+	if objs[1].Position().Y != 0 {
+		t.Errorf("a hidden card still takes a place: the next starts at %v", objs[1].Position())
 	}
-	c.Layout(objs, fyne.NewSize(500, stacked))
-	if h := c.MinSize(objs).Height; h != stacked {
-		t.Fatalf("stacked again: height %v, want %v", h, stacked)
+}
+
+// The window works 800 px wide (a 1280×720 laptop with a side panel): no screen of the main view
+// asks for more. The old dashboard's two fixed columns made the window at least 878 px wide.
+func TestMainViewFits800(t *testing.T) {
+	b := newFakeBackend()
+	b.hosting = true
+	b.invite = session.Invite{RPCURL: "http://192.168.1.2:8545", ChainID: 1337, Contract: "0x0000000000000000000000000000000000000001",
+		Bootnodes: []string{"/ip4/192.168.1.2/tcp/4001/p2p/QmBoot"}}
+	b.snap.LastError = "a long problem message that wraps rather than widening the window: " + strings.Repeat("chain timeout ", 20)
+	s, _ := runningShell(t, b)
+	for i := range s.main.pages {
+		s.main.selectView(i)
+		if w := s.main.obj.MinSize().Width; w > 800 {
+			t.Errorf("view %d needs %v px, more than 800", i, w)
+		}
 	}
-	if b.Position().Y != 40+theme.Padding() {
-		t.Fatalf("second column at %v, want below the first", b.Position())
+}
+
+func TestLastRoundText(t *testing.T) {
+	// The last round's line carries the node's disk figures (checkpoints) under it.
+	const noDisk = "disk: 0 MB written in the last 24 h, checkpoints take 0 MB"
+	for _, tt := range []struct {
+		m    *node.RoundMetrics
+		want string
+	}{
+		{nil, "no round played yet"},
+		{&node.RoundMetrics{Round: 4, Reward: 0.438, Trained: true, Loss: math.Copysign(0, -1)}, "round 4: reward 0.438, trained\n" + noDisk},
+		{&node.RoundMetrics{Round: 5, Reward: 0.5, Trained: true, Loss: 0.0123}, "round 5: reward 0.500, loss 0.0123\n" + noDisk},
+		{&node.RoundMetrics{Round: 6, Reward: 0.1, TrainError: "out of memory"}, "round 6: reward 0.100, not trained: out of memory\n" + noDisk},
+	} {
+		if got := lastRoundText(tt.m); got != tt.want {
+			t.Errorf("lastRoundText = %q, want %q", got, tt.want)
+		}
 	}
 }
 
@@ -332,7 +490,7 @@ func TestMemoryPlanShown(t *testing.T) {
 	if got := s.main.settings.plan; !got.Visible() || got.Text != "Plan: training LoRA adapters of rank 8 (settings view)" {
 		t.Errorf("settings plan line %q (visible %v)", got.Text, got.Visible())
 	}
-	if s.main.settings.mode.Selected == "" {
+	if s.main.settings.selects[keyTrainMode].Selected == "" {
 		t.Error("the training mode select shows no mode")
 	}
 }

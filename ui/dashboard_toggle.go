@@ -97,7 +97,9 @@ func (r *toggleRenderer) Refresh() {
 	case r.t.On:
 		r.track.FillColor = th.Color(theme.ColorNamePrimary, v)
 	default:
-		r.track.FillColor = th.Color(theme.ColorNameInputBorder, v)
+		// The placeholder grey, not the input border: in the light theme that border is
+		// #e3e3e3, and an "off" switch on white all but disappeared.
+		r.track.FillColor = th.Color(theme.ColorNamePlaceHolder, v)
 	}
 	r.knob.FillColor = th.Color(theme.ColorNameForegroundOnPrimary, v)
 	r.Layout(r.t.Size())

@@ -270,3 +270,9 @@ func (f *fakeBackend) startedWith() []session.Choice {
 var errFake = errors.New("fake failure")
 
 var _ Backend = (*fakeBackend)(nil)
+
+func (f *fakeBackend) stopCalls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.stopped
+}

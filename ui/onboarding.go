@@ -65,6 +65,7 @@ type Onboarding struct {
 	bar      *widget.ProgressBar
 	failure  *fyne.Container
 	failText *widget.Label
+	noNet    *fyne.Container // the other ways to a model, when the download found no internet
 	running  *fyne.Container // Cancel
 	failed   *fyne.Container // Back, Try again
 }
@@ -505,7 +506,8 @@ func (o *Onboarding) showStart() {
 	o.failText = onbText("")
 	next := onbText("Fix what the message above describes, then press Try again, or Back to change your choice.")
 	next.Importance = widget.LowImportance
-	o.failure = container.NewVBox(o.failText, next)
+	o.noNet = container.NewVBox()
+	o.failure = container.NewVBox(o.failText, o.noNet, next)
 
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), o.cancelStart)
 	o.running = container.NewHBox(layout.NewSpacer(), cancel)
@@ -626,6 +628,7 @@ func (o *Onboarding) fail(err error) {
 		}
 	}
 	o.failText.SetText(err.Error())
+	o.offerModels(err)
 	o.message.Hide()
 	o.bar.Hide()
 	o.running.Hide()

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -21,9 +23,10 @@ func passphraseScreen(creating bool, dir, problem string, submit func([]byte)) f
 			"\nThere is no way to recover a forgotten passphrase; export your identity to keep a backup."
 		button = "Create"
 	}
-	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	text := widget.NewLabel(intro)
-	text.Wrapping = fyne.TextWrapWord
+	icon := canvas.NewImageFromResource(appIcon)
+	icon.SetMinSize(fyne.NewSize(56, 56))
+	icon.FillMode = canvas.ImageFillContain
+	head := container.NewBorder(nil, nil, icon, nil, container.NewVBox(onbHeading(title), onbText(intro)))
 	pass := widget.NewPasswordEntry()
 	pass.SetPlaceHolder("Passphrase")
 	confirm := widget.NewPasswordEntry()
@@ -46,12 +49,13 @@ func passphraseScreen(creating bool, dir, problem string, submit func([]byte)) f
 	pass.OnSubmitted = func(string) { do() }
 	confirm.OnSubmitted = func(string) { do() }
 
-	fields := []fyne.CanvasObject{head, text, pass}
+	fields := []fyne.CanvasObject{head, widget.NewSeparator(), pass}
 	if creating {
 		fields = append(fields, confirm)
 	}
-	fields = append(fields, msg, btn)
-	return container.NewPadded(container.NewVBox(fields...))
+	fields = append(fields, msg, container.NewHBox(layout.NewSpacer(), btn))
+	// The welcome's centred column: the same width, centred, scrolling when the window is short.
+	return container.NewVScroll(container.New(onbColumn{width: onboardingWidth}, container.NewPadded(container.NewVBox(fields...))))
 }
 
 // passphraseProblem says what is wrong with what was typed, or "" when it can be used.

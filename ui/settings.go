@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,24 +19,29 @@ const (
 	keyModel        = "model.name"
 	keyThreads      = "resources.threads"
 	keyMemoryLimit  = "resources.memory_limit_mb"
+	keyDevice       = "engine.device"
 	keyTrainMode    = "training.mode"
 	keyLoRARank     = "training.lora_rank"
-	keyDevice       = "engine.device"
+	keyCheckpoint   = "training.checkpoint_minutes"
 	keyACPowerOnly  = "resources.ac_power_only"
 	keyIdleOnly     = "resources.idle_only"
 	keyIdleMinutes  = "resources.idle_minutes"
 	keyStartAtLogin = "desktop.start_at_login"
 	keyTheme        = "desktop.theme"
-	keyCheckpoint   = "training.checkpoint_minutes"
 )
 
 // settingsActions is what the settings screen asks of the shell. save runs Backend.SaveSetting
 // off the UI goroutine and calls done on it; the screen never touches the backend itself.
 type settingsActions struct {
-	save       func(key, value string, done func(restart bool, err error))
+	save func(key, value string, done func(restart bool, err error))
+	// switchMode stops the node and starts it again taking part the new way (local, host, join).
+	switchMode func(c session.Choice)
 	applyTheme func(name string)
-	openFolder func(dir string)
-	export     func(done func(path string, err error))
+	// chooseModel opens the model chooser (download, folder, Hugging Face cache, demo); nil
+	// where there is none.
+	chooseModel func()
+	openFolder  func(dir string)
+	export      func(done func(path string, err error))
 	// checkpointCost says what checkpointing every minutes of training costs the disk
 	// (app/node's CheckpointCostText, from the node's own figures); done runs on the UI.
 	checkpointCost func(minutes int, done func(text string))
@@ -53,8 +59,8 @@ func savedNote(restart bool, err error) (string, widget.Importance) {
 	return "Saved", widget.SuccessImportance
 }
 
-// modeText explains the network chosen on the first run; it is read-only here because changing
-// it means leaving one swarm for another, which the first-run flow handles.
+// modeText explains how this computer takes part (chosen on the first run, changeable in
+// Settings).
 func modeText(c session.Choice, ok bool, profile string) (title, explain string) {
 	if !ok {
 		return "Not chosen yet", "The first-run screens ask how this computer takes part."
@@ -70,44 +76,112 @@ func modeText(c session.Choice, ok bool, profile string) (title, explain string)
 	return string(c.Mode), ""
 }
 
-// settingsView is the settings screen: one row per config key, each saved on its own so a
-// validation error points at exactly one field.
+// fieldKind is how a setting is edited.
+type fieldKind int
+
+const (
+	fieldText   fieldKind = iota // free text (a model name or folder)
+	fieldNumber                  // a whole number, with its unit
+	fieldCheck                   // on/off
+	fieldChoice                  // one of choices
+)
+
+// settingField is one row of the settings form. The form is built from settingFields, so a new
+// config key (app/config/settings.go) needs one line here; the value comes from config.Get and
+// the meaning, where hint is empty, from config.Help.
+type settingField struct {
+	key     string
+	label   string
+	kind    fieldKind
+	hint    string   // unit and meaning under the control
+	check   string   // fieldCheck: the check's own text
+	choices []string // fieldChoice
+}
+
+var settingFields = []settingField{
+	{key: keyModel, label: "Model", kind: fieldText,
+		hint: "What config.toml says: demo (built in, no download), a Hugging Face id such as Qwen/Qwen2.5-0.5B-Instruct, or a model folder. Takes effect on the next start."},
+	{key: keyThreads, label: "CPU threads", kind: fieldNumber, hint: "threads · 0 = automatic (all cores)"},
+	{key: keyMemoryLimit, label: "Memory limit", kind: fieldNumber, hint: "MiB · 0 = automatic (what the model needs, within free memory)"},
+	{key: keyDevice, label: "Compute device", kind: fieldText,
+		hint: "auto (a GPU when one can be used, else the CPU), cpu, vulkan, vulkan:N, cuda or metal · takes effect on the next start"},
+	{key: keyTrainMode, label: "Training", kind: fieldChoice, choices: []string{"auto", "full", "lora"},
+		hint: "auto trains the full model when it fits the memory limit, else LoRA adapters; full or lora force one"},
+	{key: keyLoRARank, label: "LoRA rank", kind: fieldNumber, hint: "rank of the adapters · 0 = the largest that fits (up to 64)"},
+	{key: keyCheckpoint, label: "Checkpoints", kind: fieldNumber,
+		hint: "minutes of training between full checkpoints · 0 = after every round (the most disk writes); a crash loses at most that much training, never a reward or vote"},
+	{key: keyACPowerOnly, label: "Power", kind: fieldCheck, check: "Run only on AC power",
+		hint: "Pauses training on battery and resumes when plugged in."},
+	{key: keyIdleOnly, label: "Idle", kind: fieldCheck, check: "Run only when the computer is idle",
+		hint: "Pauses training while someone uses the keyboard or mouse."},
+	{key: keyIdleMinutes, label: "Idle after", kind: fieldNumber,
+		hint: "minutes without keyboard or mouse input before an idle-only node trains"},
+	{key: keyStartAtLogin, label: "Login", kind: fieldCheck, check: "Start swarmdesk when I log in",
+		hint: "Opens in the background (tray) when you log in."},
+	{key: keyTheme, label: "Theme", kind: fieldChoice, choices: []string{"system", "light", "dark"},
+		hint: "system follows the operating system's light or dark setting."},
+}
+
+// modeLabels are the ways of taking part, in the order the first-run screen offers them.
+var modeLabels = []struct {
+	mode  session.Mode
+	label string
+}{
+	{session.ModeLocal, "Try alone on this computer"},
+	{session.ModeHost, "Host a swarm on this computer"},
+	{session.ModeJoin, "Join a swarm with an invite"},
+}
+
+// settingsView is the settings screen: one form with one Save, built from settingFields, plus
+// how this computer takes part (which restarts the node), the data folder and the identity.
 type settingsView struct {
 	act   settingsActions
 	notes map[string]*widget.Label
 	obj   fyne.CanvasObject
+	// saved is each field's value as last saved (or read), to send only what changed.
+	saved map[string]string
 
 	// The editable controls, for tests.
 	entries map[string]*widget.Entry
 	checks  map[string]*widget.Check
+	selects map[string]*widget.Select
 	theme   *widget.Select
-	mode    *widget.Select
-	plan    *widget.Label // the memory plan (what the node trains within the limit, and why)
+	saveBtn *widget.Button
+	status  *widget.Label
+
+	// plan is the memory plan under the training mode (what the node trains within the limit,
+	// and why); ckptCost what the checkpoint cadence costs the disk.
+	plan     *widget.Label
+	ckptCost *widget.Label
+
+	mode       *widget.RadioGroup
+	invite     *widget.Entry
+	modeBtn    *widget.Button
+	modeStatus *widget.Label
 }
 
 func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataDir string, info IdentityInfo, act settingsActions) *settingsView {
-	v := &settingsView{act: act, notes: map[string]*widget.Label{}, entries: map[string]*widget.Entry{}, checks: map[string]*widget.Check{}}
-
-	title, explain := modeText(choice, hasChoice, cfg.Network.Profile)
-	netTitle := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	netTitle.Wrapping = fyne.TextWrapWord
-	netExplain := widget.NewLabel(explain)
-	netExplain.Wrapping = fyne.TextWrapWord
-	netExplain.Importance = widget.LowImportance
-
-	v.theme = widget.NewSelect([]string{"system", "light", "dark"}, nil)
-	v.theme.SetSelected(cfg.Desktop.Theme)
-	v.theme.OnChanged = func(s string) {
-		v.save(keyTheme, s, func() { act.applyTheme(s) }, nil)
-	}
-
-	v.mode = widget.NewSelect([]string{"auto", "full", "lora"}, nil)
-	v.mode.SetSelected(cfg.Training.Mode)
-	v.mode.OnChanged = func(s string) { v.save(keyTrainMode, s, nil, nil) }
-	v.plan = widget.NewLabel("")
-	v.plan.Wrapping = fyne.TextWrapWord
-	v.plan.Importance = widget.LowImportance
+	v := &settingsView{act: act, notes: map[string]*widget.Label{}, saved: map[string]string{},
+		entries: map[string]*widget.Entry{}, checks: map[string]*widget.Check{}, selects: map[string]*widget.Select{}}
+	v.plan = hintLabel("")
 	v.plan.Hide()
+	v.ckptCost = hintLabel("")
+
+	var rows []fyne.CanvasObject
+	for _, f := range settingFields {
+		val, err := cfg.Get(f.key)
+		if err != nil {
+			continue // a key this build's config does not know
+		}
+		v.saved[f.key] = val
+		rows = append(rows, fieldLabel(f.label), v.fieldRow(f, val))
+	}
+	v.theme = v.selects[keyTheme]
+	v.status = widget.NewLabel("")
+	v.status.Wrapping = fyne.TextWrapWord
+	v.saveBtn = widget.NewButtonWithIcon("Save changes", theme.DocumentSaveIcon(), v.saveForm)
+	v.saveBtn.Importance = widget.HighImportance
+	rows = append(rows, layout.NewSpacer(), container.NewBorder(nil, nil, v.saveBtn, nil, v.status))
 
 	folder := widget.NewLabelWithStyle(dataDir, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	folder.Wrapping = fyne.TextWrapBreak
@@ -127,31 +201,70 @@ func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataD
 		})
 	})
 
-	form := container.New(layout.NewFormLayout(),
-		fieldLabel("Network"), container.NewVBox(netTitle, netExplain),
-		fieldLabel("Model"), v.entryRow(keyModel, cfg.Model.Name, "hub id org/name or a local folder"),
-		fieldLabel("Compute device"), v.entryRow(keyDevice, cfg.Engine.Device, "auto, cpu, vulkan, vulkan:N, cuda or metal"),
-		fieldLabel("CPU threads"), v.entryRow(keyThreads, strconv.Itoa(cfg.Resources.Threads), "0 = all cores"),
-		fieldLabel("Memory limit (MiB)"), v.entryRow(keyMemoryLimit, strconv.Itoa(cfg.Resources.MemoryLimitMB), "0 = automatic"),
-		fieldLabel("Training"), container.NewVBox(v.mode, v.note(keyTrainMode),
-			v.entryRow(keyLoRARank, strconv.Itoa(cfg.Training.LoRARank), "LoRA rank, 0 = the largest that fits"), v.plan),
-		fieldLabel("Power"), v.checkRow(keyACPowerOnly, "Run only on AC power", cfg.Resources.ACPowerOnly),
-		fieldLabel("Idle"), container.NewVBox(
-			v.checkRow(keyIdleOnly, "Run only when the computer is idle", cfg.Resources.IdleOnly),
-			v.entryRow(keyIdleMinutes, strconv.Itoa(cfg.Resources.IdleMinutes), "minutes without input")),
-		fieldLabel("Checkpoints"), v.checkpointRow(cfg.Training.CheckpointMinutes),
-		fieldLabel("Login"), v.checkRow(keyStartAtLogin, "Start swarmdesk when I log in", cfg.Desktop.StartAtLogin),
-		fieldLabel("Theme"), container.NewVBox(v.theme, v.note(keyTheme)),
+	form := container.New(layout.NewFormLayout(), rows...)
+	rest := container.New(layout.NewFormLayout(),
+		fieldLabel("Taking part"), v.modeRow(choice, hasChoice, cfg.Network.Profile),
 		fieldLabel("Data folder"), container.NewBorder(nil, nil, nil, openFolder, folder),
 		fieldLabel("Identity"), container.NewVBox(
-			widget.NewLabel(info.Name+" — keys kept in "+info.KeyLocation),
+			wrapped(info.Name+" — keys kept in "+info.KeyLocation),
 			container.NewHBox(export), exportNote),
 	)
-	v.obj = container.NewVScroll(container.NewPadded(form))
+	v.obj = container.NewVScroll(container.NewPadded(container.NewVBox(
+		onbHeading("Node settings"), form, widget.NewSeparator(), onbHeading("Swarm and identity"), rest)))
 	return v
 }
 
-// setPlan shows the memory plan under the training settings ("" hides it: no model yet).
+// hintLabel is the unit and meaning under a control, in the theme's dimmer (but AA-contrast) text.
+func hintLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.LowImportance
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
+
+// fieldRow builds one field's control, its hint and its (hidden until needed) note.
+func (v *settingsView) fieldRow(f settingField, val string) fyne.CanvasObject {
+	var ctl fyne.CanvasObject
+	switch f.kind {
+	case fieldCheck:
+		c := widget.NewCheck(f.check, nil)
+		c.SetChecked(val == "true")
+		v.checks[f.key] = c
+		ctl = c
+	case fieldChoice:
+		sel := widget.NewSelect(f.choices, nil)
+		sel.SetSelected(val)
+		v.selects[f.key] = sel
+		ctl = sel
+	default:
+		e := widget.NewEntry()
+		e.SetText(val)
+		e.OnSubmitted = func(string) { v.saveForm() }
+		v.entries[f.key] = e
+		ctl = e
+		if f.key == keyModel && v.act.chooseModel != nil {
+			ctl = container.NewBorder(nil, nil, nil, widget.NewButton("Choose…", v.act.chooseModel), e)
+		}
+	}
+	hint := f.hint
+	if hint == "" {
+		hint = config.Help(f.key)
+	}
+	box := container.NewVBox(ctl, hintLabel(hint), v.note(f.key))
+	switch f.key {
+	case keyTrainMode:
+		box.Add(v.plan)
+	case keyCheckpoint:
+		box.Add(v.ckptCost)
+		if m, err := strconv.Atoi(val); err == nil {
+			v.showCheckpointCost(m)
+		}
+	}
+	return box
+}
+
+// setPlan shows the memory plan under the training mode ("" hides it: no model yet).
 func (v *settingsView) setPlan(text string) {
 	if text == "" {
 		v.plan.Hide()
@@ -159,6 +272,130 @@ func (v *settingsView) setPlan(text string) {
 	}
 	v.plan.SetText("Plan: " + text)
 	v.plan.Show()
+}
+
+// showCheckpointCost asks the shell what checkpointing every minutes costs the disk.
+func (v *settingsView) showCheckpointCost(minutes int) {
+	if v.act.checkpointCost != nil {
+		v.act.checkpointCost(minutes, v.ckptCost.SetText)
+	}
+}
+
+// value is a field's current value in the form.
+func (v *settingsView) value(key string) (string, bool) {
+	if e, ok := v.entries[key]; ok {
+		return strings.TrimSpace(e.Text), true
+	}
+	if c, ok := v.checks[key]; ok {
+		return strconv.FormatBool(c.Checked), true
+	}
+	if s, ok := v.selects[key]; ok {
+		return s.Selected, true
+	}
+	return "", false
+}
+
+// saveForm saves every field whose value changed, each with its own outcome under it.
+func (v *settingsView) saveForm() {
+	changed := 0
+	for _, f := range settingFields {
+		val, ok := v.value(f.key)
+		if !ok || val == v.saved[f.key] {
+			continue
+		}
+		changed++
+		key := f.key
+		v.save(key, val, func() {
+			v.saved[key] = val
+			switch key {
+			case keyTheme:
+				v.act.applyTheme(val)
+			case keyCheckpoint:
+				if m, err := strconv.Atoi(val); err == nil {
+					v.showCheckpointCost(m)
+				}
+			}
+		}, func() { v.revert(key) })
+	}
+	if changed == 0 {
+		v.status.SetText("Nothing changed.")
+	} else {
+		v.status.SetText("")
+	}
+}
+
+// revert puts a refused check or choice back to the value in effect (entries keep the typed text
+// so it can be corrected).
+func (v *settingsView) revert(key string) {
+	if c, ok := v.checks[key]; ok {
+		c.SetChecked(v.saved[key] == "true")
+	}
+	if s, ok := v.selects[key]; ok {
+		s.SetSelected(v.saved[key])
+	}
+}
+
+// modeRow shows how this computer takes part and lets the person change it: the node stops and
+// starts again the new way (a join needs a valid invite first).
+func (v *settingsView) modeRow(c session.Choice, ok bool, profile string) fyne.CanvasObject {
+	title, explain := modeText(c, ok, profile)
+	now := widget.NewLabelWithStyle("Now: "+title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	now.Wrapping = fyne.TextWrapWord
+	labels := make([]string, len(modeLabels))
+	current := ""
+	for i, m := range modeLabels {
+		labels[i] = m.label
+		if ok && m.mode == c.Mode {
+			current = m.label
+		}
+	}
+	v.invite = widget.NewEntry()
+	v.invite.SetPlaceHolder("Paste the invite from the host's dashboard")
+	v.invite.Hide()
+	v.modeStatus = widget.NewLabel("")
+	v.modeStatus.Wrapping = fyne.TextWrapWord
+	v.modeBtn = widget.NewButton("Restart the node this way", func() { v.switchMode(current) })
+	v.modeBtn.Disable()
+	v.mode = widget.NewRadioGroup(labels, func(sel string) {
+		v.invite.Hidden = sel != modeLabels[2].label
+		v.invite.Refresh()
+		if sel == "" || sel == current {
+			v.modeBtn.Disable()
+		} else {
+			v.modeBtn.Enable()
+		}
+	})
+	v.mode.SetSelected(current)
+	return container.NewVBox(now, hintLabel(explain), v.mode, v.invite,
+		container.NewHBox(v.modeBtn), v.modeStatus)
+}
+
+// switchMode checks the new way of taking part and hands it to the shell.
+func (v *settingsView) switchMode(current string) {
+	sel := v.mode.Selected
+	var c session.Choice
+	for _, m := range modeLabels {
+		if m.label == sel {
+			c.Mode = m.mode
+		}
+	}
+	if c.Mode == "" || sel == current {
+		return
+	}
+	if c.Mode == session.ModeJoin {
+		inv, err := session.ParseInvite(v.invite.Text)
+		if err != nil {
+			v.modeStatus.Importance = widget.DangerImportance
+			v.modeStatus.SetText("This invite cannot be used: " + err.Error() + ".")
+			return
+		}
+		c.Invite = &inv
+	}
+	v.modeStatus.Importance = widget.MediumImportance
+	v.modeStatus.SetText("Restarting the node…")
+	if v.act.switchMode != nil {
+		v.act.switchMode(c)
+	}
 }
 
 // note is the (hidden until needed) message line under a field.
@@ -189,59 +426,4 @@ func (v *settingsView) save(key, value string, ok, failed func()) {
 			ok()
 		}
 	})
-}
-
-func (v *settingsView) entryRow(key, value, placeholder string) fyne.CanvasObject {
-	e := widget.NewEntry()
-	e.SetText(value)
-	e.SetPlaceHolder(placeholder)
-	submit := func() { v.save(key, e.Text, nil, nil) }
-	e.OnSubmitted = func(string) { submit() }
-	v.entries[key] = e
-	btn := widget.NewButton("Save", submit)
-	return container.NewBorder(nil, v.note(key), nil, btn, e)
-}
-
-// checkpointRow edits training.checkpoint_minutes and shows what it costs in disk writes.
-func (v *settingsView) checkpointRow(minutes int) fyne.CanvasObject {
-	cost := widget.NewLabel("")
-	cost.Wrapping = fyne.TextWrapWord
-	cost.Importance = widget.LowImportance
-	show := func(m int) {
-		if v.act.checkpointCost != nil {
-			v.act.checkpointCost(m, cost.SetText)
-		}
-	}
-	show(minutes)
-	e := widget.NewEntry()
-	e.SetText(strconv.Itoa(minutes))
-	e.SetPlaceHolder("minutes of training between checkpoints (0 = every round)")
-	submit := func() {
-		text := e.Text
-		v.save(keyCheckpoint, text, func() {
-			if m, err := strconv.Atoi(text); err == nil {
-				show(m)
-			}
-		}, nil)
-	}
-	e.OnSubmitted = func(string) { submit() }
-	v.entries[keyCheckpoint] = e
-	return container.NewVBox(container.NewBorder(nil, v.note(keyCheckpoint), nil, widget.NewButton("Save", submit), e), cost)
-}
-
-func (v *settingsView) checkRow(key, label string, value bool) fyne.CanvasObject {
-	c := widget.NewCheck(label, nil)
-	c.SetChecked(value)
-	var changed func(bool)
-	changed = func(on bool) {
-		v.save(key, strconv.FormatBool(on), nil, func() {
-			// Refused: show the setting still in effect without saving again.
-			c.OnChanged = nil
-			c.SetChecked(!on)
-			c.OnChanged = changed
-		})
-	}
-	c.OnChanged = changed
-	v.checks[key] = c
-	return container.NewVBox(c, v.note(key))
 }

@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/swarmdesk/swarmdesk/app/session"
 )
 
 func settingsShell(t *testing.T, b *fakeBackend) *settingsView {
@@ -63,6 +65,7 @@ func TestSettingsCheckRevertsWhenRefused(t *testing.T) {
 	v := settingsShell(t, b)
 	c := v.checks[keyACPowerOnly]
 	test.Tap(c)
+	test.Tap(v.saveBtn)
 	if got := b.savedSettings(); !slices.Equal(got, [][2]string{{keyACPowerOnly, "true"}}) {
 		t.Fatalf("SaveSetting calls %v", got)
 	}
@@ -70,6 +73,7 @@ func TestSettingsCheckRevertsWhenRefused(t *testing.T) {
 		t.Fatalf("refused check: checked %v, note %q", c.Checked, v.notes[keyACPowerOnly].Text)
 	}
 	test.Tap(v.checks[keyStartAtLogin])
+	test.Tap(v.saveBtn)
 	if got := b.savedSettings(); got[len(got)-1] != [2]string{keyStartAtLogin, "true"} {
 		t.Fatalf("start at login: %v", got)
 	}
@@ -79,6 +83,10 @@ func TestSettingsThemeAppliesLive(t *testing.T) {
 	b := newFakeBackend()
 	v := settingsShell(t, b)
 	v.theme.SetSelected("dark")
+	if got := b.savedSettings(); len(got) != 0 {
+		t.Fatalf("saved before Save: %v", got)
+	}
+	test.Tap(v.saveBtn)
 	if got := b.savedSettings(); !slices.Equal(got, [][2]string{{keyTheme, "dark"}}) {
 		t.Fatalf("SaveSetting calls %v", got)
 	}
@@ -91,9 +99,82 @@ func TestSettingsThemeAppliesLive(t *testing.T) {
 func TestSettingsShowsModeAndFolder(t *testing.T) {
 	b := newFakeBackend()
 	v := settingsShell(t, b)
-	for _, want := range []string{"Trying alone (profile local)", b.dataDir, testID.Name() + " — keys kept in"} {
+	for _, want := range []string{"Now: Trying alone (profile local)", b.dataDir, testID.Name() + " — keys kept in"} {
 		if !hasText(v.obj, want) {
 			t.Errorf("settings lack %q: %q", want, Texts(v.obj))
 		}
+	}
+}
+
+// One Save sends exactly the fields that changed; an unchanged form says so.
+func TestSettingsOneSave(t *testing.T) {
+	b := newFakeBackend()
+	v := settingsShell(t, b)
+	test.Tap(v.saveBtn)
+	if got := b.savedSettings(); len(got) != 0 || v.status.Text != "Nothing changed." {
+		t.Fatalf("unchanged form saved %v, status %q", got, v.status.Text)
+	}
+	v.entries[keyThreads].SetText("3")
+	v.entries[keyIdleMinutes].SetText("12")
+	test.Tap(v.checks[keyIdleOnly])
+	test.Tap(v.saveBtn)
+	want := [][2]string{{keyThreads, "3"}, {keyIdleOnly, "true"}, {keyIdleMinutes, "12"}}
+	if got := b.savedSettings(); !slices.Equal(got, want) {
+		t.Fatalf("saved %v, want %v", got, want)
+	}
+	test.Tap(v.saveBtn)
+	if got := b.savedSettings(); len(got) != 3 {
+		t.Fatalf("saving again re-sent unchanged fields: %v", got)
+	}
+}
+
+// Every field says its unit and meaning: "0 = automatic" for threads and memory, and the idle
+// field has a label and its unit (minutes). The model field shows config.toml's value.
+func TestSettingsFieldsExplained(t *testing.T) {
+	b := newFakeBackend()
+	b.cfg.Model.Name = "Qwen/Qwen2.5-0.5B-Instruct"
+	v := settingsShell(t, b)
+	for _, want := range []string{"threads · 0 = automatic", "MiB · 0 = automatic", "Idle after", "minutes without keyboard or mouse input", "What config.toml says"} {
+		if !hasText(v.obj, want) {
+			t.Errorf("settings lack %q: %q", want, Texts(v.obj))
+		}
+	}
+	if got := v.entries[keyModel].Text; got != "Qwen/Qwen2.5-0.5B-Instruct" {
+		t.Errorf("model field %q, want config.toml's value", got)
+	}
+	for _, f := range settingFields {
+		if _, err := b.cfg.Get(f.key); err != nil {
+			t.Errorf("settings field %q is not a config key: %v", f.key, err)
+		}
+	}
+}
+
+// The way of taking part can be changed here: the node restarts with the new choice; a join
+// needs a valid invite first.
+func TestSettingsSwitchMode(t *testing.T) {
+	b := newFakeBackend()
+	s, _ := runningShell(t, b)
+	s.main.selectView(viewSettings)
+	v := s.main.settings
+	if !v.modeBtn.Disabled() {
+		t.Fatal("the restart button is enabled before another way was picked")
+	}
+	v.mode.SetSelected("Join a swarm with an invite")
+	if !v.invite.Visible() || v.modeBtn.Disabled() {
+		t.Fatalf("join: invite entry visible %v, button disabled %v", v.invite.Visible(), v.modeBtn.Disabled())
+	}
+	v.invite.SetText("not an invite")
+	test.Tap(v.modeBtn)
+	if !strings.Contains(v.modeStatus.Text, "cannot be used") || len(b.startedWith()) != 1 {
+		t.Fatalf("bad invite: status %q, starts %v", v.modeStatus.Text, b.startedWith())
+	}
+	v.mode.SetSelected("Host a swarm on this computer")
+	test.Tap(v.modeBtn)
+	got := b.startedWith()
+	if len(got) != 2 || got[1].Mode != session.ModeHost || b.stopCalls() != 1 {
+		t.Fatalf("switch to host: starts %+v, stops %d", got, b.stopCalls())
+	}
+	if s.Content() != s.main.obj {
+		t.Fatalf("after the restart the main view should show, got %q", Texts(s.Content()))
 	}
 }

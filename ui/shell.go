@@ -89,7 +89,7 @@ func NewShell(win fyne.Window, b Backend) *Shell {
 	}
 	s.every = s.tick
 	s.newCharts = func() roundCharts { return NewChartsView() }
-	s.notes = &notifier{now: time.Now, send: func(n *fyne.Notification) { fyne.CurrentApp().SendNotification(n) }}
+	s.notes = &notifier{now: time.Now, send: appNotifications()}
 	s.tray = newTray(s.setTraining, s.open, s.quit)
 	win.SetContent(s.root)
 	return s
@@ -219,7 +219,12 @@ func (s *Shell) passphraseScreen(problem string) fyne.CanvasObject {
 // and starts what keeps it current: the event pump and the periodic refreshes.
 func (s *Shell) running() {
 	if s.main != nil {
+		// The node was started again (Settings changed how it takes part): the main view
+		// stays, its contents are read again and the new node's events pumped.
 		s.show(s.main.obj)
+		s.loadMain()
+		ch := s.b.Events()
+		s.background(func() { s.pump(ch) })
 		return
 	}
 	s.main = newMainView(s)
@@ -231,6 +236,11 @@ func (s *Shell) running() {
 	s.every(StatusRefresh, s.refreshStatus)
 	s.every(LeaderboardRefresh, s.refreshBoard)
 	s.every(LogsRefresh, s.refreshLogs)
+	s.every(time.Second, func() {
+		if s.main.current == viewDashboard {
+			s.main.dash.tick()
+		}
+	})
 	if s.OnRunning != nil {
 		s.OnRunning()
 	}
@@ -284,6 +294,9 @@ func (s *Shell) loadMain() {
 			m.dash.setNode(dev, model, inv, hosting)
 			m.dash.setPeers(peers)
 			m.dash.setPeerView(view)
+			// The countdown learns the round length from the rounds played (the demo model's
+			// rounds are shorter than network.round_seconds says, see session.RoundSeconds).
+			m.dash.setHistory(hist)
 			if histErr != nil {
 				m.dash.showProblem("Could not read the round history: " + histErr.Error())
 			}
@@ -332,6 +345,7 @@ func (s *Shell) refreshBoard() {
 				return
 			}
 			s.main.board.setBoard(b)
+			s.main.dash.setBoard(b)
 			if n, ok := winNotification(s.lastBoard, b); ok {
 				s.notes.notify(n)
 			}
@@ -406,6 +420,16 @@ func trayStatus(snap node.Snapshot, training bool) string {
 	return st
 }
 
+// switchMode stops the node and starts it again taking part as c says (Settings); Start saves
+// the new choice. UI goroutine.
+func (s *Shell) switchMode(c session.Choice) {
+	s.show(progressScreen("Stopping the node…"))
+	s.async(func() {
+		s.b.Stop()
+		fyne.Do(func() { s.startNode(c) })
+	})
+}
+
 // open brings the window to the front (the tray's Open).
 func (s *Shell) open() {
 	s.win.Show()
@@ -430,7 +454,9 @@ func (s *Shell) settingsActions() settingsActions {
 				fyne.Do(func() { done(restart, err) })
 			})
 		},
-		applyTheme: func(name string) { ApplyTheme(fyne.CurrentApp(), name) },
+		applyTheme:  func(name string) { ApplyTheme(fyne.CurrentApp(), name) },
+		chooseModel: s.chooseModel(),
+		switchMode:  s.switchMode,
 		checkpointCost: func(minutes int, done func(string)) {
 			s.async(func() {
 				hist, _ := s.b.History()
@@ -494,6 +520,9 @@ type mainView struct {
 	// recovers interrupted sessions, which the node's users may never need).
 	blockAssist *blockAssistScreen
 
+	// demo holds the banner that says the node trains the built-in demo model (modelchooser.go).
+	demo *fyne.Container
+
 	pages   []fyne.CanvasObject
 	buttons []*widget.Button
 	current int
@@ -521,7 +550,9 @@ func newMainView(s *Shell) *mainView {
 		nav.Add(b)
 	}
 	m.content = container.NewStack()
-	m.obj = container.NewBorder(nil, nil, container.NewPadded(nav), nil, m.content)
+	m.demo = container.NewStack()
+	m.setDemo(s)
+	m.obj = container.NewBorder(nil, nil, container.NewPadded(nav), nil, container.NewBorder(m.demo, nil, nil, nil, m.content))
 	m.onShow = func(view int) {
 		if view == viewLogs {
 			s.refreshLogs()

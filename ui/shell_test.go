@@ -224,5 +224,8 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 	case *container.Scroll:
 		walk(c.Content, fn)
+	case *card:
+		walk(c.title, fn)
+		walk(c.content, fn)
 	}
 }

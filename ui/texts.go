@@ -42,5 +42,8 @@ func visitVisible(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 	case *container.Scroll:
 		visitVisible(c.Content, fn)
+	case *card:
+		visitVisible(c.title, fn)
+		visitVisible(c.content, fn)
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -31,29 +32,64 @@ func TestNewTheme(t *testing.T) {
 	}
 }
 
-// The dashboard and leaderboard as pixels, in both themes, at the smallest window size the
-// layouts support: catches overlapping or cut-off rows that unit tests of the labels miss.
+// The dashboard and leaderboard as pixels, in both themes: the dashboard at the smallest window
+// the layouts support (800×600, one column of cards) and at 1600×1000 (cards side by side, no
+// empty lower half); catches overlapping or cut-off rows that unit tests of the labels miss.
 func TestScreensGolden(t *testing.T) {
+	now := time.Date(2026, 12, 6, 15, 0, 0, 0, time.UTC)
+	var hist []node.RoundMetrics
+	for i := range 12 {
+		hist = append(hist, node.RoundMetrics{Round: uint64(i + 1), Time: now.Add(time.Duration(i-12) * 5 * time.Minute),
+			Answers: 8, Reward: 0.05 + 0.06*float64(i) + 0.03*float64(i%3), PeersSeen: 2})
+	}
 	for _, variant := range []string{"light", "dark"} {
 		for _, view := range []struct {
 			name string
 			i    int
-		}{{"dashboard", viewDashboard}, {"leaderboard", viewLeaderboard}} {
+			size fyne.Size
+		}{
+			{"dashboard", viewDashboard, fyne.NewSize(800, 600)},
+			{"dashboard_wide", viewDashboard, fyne.NewSize(1600, 1000)},
+			{"leaderboard", viewLeaderboard, fyne.NewSize(800, 500)},
+			{"settings", viewSettings, fyne.NewSize(800, 600)},
+		} {
 			t.Run(view.name+"_"+variant, func(t *testing.T) {
 				b := newFakeBackend()
 				b.board = testBoard
-				b.snap.Last = &node.RoundMetrics{Round: 2, Reward: 0.75, Trained: true, Loss: 0.0312}
+				b.history = hist
+				b.snap.Last = &hist[len(hist)-1]
+				b.snap.Last.Trained, b.snap.Last.Loss = true, 0.0312
 				b.snap.Submitting = true
 				b.snap.PendingSubmissions = 1
 				// testID is random; pixels need a fixed name and peer ID.
 				b.snap.PeerID = "QmQ2gEXoPJg6iMBSUFWGzAabS2VhnzuS782Y637hGjfsRJ"
+				b.dataDir = "/home/ana/.local/share/swarmdesk"
 				s, w := runningShell(t, b)
-				s.main.dash.name.SetText("beaked fishy cat")
+				d := s.main.dash
+				d.name.SetText("beaked fishy cat")
+				// The countdown reads the clock: fix it.
+				d.now = func() time.Time { return now.Add(100 * time.Second) }
+				d.setHistory(hist)
 				ApplyTheme(fyne.CurrentApp(), variant)
-				w.Resize(fyne.NewSize(800, 500))
+				w.Resize(view.size)
 				s.main.selectView(view.i)
 				test.AssertImageMatches(t, view.name+"_"+variant+".png", w.Canvas().Capture())
 			})
 		}
+	}
+}
+
+// The passphrase screens use the welcome's centred column (they were a full-width stack at the
+// top-left): pixels at 800×600 for both the new and the unlock screen.
+func TestPassphraseScreensGolden(t *testing.T) {
+	test.NewTempApp(t)
+	for _, creating := range []bool{true, false} {
+		name := "passphrase_unlock.png"
+		if creating {
+			name = "passphrase_create.png"
+		}
+		w := test.NewTempWindow(t, passphraseScreen(creating, "/home/ana/.config/swarmdesk/secrets", "", func([]byte) {}))
+		w.Resize(fyne.NewSize(800, 600))
+		test.AssertImageMatches(t, name, w.Canvas().Capture())
 	}
 }

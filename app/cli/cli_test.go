@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/swarmdesk/swarmdesk/app/env"
+	"github.com/swarmdesk/swarmdesk/engine/train"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
@@ -202,5 +203,43 @@ func TestConfigCommands(t *testing.T) {
 	}
 	if _, errs, code := run(t, e, nil, "", "--set", "bogus=1", "config", "show"); code == 0 || !strings.Contains(errs, "unknown setting") {
 		t.Fatalf("unknown --set key: %d %q", code, errs)
+	}
+}
+
+// cobra reads a back-quoted word in a flag's usage as the value's name: the --set help used to
+// read "--set swarmdesk config show".
+func TestSetFlagHelp(t *testing.T) {
+	out, _, code := run(t, nil, nil, "", "--help")
+	if code != 0 {
+		t.Fatalf("--help exit %d", code)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "--set") {
+			if strings.Contains(line, "--set swarmdesk") || !strings.Contains(line, "--set key=value") {
+				t.Fatalf("--set help line: %q", line)
+			}
+			return
+		}
+	}
+	t.Fatalf("no --set line in the help:\n%s", out)
+}
+
+func TestDemoStepLine(t *testing.T) {
+	var learnt, flat train.DemoStep
+	learnt.Step, learnt.MeanReward, learnt.AnswerLoss, learnt.GradNorm, learnt.Trained, learnt.TokPerS = 3, 0.5, 1.25, 0.8, 400, 1234
+	flat.Step, flat.Loss = 4, 0
+	tests := []struct {
+		st      train.DemoStep
+		want    string
+		notWant string
+	}{
+		{learnt, "step   3/60  reward 0.500  answer-loss 1.250  grad-norm 0.800  1234 tok/s", "grpo-loss"},
+		{flat, "nothing to learn (every answer scored the same)", "0 tok/s"},
+	}
+	for _, tt := range tests {
+		got := demoStepLine(tt.st, 60)
+		if !strings.Contains(got, tt.want) || strings.Contains(got, tt.notWant) {
+			t.Errorf("demoStepLine = %q, want %q and no %q", got, tt.want, tt.notWant)
+		}
 	}
 }

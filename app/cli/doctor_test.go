@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 )
 
 func TestDoctorSectionsSortedByOrder(t *testing.T) {
-	saved := doctorSections
+	saved := slices.Clone(doctorSections)
 	defer func() { doctorSections = saved }()
 	doctorSections = nil
 	for _, o := range []int{20, 0, 10, 20, 5} {
@@ -29,7 +30,7 @@ func TestDoctorSectionsSortedByOrder(t *testing.T) {
 }
 
 func TestDoctorReportsMachineAndGoesOnAfterAProblem(t *testing.T) {
-	saved := doctorSections
+	saved := slices.Clone(doctorSections)
 	defer func() { doctorSections = saved }()
 	registerDoctorSection(doctorSection{order: 1, title: "Broken area", report: func(*env.Env, io.Writer) error {
 		return errTest

@@ -57,7 +57,7 @@ the prompt's KV cache, the way a swarm round generates rollouts.`,
 			defer stop()
 			errw := cmd.ErrOrStderr()
 			p := &progressLine{w: errw}
-			m, tok, err := loadModel(ctx, o, model, offline, true, wdt, p)
+			m, tok, err := loadModel(ctx, o, e.Dirs.Cache, model, offline, true, wdt, p)
 			if err != nil {
 				return err
 			}

@@ -42,7 +42,7 @@ ssh -N -L 18545:127.0.0.1:18545 you@this-computer. Runs until Ctrl-C.`,
 				return err
 			}
 			if round <= 0 {
-				round = time.Duration(e.Config.Network.RoundSeconds) * time.Second
+				round = time.Duration(session.RoundSeconds(e.Config)) * time.Second
 			}
 			if round <= 0 {
 				return errors.New("network.round_seconds is 0 (rounds only by hand): set it, or pass --round, so the swarm gets a round timer")

@@ -22,12 +22,13 @@ import (
 // the shared hub cache) and loads its weights and, with withTokenizer, its
 // tokenizer, showing progress on p. Every command that runs a model goes
 // through here.
-func loadModel(ctx context.Context, o Options, model string, offline, withTokenizer bool, wdt qwen2.DType, p *progressLine) (*qwen2.Model, *tokenizer.Tokenizer, error) {
+func loadModel(ctx context.Context, o Options, demoDir, model string, offline, withTokenizer bool, wdt qwen2.DType, p *progressLine) (*qwen2.Model, *tokenizer.Tokenizer, error) {
 	defer p.done()
 	home, _ := os.UserHomeDir()
 	dir, err := models.Resolve(ctx, model, models.Options{
 		Offline:  offline || o.Getenv("HF_HUB_OFFLINE") == "1",
 		CacheDir: platform.HFHubCacheFor(o.Getenv, home),
+		DemoDir:  demoDir,
 		Progress: func(pr hub.Progress) {
 			p.set("downloading %s (%d/%d) %s", pr.File, pr.FileIndex+1, pr.FileCount, bytesProgress(pr.Done, pr.Total))
 		}})

@@ -78,7 +78,7 @@ Run without a command to open the desktop app.`,
 	root.SetVersionTemplate(version.String() + "\n")
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configPath, "config", "", "settings file (default: config.toml in the per-user config folder; env SWARMDESK_CONFIG)")
-	pf.StringArrayVar(&g.set, "set", nil, "override a setting for this run, e.g. --set resources.threads=2 (repeatable; see `swarmdesk config show`)")
+	pf.StringArrayVar(&g.set, "set", nil, "`key=value`: override a setting for this run, e.g. --set resources.threads=2 (repeatable; the keys: swarmdesk config show)")
 	pf.StringVar(&g.passphraseFile, "passphrase-file", "", "file holding the passphrase of the encrypted key store (used when the OS has no keychain; env "+env.PassphraseEnv+")")
 
 	root.AddCommand(

@@ -68,7 +68,7 @@ run (--fresh starts over).`,
 				}
 				model = dir
 			}
-			m, _, err := loadModel(ctx, o, model, offline, false, qwen2.F32, &progressLine{w: errw})
+			m, _, err := loadModel(ctx, o, e.Dirs.Cache, model, offline, false, qwen2.F32, &progressLine{w: errw})
 			if err != nil {
 				return err
 			}
@@ -114,9 +114,9 @@ run (--fresh starts over).`,
 				}
 				if len(first) == 1 && len(last) == 1 {
 					fmt.Fprintf(errw, "memory for a step: %s\n", st.Memory)
+					fmt.Fprintln(errw, demoLegend)
 				}
-				fmt.Fprintf(w, "step %3d/%d  reward %.3f  answer-loss %.3f  grpo-loss %+.4f  grad-norm %.3f  %.0f tok/s\n",
-					st.Step, steps, st.MeanReward, st.AnswerLoss, st.Loss, st.GradNorm, st.TokPerS)
+				fmt.Fprintln(w, demoStepLine(st, steps))
 			})
 			if errors.Is(err, ctx.Err()) && ctx.Err() != nil {
 				fmt.Fprintf(errw, "stopped; run the same command again to continue from the last checkpoint\n")
@@ -174,4 +174,21 @@ func mean(v []float64) float64 {
 		s += x
 	}
 	return s / float64(len(v))
+}
+
+// demoLegend explains the step lines once. The GRPO loss is not printed: on-policy every ratio
+// is 1 and a group's advantages sum to zero, so it reads ±0.0000 at every step although the
+// model learns; its gradient (grad-norm) and answer-loss are what move.
+const demoLegend = "reward: mean reward of the step's answers; answer-loss: −log p of the right answer (watch it fall); " +
+	"grad-norm: size of the GRPO update (the GRPO loss itself is 0 on-policy by construction, so it is not shown)"
+
+// demoStepLine is one train-demo step. A step whose answers all scored the same has no
+// advantage to learn from, trains no token and has no speed: it says so instead of "0 tok/s".
+func demoStepLine(st train.DemoStep, steps int) string {
+	line := fmt.Sprintf("step %3d/%d  reward %.3f  answer-loss %.3f  grad-norm %.3f",
+		st.Step, steps, st.MeanReward, st.AnswerLoss, st.GradNorm)
+	if st.Trained == 0 || st.TokPerS <= 0 {
+		return line + "  nothing to learn (every answer scored the same)"
+	}
+	return line + fmt.Sprintf("  %.0f tok/s", st.TokPerS)
 }

@@ -48,7 +48,7 @@ type Network struct {
 
 // Model is the policy model the node trains.
 type Model struct {
-	Name string `toml:"name"` // hub id (org/name[@rev]) or a local folder
+	Name string `toml:"name"` // "demo" (built in), a hub id (org/name[@rev]) or a local folder
 }
 
 // Engine chooses where the model computes.
@@ -121,11 +121,13 @@ type Log struct {
 	Level string `toml:"level"` // debug | info | warn | error
 }
 
-// Default is the configuration of a fresh install: a local swarm, the smallest Qwen model.
+// Default is the configuration of a fresh install: a local swarm and the built-in demo model,
+// which needs no download and shows learning within minutes; a real model is one setting (or
+// one click in the window) away.
 func Default() Config {
 	return Config{
 		Network: Network{Profile: "local", RoundSeconds: 300},
-		Model:   Model{Name: "Qwen/Qwen2.5-0.5B-Instruct"},
+		Model:   Model{Name: "demo"},
 		Training: Training{Mode: "auto", Questions: 2, Answers: 2, Adopt: 2, MaxNewTokens: 256, GatherSeconds: 30,
 			CheckpointMinutes: 30},
 		Resources: Resources{IdleMinutes: 5},

@@ -54,7 +54,7 @@ var settings = []setting{
 	{key: "network.signer_url", help: "sign-in service URL (empty = the network profile's own)",
 		get: func(c *Config) string { return c.Network.SignerURL },
 		set: func(c *Config, v string) error { c.Network.SignerURL = v; return nil }},
-	{key: "model.name", help: "policy model: hub id org/name[@revision] or a local folder",
+	{key: "model.name", help: "policy model: demo (built in, learns a small task in minutes, no download), a hub id org/name[@revision] such as Qwen/Qwen2.5-0.5B-Instruct, or a local model folder",
 		get: func(c *Config) string { return c.Model.Name },
 		set: func(c *Config, v string) error { c.Model.Name = v; return nil }},
 	{key: "resources.threads", help: "CPU threads for the engine (0 = all cores)",
@@ -273,7 +273,7 @@ func (c *Config) validateKey(s setting) error {
 		}
 	case "model.name":
 		if strings.TrimSpace(v) == "" {
-			return fmt.Errorf("%s is empty: give a hub id such as Qwen/Qwen2.5-0.5B-Instruct or a folder", s.key)
+			return fmt.Errorf("%s is empty: give demo, a hub id such as Qwen/Qwen2.5-0.5B-Instruct, or a folder", s.key)
 		}
 	case "resources.idle_minutes":
 		if err := intRange(s.key, c.Resources.IdleMinutes, 1, 240, ""); err != nil {

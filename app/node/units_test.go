@@ -218,7 +218,11 @@ func TestPromEndpoint(t *testing.T) {
 	n := fakeNode(t, cfg, newFakeChain(), &fakeExchange{}, t.TempDir(), nil)
 	stop := runNode(n)
 	defer stop()
-	waitFor(t, 20*time.Second, "round 0", func() bool { s := n.State(); return s.Last != nil && s.MetricsAddr != "" })
+	// Last is set just after NextRound (the round log is written in between): wait for both.
+	waitFor(t, 20*time.Second, "round 0", func() bool {
+		s := n.State()
+		return s.NextRound == 1 && s.Last != nil && s.MetricsAddr != ""
+	})
 	resp, err := http.Get("http://" + n.State().MetricsAddr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -291,7 +295,7 @@ func TestConfigFrom(t *testing.T) {
 	}
 	c.Training.Tasks = ""
 	c.Resources.MemoryLimitMB = 0
-	if nc, err = ConfigFrom(c); err != nil || len(nc.Mix) != len(tasks.Names()) || nc.Train.MemoryLimit < 0 {
+	if nc, err = ConfigFrom(c); err != nil || len(nc.Mix) != len(tasks.DefaultMix()) || nc.Train.MemoryLimit < 0 {
 		t.Fatalf("defaults: %+v %v", nc, err)
 	}
 }

@@ -174,12 +174,25 @@ func (s *Session) Leaderboard(ctx context.Context) (Leaderboard, error) {
 	return lb, nil
 }
 
-// PeersConnected is how many swarm peers are connected now (0 while stopped).
+// PeersConnected is how many swarm peers are connected now (0 while stopped). A hosting
+// computer's own bootnode, a second libp2p host in this process that the node dials, is not a
+// peer: counting it made a lone host say "1 peer connected" while its rounds saw none.
 func (s *Session) PeersConnected() int {
-	if r := s.current(); r != nil {
-		return len(r.sw.Peers())
+	r := s.current()
+	if r == nil {
+		return 0
 	}
-	return 0
+	own := ""
+	if r.host != nil && r.host.Bootnode != nil {
+		own = r.host.Bootnode.ID()
+	}
+	n := 0
+	for _, p := range r.sw.Peers() {
+		if p.ID != own {
+			n++
+		}
+	}
+	return n
 }
 
 // Invite is what others paste to join; ok only while this computer hosts the swarm.

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/swarmdesk/swarmdesk/app/models"
 	"github.com/swarmdesk/swarmdesk/app/node"
-	"github.com/swarmdesk/swarmdesk/platform"
 )
 
 // planMemory makes the node's memory plan for the model in dir (see node.Plan), logs what it
@@ -65,12 +63,9 @@ func (s *Session) PlanOffline() (node.Setup, error) {
 		return node.Setup{}, err
 	}
 	name := s.ModelName()
-	getenv := s.opts.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	home, _ := os.UserHomeDir()
-	dir, err := models.Resolve(context.Background(), name, models.Options{Offline: true, CacheDir: platform.HFHubCacheFor(getenv, home)})
+	opt := s.modelOptions()
+	opt.Offline = true
+	dir, err := models.Resolve(context.Background(), name, opt)
 	if err != nil {
 		return node.Setup{}, fmt.Errorf("the model %s is not on this computer yet (it is downloaded on the first start): %w", name, err)
 	}

@@ -81,6 +81,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 		}
 	}
 	cfg := s.Config()
+	cfg.Network.RoundSeconds = RoundSeconds(cfg)
 
 	progress(Progress{Stage: StageIdentity, Message: "opening the key store"})
 	id, store, created, err := s.env.Identity()
@@ -134,6 +135,11 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	ncfg, err := node.ConfigFrom(cfg)
 	if err != nil {
 		return err
+	}
+	if models.IsDemo(r.model) {
+		ncfg = demoNode(ncfg)
+		s.log.Info("training the built-in demo model: it learns one small task in minutes, offline; for a real model choose one in the window or set model.name (e.g. Qwen/Qwen2.5-0.5B-Instruct)",
+			"round_seconds", cfg.Network.RoundSeconds)
 	}
 	dataDir := s.nodeDir()
 	m, tok, plan, err := s.openModel(ctx, r.model, ncfg, progress)
@@ -244,7 +250,7 @@ func (s *Session) startHost(ctx context.Context, cfg config.Config, store secret
 	}
 	round := s.opts.RoundLength
 	if round <= 0 {
-		round = time.Duration(cfg.Network.RoundSeconds) * time.Second
+		round = time.Duration(RoundSeconds(cfg)) * time.Second
 	}
 	h, err := StartHost(ctx, HostConfig{
 		DataDir: s.env.Dirs.Data, ChainAddr: addr, Round: round, Listen: s.opts.BootnodeListen,
@@ -376,19 +382,33 @@ func (s *Session) openModel(ctx context.Context, name string, ncfg node.Config, 
 
 // resolveModel finds the model's folder, downloading it on the first run.
 func (s *Session) resolveModel(ctx context.Context, name string, progress func(Progress)) (string, error) {
+	if models.IsDemo(name) {
+		progress(Progress{Stage: StageDownload, Message: "the built-in demo model needs no download"})
+		progress(Progress{Stage: StageLoad, Message: "preparing the built-in demo model"})
+	} else {
+		progress(Progress{Stage: StageDownload, Message: "looking for " + name})
+	}
+	opt := s.modelOptions()
+	opt.Progress = func(pr hub.Progress) {
+		progress(Progress{Stage: StageDownload, Done: pr.Done, Total: max(pr.Total, 0),
+			Message: fmt.Sprintf("downloading %s (file %d of %d)", pr.File, pr.FileIndex+1, pr.FileCount)})
+	}
+	return models.Resolve(ctx, name, opt)
+}
+
+// modelOptions is where this session finds models: the Hugging Face cache, the folder the demo
+// model is made in, and whether the hub may be asked (HF_HUB_OFFLINE).
+func (s *Session) modelOptions() models.Options {
 	getenv := s.opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
 	home, _ := os.UserHomeDir()
-	progress(Progress{Stage: StageDownload, Message: "looking for " + name})
-	return models.Resolve(ctx, name, models.Options{
+	return models.Options{
 		Offline:  s.opts.Offline || getenv("HF_HUB_OFFLINE") == "1",
 		CacheDir: platform.HFHubCacheFor(getenv, home),
-		Progress: func(pr hub.Progress) {
-			progress(Progress{Stage: StageDownload, Done: pr.Done, Total: max(pr.Total, 0),
-				Message: fmt.Sprintf("downloading %s (file %d of %d)", pr.File, pr.FileIndex+1, pr.FileCount)})
-		}})
+		DemoDir:  s.env.Dirs.Cache,
+	}
 }
 
 // CheckpointName makes a folder name from a model name or path (one checkpoint folder per

@@ -17,13 +17,21 @@ type Mix map[string]float64
 const MaxDraw = 1 << 16
 
 // DefaultMix is every registered task with weight 1, like reasoning-gym's composite dataset in the
-// reference swarm.
+// reference swarm, except the demo model's own tasks (DemoOnly).
 func DefaultMix() Mix {
 	m := Mix{}
 	for _, n := range Names() {
+		if t, _ := Get(n); isDemoOnly(t) {
+			continue
+		}
 		m[n] = 1
 	}
 	return m
+}
+
+func isDemoOnly(t Task) bool {
+	d, ok := t.(DemoOnly)
+	return ok && d.DemoOnly()
 }
 
 // Validate rejects unknown task names, negative or non-finite weights, and a mix whose weights are

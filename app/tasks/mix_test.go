@@ -195,7 +195,10 @@ func TestDefaultMix(t *testing.T) {
 			t.Errorf("DefaultMix()[%q] = %v, want 1", n, m[n])
 		}
 	}
-	if len(m) != len(Names()) {
-		t.Errorf("DefaultMix has %d tasks, registry %d", len(m), len(Names()))
+	if len(m) != len(Names())-1 {
+		t.Errorf("DefaultMix has %d tasks, registry %d (all but the demo's)", len(m), len(Names()))
+	}
+	if _, ok := m[NextDigit]; ok {
+		t.Errorf("DefaultMix includes the demo task %s", NextDigit)
 	}
 }

@@ -32,7 +32,7 @@ func (r resolved) fetchInfo(ctx context.Context, repo, rev string) (repoInfo, er
 	}
 	resp, err := r.followClient().Do(req)
 	if err != nil {
-		return repoInfo{}, fmt.Errorf("%s: %w: %w (check your internet connection, or use offline mode)", what, errNetwork, err)
+		return repoInfo{}, fmt.Errorf("%s: %w: %w (check your internet connection, or use offline mode)", what, ErrNetwork, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

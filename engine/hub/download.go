@@ -34,7 +34,7 @@ func Download(ctx context.Context, repoID string, opt Options) (snapshotDir stri
 		// Like huggingface_hub: with no connection, a model already in the
 		// cache is still usable, so the app keeps working offline without
 		// the user having to flip a setting.
-		if errors.Is(err, errNetwork) && ctx.Err() == nil {
+		if errors.Is(err, ErrNetwork) && ctx.Err() == nil {
 			if dir, lerr := LocalSnapshot(repoID, r.Options); lerr == nil {
 				return dir, nil
 			}

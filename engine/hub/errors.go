@@ -20,10 +20,10 @@ var (
 	ErrOffline = errors.New("not available offline")
 	// ErrChecksum: downloaded bytes did not match the hub's sha256.
 	ErrChecksum = errors.New("checksum mismatch")
-
-	// errNetwork marks transport failures (no connection, DNS), as opposed
-	// to answers from the hub; only these fall back to the cache.
-	errNetwork = errors.New("cannot reach the hub")
+	// ErrNetwork marks transport failures (no connection, DNS), as opposed
+	// to answers from the hub; only these fall back to the cache, and a UI
+	// tells the person that this computer seems to be offline.
+	ErrNetwork = errors.New("cannot reach the hub")
 )
 
 // statusError converts a non-success hub response into an actionable

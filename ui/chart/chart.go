@@ -32,6 +32,9 @@ type Series struct {
 	// Color names a theme colour so the line follows light and dark themes; empty picks the
 	// series' place in the default palette.
 	Color fyne.ThemeColorName
+	// Paint, when set, is the line's fixed colour and wins over Color: for series that must
+	// keep one colour whatever else is drawn (a task's colour on the charts screen).
+	Paint color.Color
 	// Points in ascending X (SetSeries sorts them if not). A NaN Y breaks the line.
 	Points []Point
 }
@@ -58,11 +61,17 @@ type Chart struct {
 	YIncludeZero bool
 	// Empty is shown instead of the plot while there is no point to draw.
 	Empty string
+	// Note is shown over the plot while there are points, for what the lines alone do not
+	// say (every reward is 0 because no answer was solved yet).
+	Note string
 	// Location is the time zone of time-axis labels; nil means the user's local zone.
 	Location *time.Location
 
 	series []Series
 	bounds dataBounds
+	// xFixed holds the X range set by SetXRange (charts that share one time axis).
+	xFixed         bool
+	xFixLo, xFixHi float64
 
 	hovering bool
 	hoverPos fyne.Position // mouse position, widget coordinates
@@ -100,6 +109,17 @@ func (c *Chart) SetSeries(series ...Series) {
 	}
 	c.Refresh()
 }
+
+// SetXRange fixes the X axis to [lo, hi] whatever the data spans, so charts side by side share
+// one time axis (the same ticks and label format); lo > hi, or a non-finite bound, returns to
+// the data's own range. Call SetSeries or Refresh afterwards.
+func (c *Chart) SetXRange(lo, hi float64) {
+	c.xFixed = finite(lo) && finite(hi) && lo <= hi
+	c.xFixLo, c.xFixHi = lo, hi
+}
+
+// XRange is the fixed X range set by SetXRange, and false when the chart follows its data.
+func (c *Chart) XRange() (lo, hi float64, fixed bool) { return c.xFixLo, c.xFixHi, c.xFixed }
 
 // Series returns the chart's current data (the slices given to SetSeries; do not modify).
 func (c *Chart) Series() []Series { return c.series }
@@ -267,6 +287,9 @@ var paletteNames = [...]fyne.ThemeColorName{
 
 // seriesColor resolves the colour of the i-th series in the widget's theme.
 func (c *Chart) seriesColor(i int, s Series) color.Color {
+	if s.Paint != nil {
+		return s.Paint
+	}
 	th, v := c.themeVariant()
 	if s.Color != "" {
 		return th.Color(s.Color, v)

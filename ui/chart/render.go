@@ -30,7 +30,7 @@ type renderer struct {
 
 	objects []fyne.CanvasObject
 
-	title, xTitle, yTitle, empty *canvas.Text
+	title, xTitle, yTitle, empty, note *canvas.Text
 
 	grid     pool[*canvas.Line]
 	labels   pool[*canvas.Text]
@@ -70,6 +70,7 @@ func newRenderer(c *Chart) *renderer {
 		xTitle:   &canvas.Text{},
 		yTitle:   &canvas.Text{},
 		empty:    &canvas.Text{Alignment: fyne.TextAlignCenter},
+		note:     &canvas.Text{Alignment: fyne.TextAlignCenter},
 		guide:    &canvas.Line{StrokeWidth: 1},
 		marker:   &canvas.Circle{StrokeWidth: 2},
 		readBack: &canvas.Rectangle{StrokeWidth: 1, CornerRadius: 4},
@@ -216,6 +217,9 @@ func (r *renderer) rebuild() {
 
 	// Time axis (or number axis): a lone point gets a little room on both sides.
 	xlo, xhi := b.xlo, b.xhi
+	if c.xFixed {
+		xlo, xhi = c.xFixLo, c.xFixHi
+	}
 	if xhi == xlo {
 		d := 1.0
 		if c.XAxis == AxisTime {
@@ -292,6 +296,14 @@ func (r *renderer) rebuild() {
 				r.objects = append(r.objects, d)
 			}
 		}
+	}
+
+	if c.Note != "" {
+		r.note.Text, r.note.TextSize, r.note.Color = c.Note, textSize, fg
+		ns := r.note.MinSize()
+		r.note.Resize(fyne.NewSize(p.w, ns.Height))
+		r.note.Move(fyne.NewPos(p.x, p.y+max(0, (p.h-ns.Height)/3)))
+		r.objects = append(r.objects, r.note)
 	}
 
 	if c.hovering {

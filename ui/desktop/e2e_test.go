@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -25,27 +24,7 @@ import (
 // identity's name and peer ID. A screenshot of the dashboard with data is kept in
 // test-output/e2e/ (not committed). On CI a missing Xvfb is a failure, not a skip.
 func TestWindowUnderXvfb(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the app and starts X: skipped with -short")
-	}
-	xvfb, err := exec.LookPath("xvfb-run")
-	if err != nil {
-		if os.Getenv("CI") != "" && runtime.GOOS == "linux" {
-			t.Fatal("xvfb-run not found: CI must install xvfb (see .ci/run)")
-		}
-		t.Skip("xvfb-run not found: install xvfb xauth imagemagick to run the window test")
-	}
-	if _, err := exec.LookPath("import"); err != nil {
-		t.Fatal("ImageMagick's import not found (apt-get install imagemagick)")
-	}
-	root, _ := filepath.Abs("../..")
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "swarmdesk")
-	build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	root, tmp, bin, xvfb := windowTestSetup(t, "xvfb-run")
 	model := filepath.Join(tmp, "model")
 	if err := testmodel.Write(model, testmodel.Tiny{MaxPos: 1024}, 1); err != nil {
 		t.Fatal(err)
@@ -118,7 +97,7 @@ kill -TERM $P; wait $P`
 	if !has(": reward ") {
 		t.Fatalf("the dashboard never showed a finished round; it shows %q\n%s", got.Texts, tail(log.String()))
 	}
-	for _, w := range []string{peerID, name, "Training on", "Round ", "CPU", "submission"} {
+	for _, w := range []string{peerID, name, "Training on", "Round ", "CPU", "Submissions"} {
 		if !has(w) {
 			t.Errorf("window does not show %q; it shows %q", w, got.Texts)
 		}

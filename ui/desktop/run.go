@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,8 +22,10 @@ import (
 )
 
 // DumpEnv names a folder: once the identity is loaded the app writes texts.json there every
-// second (the window title and every visible text), replacing it whole each time. The end-to-end
-// test uses it, with a screenshot of the real window under Xvfb, to check what a person sees.
+// half second (the window title and every visible text), replacing it whole each time. The end-to-end
+// tests use it, with screenshots of the real window under Xvfb, to check what a person sees.
+// They also click through it: a file named tap there holding a button's text is read (and
+// removed) within half a second, and that button is tapped (ui.TapButton).
 const DumpEnv = "SWARMDESK_UI_DUMP"
 
 // AutoStartEnv, set to "local" (or "host"), makes a first run skip the first-run screens and
@@ -91,10 +94,12 @@ func autoStart(v string) *session.Choice {
 	return nil
 }
 
-// dumpLoop writes what the window shows every second until the app ends.
+// dumpLoop writes what the window shows every second, and taps what the tap file asks for,
+// until the app ends.
 func dumpLoop(w fyne.Window, shell *ui.Shell, dir string) {
 	time.Sleep(1500 * time.Millisecond)
 	for {
+		tapFromFile(w, shell, dir)
 		var texts []byte
 		fyne.DoAndWait(func() {
 			texts, _ = json.MarshalIndent(map[string]any{"title": w.Title(), "texts": ui.Texts(shell.Content())}, "", "  ")
@@ -103,7 +108,30 @@ func dumpLoop(w fyne.Window, shell *ui.Shell, dir string) {
 			fmt.Fprintln(os.Stderr, "ui dump:", err)
 			return
 		}
-		time.Sleep(time.Second)
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// tapFromFile taps the button the tap file names, if there is one, and removes the file; a
+// button not shown (yet) leaves the file for the next look. A dialog on top is looked at first.
+func tapFromFile(w fyne.Window, shell *ui.Shell, dir string) {
+	path := filepath.Join(dir, "tap")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	label := strings.TrimSpace(string(b))
+	var tapped bool
+	fyne.DoAndWait(func() {
+		if top := w.Canvas().Overlays().Top(); top != nil {
+			tapped = ui.TapButton(top, label)
+		}
+		if !tapped {
+			tapped = ui.TapButton(shell.Content(), label)
+		}
+	})
+	if tapped {
+		_ = os.Remove(path)
 	}
 }
 
