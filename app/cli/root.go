@@ -92,6 +92,7 @@ Run without a command to open the desktop app.`,
 		newRunCmd(g, o),
 		newHostCmd(g, o),
 		newDoctorCmd(g, o),
+		newExperimentCmd(g, o),
 	)
 	return root
 }
