@@ -94,6 +94,7 @@ Run without a command to open the desktop app.`,
 		newDoctorCmd(g, o),
 		newLoginCmd(g, o),
 		newLogoutCmd(g, o),
+		newExperimentCmd(g, o),
 	)
 	return root
 }

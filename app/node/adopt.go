@@ -167,7 +167,7 @@ func (n *Node) adoptedGroup(g *peerGroup) (train.Group, error) {
 	tg := train.Group{Prompt: prompt}
 	seqs := make([]qwen2.Sequence, 0, len(g.answers))
 	for i, a := range g.answers {
-		toks := n.deps.Tokenizer.EncodeOrdinary(a)
+		toks := n.deps.Tokenizer.EncodeNonSpecial(a)
 		if (g.stopped[i] || len(toks) == 0) && n.imEnd >= 0 {
 			toks = append(toks, n.imEnd)
 		}

@@ -12,9 +12,10 @@ type addedToken struct {
 	special bool
 }
 
-// findAdded returns the leftmost-longest added token in text and the byte
+// findAddedIf returns the leftmost-longest added token in text and the byte
 // range it covers (including whitespace absorbed by lstrip/rstrip), or nil.
-func (t *Tokenizer) findAdded(text string) (start, end int, tok *addedToken) {
+// Special added tokens are skipped unless withSpecial.
+func (t *Tokenizer) findAddedIf(text string, withSpecial bool) (start, end int, tok *addedToken) {
 	if len(t.added) == 0 {
 		return 0, 0, nil
 	}
@@ -24,6 +25,9 @@ func (t *Tokenizer) findAdded(text string) (start, end int, tok *addedToken) {
 		}
 		for k := range t.added {
 			a := &t.added[k]
+			if a.special && !withSpecial {
+				continue
+			}
 			if len(text)-i >= len(a.content) && text[i:i+len(a.content)] == a.content {
 				start, end = i, i+len(a.content)
 				if a.lstrip {

@@ -14,10 +14,13 @@ const maxCachedWord = 64
 // (e.g. "<|im_start|>") are recognised and become their single ids, exactly
 // like Hugging Face's encode(text, add_special_tokens=False). Use
 // EncodeOrdinary for untrusted content that must not inject control tokens.
-func (t *Tokenizer) Encode(text string) []int {
+func (t *Tokenizer) Encode(text string) []int { return t.encodeAdded(text, true) }
+
+// encodeAdded encodes text, recognising added tokens (special ones only if withSpecial).
+func (t *Tokenizer) encodeAdded(text string, withSpecial bool) []int {
 	out := make([]int, 0, len(text)/3+1)
 	for len(text) > 0 {
-		start, end, tok := t.findAdded(text)
+		start, end, tok := t.findAddedIf(text, withSpecial)
 		if tok == nil {
 			return t.appendOrdinary(out, text)
 		}
@@ -27,6 +30,12 @@ func (t *Tokenizer) Encode(text string) []int {
 	}
 	return out
 }
+
+// EncodeNonSpecial is Encode for untrusted content: added tokens that are not
+// special (a vocabulary's whole words, such as the demo model's "<answer>") become
+// their single ids, as the model writes them, while special ones (control tokens
+// such as "<|im_end|>") are BPE-encoded as plain text and cannot be forged.
+func (t *Tokenizer) EncodeNonSpecial(text string) []int { return t.encodeAdded(text, false) }
 
 // EncodeOrdinary returns the token ids of text treating every character as
 // plain text: added/special token strings are BPE-encoded like any other
