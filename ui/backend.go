@@ -30,6 +30,8 @@ type Backend interface {
 	// or resumes the node.
 	Training() bool
 	SetTraining(on bool) error
+	// CheckpointNow asks the running node for a full checkpoint at the end of this round.
+	CheckpointNow() error
 	// Snapshot is the node's status now.
 	Snapshot() node.Snapshot
 	// Events streams the node's events; the window is its only reader.

@@ -16,6 +16,7 @@ import (
 // mu because screens call the backend from background goroutines; tests that read the recorded
 // calls while screens may still run use the accessor methods.
 type fakeBackend struct {
+	checkpoints int // CheckpointNow calls
 	*fakeStarter
 
 	mu sync.Mutex
@@ -208,6 +209,13 @@ func (f *fakeBackend) Config() config.Config {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.cfg
+}
+
+func (f *fakeBackend) CheckpointNow() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.checkpoints++
+	return nil
 }
 
 func (f *fakeBackend) SaveSetting(key, value string) (bool, error) {

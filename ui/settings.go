@@ -45,6 +45,8 @@ type settingsActions struct {
 	// checkpointCost says what checkpointing every minutes of training costs the disk
 	// (app/node's CheckpointCostText, from the node's own figures); done runs on the UI.
 	checkpointCost func(minutes int, done func(text string))
+	// checkpointNow asks the node for a checkpoint now; done runs on the UI goroutine.
+	checkpointNow func(done func(err error))
 }
 
 // savedNote is what appears under a field after a save: the validation error, or whether the
@@ -153,6 +155,7 @@ type settingsView struct {
 	// and why); ckptCost what the checkpoint cadence costs the disk.
 	plan     *widget.Label
 	ckptCost *widget.Label
+	ckptNow  *widget.Button
 
 	mode       *widget.RadioGroup
 	invite     *widget.Entry
@@ -257,6 +260,10 @@ func (v *settingsView) fieldRow(f settingField, val string) fyne.CanvasObject {
 		box.Add(v.plan)
 	case keyCheckpoint:
 		box.Add(v.ckptCost)
+		if v.act.checkpointNow != nil {
+			v.ckptNow = widget.NewButtonWithIcon("Save a checkpoint now", theme.DocumentSaveIcon(), v.checkpointNow)
+			box.Add(container.NewHBox(v.ckptNow))
+		}
 		if m, err := strconv.Atoi(val); err == nil {
 			v.showCheckpointCost(m)
 		}
@@ -272,6 +279,22 @@ func (v *settingsView) setPlan(text string) {
 	}
 	v.plan.SetText("Plan: " + text)
 	v.plan.Show()
+}
+
+// checkpointNow asks the node for a checkpoint and says under the field what happens.
+func (v *settingsView) checkpointNow() {
+	v.act.checkpointNow(func(err error) {
+		n := v.note(keyCheckpoint)
+		if err != nil {
+			n.SetText(err.Error())
+			n.Importance = widget.WarningImportance
+		} else {
+			n.SetText("A checkpoint is saved at the end of this round, in the background.")
+			n.Importance = widget.SuccessImportance
+		}
+		n.Show()
+		n.Refresh()
+	})
 }
 
 // showCheckpointCost asks the shell what checkpointing every minutes costs the disk.

@@ -178,3 +178,20 @@ func TestSettingsSwitchMode(t *testing.T) {
 		t.Fatalf("after the restart the main view should show, got %q", Texts(s.Content()))
 	}
 }
+
+// "Save a checkpoint now" asks the node through the backend and says under the field what
+// happens (issue: a checkpoint whenever the node pauses, quits or is asked to).
+func TestSettingsCheckpointNow(t *testing.T) {
+	b := newFakeBackend()
+	v := settingsShell(t, b)
+	if v.ckptNow == nil {
+		t.Fatal("no checkpoint button under the Checkpoints field")
+	}
+	test.Tap(v.ckptNow)
+	note := v.note(keyCheckpoint)
+	waitUntil(t, "the checkpoint request and its note", func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return b.checkpoints == 1 && strings.Contains(note.Text, "checkpoint is saved at the end of this round")
+	})
+}

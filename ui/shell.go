@@ -457,6 +457,12 @@ func (s *Shell) settingsActions() settingsActions {
 		applyTheme:  func(name string) { ApplyTheme(fyne.CurrentApp(), name) },
 		chooseModel: s.chooseModel(),
 		switchMode:  s.switchMode,
+		checkpointNow: func(done func(error)) {
+			s.async(func() {
+				err := s.b.CheckpointNow()
+				fyne.Do(func() { done(err) })
+			})
+		},
 		checkpointCost: func(minutes int, done func(string)) {
 			s.async(func() {
 				hist, _ := s.b.History()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
+	"github.com/swarmdesk/swarmdesk/engine/train"
 )
 
 func newGenerateCmd(g *globals, o Options) *cobra.Command {
@@ -61,9 +62,6 @@ the prompt's KV cache, the way a swarm round generates rollouts.`,
 			if err != nil {
 				return err
 			}
-			if err := useDevice(errw, m, e.Config.Engine.Device); err != nil {
-				return err
-			}
 			msgs := []tokenizer.Message{{Role: "user", Content: prompt}}
 			if system != "" {
 				msgs = append([]tokenizer.Message{{Role: "system", Content: system}}, msgs...)
@@ -73,6 +71,9 @@ the prompt's KV cache, the way a swarm round generates rollouts.`,
 				text = tokenizer.ChatML(msgs, true)
 			}
 			ids := tok.Encode(text)
+			if err := useDevice(errw, m, e.Config.Engine.Device, train.Shape{Answers: n, SeqLen: len(ids) + maxNew}); err != nil {
+				return err
+			}
 			var mu sync.Mutex
 			generated := 0
 			started := time.Now()

@@ -15,6 +15,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/engine/hub"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
+	"github.com/swarmdesk/swarmdesk/engine/train"
 	"github.com/swarmdesk/swarmdesk/platform"
 )
 
@@ -54,8 +55,8 @@ func loadModel(ctx context.Context, o Options, demoDir, model string, offline, w
 // useDevice moves m to the engine.device the config (or --device) names,
 // telling the user on w which device runs the model or why it fell back to
 // the CPU.
-func useDevice(w io.Writer, m *qwen2.Model, setting string) error {
-	ch, err := device.Use(m, setting)
+func useDevice(w io.Writer, m *qwen2.Model, setting string, rollouts train.Shape) error {
+	ch, err := device.Use(m, setting, rollouts)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
+	"github.com/swarmdesk/swarmdesk/engine/train"
 	_ "github.com/swarmdesk/swarmdesk/engine/vulkan" // registers the Vulkan backend
 )
 
@@ -33,10 +34,13 @@ func Choose(setting string) (Choice, error) {
 	return Choice{Choice: ch, Setting: setting}, err
 }
 
-// Use moves m to the device setting asks for. A model stays on the CPU (and
-// Fallback says why) when the device is the CPU, cannot be opened, or
-// cannot hold the weights; an error means even the CPU is unavailable.
-func Use(m *qwen2.Model, setting string) (Choice, error) {
+// Use moves m to the device setting asks for. rollouts is what will run on
+// it: the answers generated at once and their length, the same train.Shape
+// the host's memory plan is made from (a zero Answers or SeqLen counts one
+// answer of the model's full context). A model stays on the CPU (and
+// Fallback says why) when the device is the CPU, cannot be opened, or its
+// memory cannot hold the plan; an error means even the CPU is unavailable.
+func Use(m *qwen2.Model, setting string, rollouts train.Shape) (Choice, error) {
 	ch, err := Choose(setting)
 	if err != nil {
 		return ch, err
@@ -57,9 +61,7 @@ func Use(m *qwen2.Model, setting string) (Choice, error) {
 	if err != nil {
 		return fallback(err.Error())
 	}
-	// The memory plan: the weights plus a quarter again for the workspace
-	// and KV caches of a batch of rollouts, against what the device has free.
-	need := int64(4*len(m.Params.F32)+2*len(m.Params.BF16)) * 5 / 4
+	need := DeviceNeed(m, rollouts)
 	if free := be.Memory().Available; free > 0 && need > free {
 		_ = be.Close()
 		return fallback(fmt.Sprintf("the model needs about %s of device memory and %s is free", gib(need), gib(free)))
@@ -72,3 +74,20 @@ func Use(m *qwen2.Model, setting string) (Choice, error) {
 }
 
 func gib(b int64) string { return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30)) }
+
+// DeviceNeed is the device memory a model needs for rollouts: its weights as
+// loaded plus the KV caches and forward scratch of the answers generated at
+// once, from the planner the host uses (train.Shape.Need), so a GPU is
+// planned by the same rules as the computer's memory. Training stays on the
+// host, so gradients and optimizer state are not counted here.
+func DeviceNeed(m *qwen2.Model, rollouts train.Shape) int64 {
+	rollouts.Model = m.Config
+	if rollouts.Answers <= 0 {
+		rollouts.Answers = 1
+	}
+	if rollouts.SeqLen <= 0 {
+		rollouts.SeqLen = m.Config.MaxPositionEmbeddings
+	}
+	n := rollouts.Need(train.ModeRollouts, 0)
+	return int64(4*len(m.Params.F32)+2*len(m.Params.BF16)) + n.Inference
+}

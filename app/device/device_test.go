@@ -9,6 +9,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/engine/backend/host"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
+	"github.com/swarmdesk/swarmdesk/engine/train"
 )
 
 // gpu is the CPU backend posing as a GPU with a given amount of free memory.
@@ -62,7 +63,7 @@ func TestUse(t *testing.T) {
 				return gpu{Backend: host.New(), free: tc.free}, nil
 			})
 			m := tinyModel(t)
-			ch, err := Use(m, tc.setting)
+			ch, err := Use(m, tc.setting, train.Shape{Answers: 2, SeqLen: 32})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,5 +86,36 @@ func TestUse(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// The device is planned like the host (train.Shape.Need): weights that fit are not enough when
+// the KV caches of the answers generated at once do not.
+func TestUsePlansRolloutsLikeTheHost(t *testing.T) {
+	m := tinyModel(t)
+	few := train.Shape{Answers: 1, SeqLen: 16}
+	many := train.Shape{Answers: 64, SeqLen: 512}
+	if DeviceNeed(m, many) <= DeviceNeed(m, few) {
+		t.Fatalf("64 long answers need %d bytes, no more than one short one (%d)", DeviceNeed(m, many), DeviceNeed(m, few))
+	}
+	free := DeviceNeed(m, few) + 1
+	for _, tc := range []struct {
+		rollouts train.Shape
+		want     string
+	}{{few, "vulkan"}, {many, "cpu"}} {
+		saved := Registry
+		Registry = &backend.Registry{}
+		Registry.Register("cpu", host.Probe, func(backend.Device) (backend.Backend, error) { return host.New(), nil })
+		Registry.Register("vulkan", func() ([]backend.Device, error) {
+			return []backend.Device{{Name: "Test GPU", Kind: backend.KindDiscrete, Memory: free}}, nil
+		}, func(backend.Device) (backend.Backend, error) { return gpu{Backend: host.New(), free: free}, nil })
+		ch, err := Use(tinyModel(t), "vulkan", tc.rollouts)
+		Registry = saved
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch.Device.Backend != tc.want {
+			t.Errorf("%+v with %d bytes free: on %s (%q), want %s", tc.rollouts, free, ch.Device.Backend, ch.Fallback, tc.want)
+		}
 	}
 }

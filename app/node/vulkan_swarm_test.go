@@ -9,6 +9,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/chain/devchain"
 	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
+	"github.com/swarmdesk/swarmdesk/engine/train"
 )
 
 // A 3-node swarm round where node B's engine runs on the Vulkan backend
@@ -20,7 +21,7 @@ import (
 func TestThreeNodeSwarmOneOnVulkan(t *testing.T) {
 	t.Setenv("SWARMDESK_VULKAN_SOFTWARE", "1") // offer lavapipe, as the tests of engine/vulkan do
 	probe, _ := tinyModel(t)
-	if ch, err := device.Use(probe, "vulkan"); err != nil || ch.Device.Backend != "vulkan" {
+	if ch, err := device.Use(probe, "vulkan", train.Shape{Answers: 2, SeqLen: 64}); err != nil || ch.Device.Backend != "vulkan" {
 		t.Skipf("no usable Vulkan device: %v %s", err, ch.Fallback)
 	}
 	_ = probe.Backend().Close()
@@ -35,7 +36,7 @@ func TestThreeNodeSwarmOneOnVulkan(t *testing.T) {
 	defer dc.Close()
 	a, b, c := newParticipant(t, "A", dc), newParticipant(t, "B-vulkan", dc), newParticipant(t, "C", dc)
 	b.prepare = func(t *testing.T, m *qwen2.Model) {
-		ch, err := device.Use(m, "vulkan")
+		ch, err := device.Use(m, "vulkan", train.Shape{Answers: 2, SeqLen: 64})
 		if err != nil || ch.Device.Backend != "vulkan" {
 			t.Fatalf("B not on Vulkan: %v %s", err, ch.Fallback)
 		}

@@ -92,6 +92,20 @@ func (s *Session) Err() error {
 	return err
 }
 
+// ErrNotRunning is CheckpointNow's answer while no node runs.
+var ErrNotRunning = errors.New("the node is not running; it saves a checkpoint whenever it pauses or stops")
+
+// CheckpointNow asks the running node to save a full checkpoint at the end of the round under
+// way (node.Node.Checkpoint); the write happens in the background like the regular ones.
+func (s *Session) CheckpointNow() error {
+	r := s.current()
+	if r == nil {
+		return ErrNotRunning
+	}
+	r.node.Checkpoint()
+	return nil
+}
+
 // Training is the dashboard's on/off switch (on until switched off).
 func (s *Session) Training() bool {
 	s.mu.Lock()

@@ -11,6 +11,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
+	"github.com/swarmdesk/swarmdesk/engine/train"
 	"github.com/swarmdesk/swarmdesk/platform"
 )
 
@@ -66,9 +67,9 @@ func (s *Session) applyAutostart(on bool) error {
 // useDevice moves a freshly loaded model to the device engine.device asks
 // for; when that device cannot be used the model stays on the CPU, and the
 // reason goes to the log and (through Device) to the window.
-func (s *Session) useDevice(m *qwen2.Model) {
+func (s *Session) useDevice(m *qwen2.Model, rollouts train.Shape) {
 	setting := s.Config().Engine.Device
-	ch, err := device.Use(m, setting)
+	ch, err := device.Use(m, setting, rollouts)
 	if err != nil {
 		s.log.Warn("compute device", "engine.device", setting, "error", err)
 		return

@@ -376,7 +376,7 @@ func (s *Session) openModel(ctx context.Context, name string, ncfg node.Config, 
 	}
 	progress(Progress{Stage: StageLoad, Done: total, Total: total,
 		Message: fmt.Sprintf("loaded %s in %.1fs %s", name, time.Since(t0).Seconds(), plan.Short())})
-	s.useDevice(m)
+	s.useDevice(m, plan.Shape)
 	return m, tok, &plan, nil
 }
 
