@@ -73,6 +73,10 @@ func TestScreensGolden(t *testing.T) {
 				ApplyTheme(fyne.CurrentApp(), variant)
 				w.Resize(view.size)
 				s.main.selectView(view.i)
+				if view.i == viewSettings {
+					// The checkpoint cost under its field is filled in off the UI goroutine.
+					waitUntil(t, "the checkpoint cost", func() bool { return s.main.settings.ckptCost.Text != "" })
+				}
 				test.AssertImageMatches(t, view.name+"_"+variant+".png", w.Canvas().Capture())
 			})
 		}
