@@ -203,18 +203,15 @@ func (v *VoxelView) draw(w, h int) image.Image {
 	return img
 }
 
-// visiblePlayers leaves out an avatar the eye is inside (first person: you do not see your own
-// head from within it), keeping both avatars visible whenever the camera is elsewhere.
+// visiblePlayers leaves out the player's own avatar (player 0): the camera is the player, so
+// their own 1×2 column is never drawn in their view. Drawing it whenever the eye was outside it
+// put a large blue column in the middle of the start view (up and behind the avatar) and in
+// front of the camera whenever the avatar lagged behind a flying camera. The assistant stays.
 func (v *VoxelView) visiblePlayers() []world.Vec {
-	eye := world.Vec{X: int(math.Floor(v.cam.Eye[0])), Y: int(math.Floor(v.cam.Eye[1])), Z: int(math.Floor(v.cam.Eye[2]))}
-	out := make([]world.Vec, 0, len(v.players))
-	for _, p := range v.players {
-		if p == eye || p.Add(world.Vec{Y: 1}) == eye {
-			// Keep the colour index stable: render colours players by position in the list.
-			out = append(out, world.Vec{X: -100, Y: -100, Z: -100})
-			continue
-		}
-		out = append(out, p)
+	out := append([]world.Vec(nil), v.players...)
+	if len(out) > 0 {
+		// Keep the colour index stable: render colours players by position in the list.
+		out[0] = world.Vec{X: -100, Y: -100, Z: -100}
 	}
 	return out
 }
