@@ -127,7 +127,11 @@ func trace(g *world.Grid, occ *[world.NumVoxels]int8, o, d [3]float64, opt *Opti
 		}
 		if blk.Solid() && blk != prev {
 			u, w, fu, fw := faceUV(o, d, t, cell, face)
-			c := faceTex[blk][face][texIndex(u, w)]
+			tex := &faceTex[blk]
+			if blk == world.Dirt && v.Y == world.DirtY {
+				tex = groundTex
+			}
+			c := tex[face][texIndex(u, w)]
 			if goal != nil && goal[i] != blk {
 				c = blendKeep(c, WrongTint, 0.55)
 			}
