@@ -382,3 +382,22 @@ func TestPlacedDirtStandsOutFromGround(t *testing.T) {
 		}
 	}
 }
+
+// TestAvatarIsSlim: an avatar is 0.6 wide like a Minecraft player, not a whole voxel column, so
+// one standing next to the camera does not cover the view. A ray through the outer tenth of the
+// avatar's voxel passes it by; one through the middle hits it.
+func TestAvatarIsSlim(t *testing.T) {
+	g := world.NewGround()
+	opt := Options{Players: []world.Vec{world.V(5, 2, 5)}}
+	for _, tc := range []struct {
+		x   float64
+		hit bool
+	}{{5.5, true}, {5.1, false}, {5.9, false}} {
+		img := image.NewRGBA(image.Rect(0, 0, 41, 41))
+		Render(img, &g, Camera{Eye: [3]float64{tc.x, 2.5, 1.5}, FOV: 10}, opt)
+		got := at(img, 20, 20) == shade(PlayerColor[0], 4)
+		if got != tc.hit {
+			t.Errorf("ray at x=%.1f: avatar hit %v, want %v (pixel %v)", tc.x, got, tc.hit, at(img, 20, 20))
+		}
+	}
+}
