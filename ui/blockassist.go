@@ -284,6 +284,11 @@ func (x *blockAssistScreen) onTick(s *blockassist.Session, r blockassist.TickRes
 		}
 	}
 	count(&x.mine, r.Human)
+	if a := r.Human.Attempted.Type; (a == world.Place || a == world.Break) && r.Human.Effective.Type == world.Noop {
+		// The game refused the click (world.CanPlace/CanBreak); say why rather than do nothing.
+		x.status.SetText(fmt.Sprintf("Out of reach or hidden: you reach %.1f blocks from your eye with a clear view. "+
+			"Fly closer (WASD, Space/Shift) and click again.", world.MaxReach))
+	}
 	if r.Assistant != nil {
 		count(&x.theirs, *r.Assistant)
 	}

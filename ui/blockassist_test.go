@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -319,3 +320,59 @@ func TestFormatElapsed(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockAssistClicksActWhereYouLook is the newcomer's "after three places, placing and
+// breaking stop responding": the game judges reach and line of sight from the avatar's eye, so
+// the view must look from there, and a click the game refused must say why instead of doing
+// nothing. Right-clicks over the start view, one per tick: the ones on blocks within reach of
+// the camera are all applied, and every refused one leaves a message.
+func TestBlockAssistClicksActWhereYouLook(t *testing.T) {
+	h := newBAHarness(t)
+	x := h.x
+	cat, err := goals.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.loaded(cat, nil, nil)
+	test.Tap(x.start)
+	if x.sess == nil {
+		t.Fatalf("no session: %q", x.status.Text)
+	}
+	vs := x.view.Size()
+	placed := 0
+	for j := 1; j < 6; j++ {
+		for i := 1; i < 6; i++ {
+			p := fyne.NewPos(vs.Width*float32(i)/6, vs.Height*float32(j)/6)
+			r, ok := x.view.pickAt(p)
+			if !ok || !r.CanPlace {
+				continue
+			}
+			eye := x.view.Camera().Eye
+			c := [3]float64{float64(r.Hit.X) + .5, float64(r.Hit.Y) + .5, float64(r.Hit.Z) + .5}
+			near := math.Sqrt(sq(c[0]-eye[0])+sq(c[1]-eye[1])+sq(c[2]-eye[2])) < world.MaxReach-0.9
+			x.status.SetText("")
+			test.TapSecondaryAt(x.view, p)
+			res, err := x.sess.Tick()
+			if err != nil {
+				t.Fatal(err)
+			}
+			x.onTick(x.sess, res)
+			done := res.Human.Effective.Type == world.Place
+			if done {
+				placed++
+			}
+			if near && !done {
+				t.Errorf("click %v on %v, %.1f from the camera: %v not applied", p, r.Hit, math.Sqrt(sq(c[0]-eye[0])+sq(c[1]-eye[1])+sq(c[2]-eye[2])), res.Human.Attempted)
+			}
+			if !done && !strings.Contains(x.status.Text, "reach") {
+				t.Errorf("click %v refused (%v) without a word: status %q", p, res.Human.Attempted, x.status.Text)
+			}
+		}
+	}
+	if placed <= 3 {
+		t.Errorf("only %d of the clicks placed a block", placed)
+	}
+	t.Logf("%d placed; %s", placed, x.counts.Text)
+}
+
+func sq(v float64) float64 { return v * v }

@@ -108,9 +108,9 @@ func NewVoxelView() *VoxelView {
 // buildCentre is where a new camera looks: the middle of the plot, just above the ground.
 var buildCentre = [3]float64{world.Width / 2.0, 2, world.Depth / 2.0}
 
-// startCamera is a session's first view: up and behind the player's eye, looking at the middle
-// of the plot, so the first frame shows the plot and both avatars (the assistant starts right
-// next to the player and would otherwise fill half the view). Flying in walks the avatar along.
+// startCamera is the idle view before any session: up and behind the start position, looking at
+// the middle of the plot, so the empty plot is shown whole. A session starts at the player's eye
+// instead (Reset), where the game measures reach from.
 func startCamera(feet world.Vec) render.Camera {
 	eye := world.Eye(feet)
 	return lookAt([3]float64{eye[0] - 1.5, eye[1] + 2.5, eye[2] - 1.5}, buildCentre)
@@ -179,12 +179,15 @@ func (v *VoxelView) SetWorld(g world.Grid, goal *world.Grid, players []world.Vec
 }
 
 // Reset shows a new session's first state with the camera at player 0's eye; nothing is queued.
+// The game judges reach and line of sight from that eye, so the view must start there: from the
+// old up-and-behind start camera (outside the world, so the avatar never followed it) the player
+// saw and clicked blocks the avatar could not reach, and clicks silently did nothing.
 func (v *VoxelView) Reset(g world.Grid, goal *world.Grid, players []world.Vec) {
 	v.grid, v.goal = g, goal
 	v.players = append(v.players[:0], players...)
 	v.pending = 0
 	if len(players) > 0 {
-		v.cam = startCamera(players[0])
+		v.cam = eyeCamera(players[0])
 	}
 	v.retarget()
 	v.raster.Refresh()
@@ -203,18 +206,15 @@ func (v *VoxelView) draw(w, h int) image.Image {
 	return img
 }
 
-// visiblePlayers leaves out an avatar the eye is inside (first person: you do not see your own
-// head from within it), keeping both avatars visible whenever the camera is elsewhere.
+// visiblePlayers leaves out the player's own avatar (player 0): the camera is the player, so
+// their own 1×2 column is never drawn in their view. Drawing it whenever the eye was outside it
+// put a large blue column in the middle of the start view (up and behind the avatar) and in
+// front of the camera whenever the avatar lagged behind a flying camera. The assistant stays.
 func (v *VoxelView) visiblePlayers() []world.Vec {
-	eye := world.Vec{X: int(math.Floor(v.cam.Eye[0])), Y: int(math.Floor(v.cam.Eye[1])), Z: int(math.Floor(v.cam.Eye[2]))}
-	out := make([]world.Vec, 0, len(v.players))
-	for _, p := range v.players {
-		if p == eye || p.Add(world.Vec{Y: 1}) == eye {
-			// Keep the colour index stable: render colours players by position in the list.
-			out = append(out, world.Vec{X: -100, Y: -100, Z: -100})
-			continue
-		}
-		out = append(out, p)
+	out := append([]world.Vec(nil), v.players...)
+	if len(out) > 0 {
+		// Keep the colour index stable: render colours players by position in the list.
+		out[0] = world.Vec{X: -100, Y: -100, Z: -100}
 	}
 	return out
 }

@@ -379,3 +379,29 @@ func normalize(a [3]float64) [3]float64 {
 	l := math.Sqrt(a[0]*a[0] + a[1]*a[1] + a[2]*a[2])
 	return [3]float64{a[0] / l, a[1] / l, a[2] / l}
 }
+
+// TestVoxelViewStartFrameShowsNoOwnColumn is the newcomer's "large blue column in the middle of
+// the view": the first frame of a session looks past the player's own avatar from behind it.
+// The camera is the player, so player 0 is never drawn in their own view, wherever the camera is.
+func TestVoxelViewStartFrameShowsNoOwnColumn(t *testing.T) {
+	v, _, _ := newTestVoxelView(t)
+	v.Reset(world.NewGround(), nil, world.DefaultStarts(2))
+	img := v.draw(480, 270).(*image.RGBA)
+	own := map[[3]uint8]bool{}
+	for _, f := range []float64{0.8, 0.5, 1.0, 0.65} {
+		c := render.PlayerColor[0]
+		own[[3]uint8{uint8(float64(c.R) * f), uint8(float64(c.G) * f), uint8(float64(c.B) * f)}] = true
+	}
+	n := 0
+	for y := 0; y < 270; y++ {
+		for x := 0; x < 480; x++ {
+			c := img.RGBAAt(x, y)
+			if own[[3]uint8{c.R, c.G, c.B}] {
+				n++
+			}
+		}
+	}
+	if n > 0 {
+		t.Fatalf("%d pixels of the start frame show the player's own avatar", n)
+	}
+}

@@ -27,7 +27,7 @@ type Options struct {
 	// Goal, if set, draws the blueprint: missing goal blocks as translucent
 	// ghosts and wrong blocks tinted red, as MBAG's goal-visible player sees.
 	Goal    *world.Grid
-	Players []world.Vec // drawn as 1×2 columns
+	Players []world.Vec // drawn as slim 0.6×2×0.6 columns (see avatarHalf)
 	// Target, if set, outlines that voxel with thin dark edges: the block under the cursor,
 	// so the player sees what a click would break or build against before clicking.
 	Target *world.Vec
@@ -123,11 +123,17 @@ func trace(g *world.Grid, occ *[world.NumVoxels]int8, o, d [3]float64, opt *Opti
 		i := v.Index()
 		blk := g[i]
 		if occ[i] >= 0 {
-			return over(acc, accA, shade(PlayerColor[occ[i]], face))
+			if f, hit := avatarHit(o, d, v); hit {
+				return over(acc, accA, shade(PlayerColor[occ[i]], f))
+			}
 		}
 		if blk.Solid() && blk != prev {
 			u, w, fu, fw := faceUV(o, d, t, cell, face)
-			c := faceTex[blk][face][texIndex(u, w)]
+			tex := &faceTex[blk]
+			if blk == world.Dirt && v.Y == world.DirtY {
+				tex = groundTex
+			}
+			c := tex[face][texIndex(u, w)]
 			if goal != nil && goal[i] != blk {
 				c = blendKeep(c, WrongTint, 0.55)
 			}
@@ -170,6 +176,36 @@ func trace(g *world.Grid, occ *[world.NumVoxels]int8, o, d [3]float64, opt *Opti
 		}
 	}
 	return over(acc, accA, Sky)
+}
+
+// avatarHalf is half an avatar's width: 0.6 like a Minecraft player, so an avatar standing next
+// to the camera no longer fills the view as a whole voxel-wide column did.
+const avatarHalf = 0.3
+
+// avatarHit intersects the ray with the avatar's slim box inside voxel v (full height, centred
+// in x and z) and returns the face id it enters through.
+func avatarHit(o, d [3]float64, v world.Vec) (int, bool) {
+	lo := [3]float64{float64(v.X) + 0.5 - avatarHalf, float64(v.Y), float64(v.Z) + 0.5 - avatarHalf}
+	hi := [3]float64{float64(v.X) + 0.5 + avatarHalf, float64(v.Y) + 1, float64(v.Z) + 0.5 + avatarHalf}
+	tn, tf, face := math.Inf(-1), math.Inf(1), 3
+	for k := 0; k < 3; k++ {
+		if d[k] == 0 {
+			if o[k] < lo[k] || o[k] > hi[k] {
+				return 0, false
+			}
+			continue
+		}
+		a, b := (lo[k]-o[k])/d[k], (hi[k]-o[k])/d[k]
+		f := 2 * k
+		if a > b {
+			a, b, f = b, a, 2*k+1
+		}
+		if a > tn {
+			tn, face = a, f
+		}
+		tf = min(tf, b)
+	}
+	return face, tn <= tf && tf > 0
 }
 
 // faceUV is where the ray at distance t meets the face it entered cell through, as texture

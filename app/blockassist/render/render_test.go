@@ -43,8 +43,8 @@ func TestSideViewAndFaces(t *testing.T) {
 	if at(img, 20, 0) != Sky {
 		t.Errorf("top row should be sky, got %v", at(img, 20, 0))
 	}
-	if got := at(img, 20, 40); !inTexture(got, world.Dirt, 3) {
-		t.Errorf("bottom row %v is not a texel of the dirt top", got)
+	if got := at(img, 20, 40); !inGround(got, 3) {
+		t.Errorf("bottom row %v is not a texel of the ground's grass top", got)
 	}
 }
 
@@ -78,6 +78,16 @@ func TestBlueprintOverlay(t *testing.T) {
 // inTexture reports whether c is one of the lit texels of block b's face.
 func inTexture(c color.RGBA, b world.Block, face int) bool {
 	for _, tc := range faceTex[b][face] {
+		if tc == c {
+			return true
+		}
+	}
+	return false
+}
+
+// inGround reports whether c is a texel of the ground layer's grass-block face.
+func inGround(c color.RGBA, face int) bool {
+	for _, tc := range groundTex[face] {
 		if tc == c {
 			return true
 		}
@@ -337,4 +347,57 @@ func BenchmarkRender(b *testing.B) {
 		Render(img, g, Overview(), opt)
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
+}
+
+// TestPlacedDirtStandsOutFromGround is the newcomer's "placed dirt cannot be told from the dirt
+// ground": looking down at a dirt block placed on the ground, its top must read as dirt (brown,
+// red over green) and the ground around it as grass (green over red), averaged over a patch so
+// texture noise does not decide.
+func TestPlacedDirtStandsOutFromGround(t *testing.T) {
+	g := world.NewGround()
+	g.Set(world.V(5, 2, 5), world.Dirt)
+	img := image.NewRGBA(image.Rect(0, 0, 81, 81))
+	Render(img, &g, Camera{Eye: [3]float64{5.5, 9.5, 5.5}, Pitch: 90, FOV: 40}, Options{})
+	mean := func(cx, cy int) (r, gr float64) {
+		for y := cy - 3; y <= cy+3; y++ {
+			for x := cx - 3; x <= cx+3; x++ {
+				c := at(img, x, y)
+				r, gr = r+float64(c.R)/49, gr+float64(c.G)/49
+			}
+		}
+		return r, gr
+	}
+	for _, tc := range []struct {
+		name    string
+		x, y    int
+		greener bool
+	}{
+		{"placed dirt top", 40, 40, false},
+		{"ground top", 8, 8, true},
+		{"ground top (other corner)", 72, 72, true},
+	} {
+		r, gr := mean(tc.x, tc.y)
+		if (gr > r) != tc.greener {
+			t.Errorf("%s at (%d,%d): mean red %.0f green %.0f, want green > red = %v", tc.name, tc.x, tc.y, r, gr, tc.greener)
+		}
+	}
+}
+
+// TestAvatarIsSlim: an avatar is 0.6 wide like a Minecraft player, not a whole voxel column, so
+// one standing next to the camera does not cover the view. A ray through the outer tenth of the
+// avatar's voxel passes it by; one through the middle hits it.
+func TestAvatarIsSlim(t *testing.T) {
+	g := world.NewGround()
+	opt := Options{Players: []world.Vec{world.V(5, 2, 5)}}
+	for _, tc := range []struct {
+		x   float64
+		hit bool
+	}{{5.5, true}, {5.1, false}, {5.9, false}} {
+		img := image.NewRGBA(image.Rect(0, 0, 41, 41))
+		Render(img, &g, Camera{Eye: [3]float64{tc.x, 2.5, 1.5}, FOV: 10}, opt)
+		got := at(img, 20, 20) == shade(PlayerColor[0], 4)
+		if got != tc.hit {
+			t.Errorf("ray at x=%.1f: avatar hit %v, want %v (pixel %v)", tc.x, got, tc.hit, at(img, 20, 20))
+		}
+	}
 }

@@ -102,6 +102,35 @@ func smooth(x, y, cell, seed int) float64 {
 	return top*(1-fy) + bot*fy
 }
 
+// GroundGreen is the grass top of the ground layer (texture average).
+var GroundGreen = color.RGBA{96, 150, 58, 255}
+
+// groundTex is the dirt of the starting ground layer (world.DirtY) drawn as a Minecraft grass
+// block: a green top and a green fringe along the top of the sides. In MBAG the ground is the
+// same block id as placed dirt ("grass" is an alias of dirt), so the id cannot tell them apart;
+// without this a dirt block placed on the ground looked exactly like the ground around it.
+var groundTex = buildGroundTexture()
+
+func buildGroundTexture() *[6][texSize * texSize]color.RGBA {
+	var out [6][texSize * texSize]color.RGBA
+	for face := range 6 {
+		lf := faceLight[face]
+		for y := range texSize {
+			for x := range texSize {
+				f, _ := dirtTex(x, y, false)
+				c := Palette[world.Dirt]
+				// Sides: a ragged fringe 2–4 texels deep (v runs downward from the top edge).
+				fringe := y < 2+int(3*hash(x, 0, 7))
+				if face == 3 || (face != 2 && fringe) {
+					c, f = GroundGreen, 0.9+0.2*hash(x, y, 8)
+				}
+				out[face][y*texSize+x] = scale(c, f*lf, 255)
+			}
+		}
+	}
+	return &out
+}
+
 func bedrockTex(x, y int, _ bool) (float64, uint8) {
 	return 0.55 + 0.45*smooth(x, y, 4, 1) + 0.5*hash(x, y, 2), 255
 }
