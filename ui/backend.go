@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/swarmdesk/swarmdesk/app/config"
+	"github.com/swarmdesk/swarmdesk/app/experiment"
 	"github.com/swarmdesk/swarmdesk/app/identity"
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/session"
@@ -50,6 +51,12 @@ type Backend interface {
 	ModelName() string
 	// Invite is what others paste to join this swarm; ok is false unless this computer hosts it.
 	Invite() (inv session.Invite, ok bool)
+	// LastExperiment is the sharing experiment's last results (the host's "Does sharing help?");
+	// ok is false before any experiment wrote some.
+	LastExperiment() (r experiment.Results, ok bool, err error)
+	// RunExperiment plays the desktop-sized sharing experiment, reporting a line per round and
+	// run, and returns when it is done; cancelling ctx stops it (finished runs are kept).
+	RunExperiment(ctx context.Context, progress func(string)) error
 
 	// Config is the settings in effect.
 	Config() config.Config

@@ -219,6 +219,7 @@ type dashboard struct {
 	lastErr     *widget.Label
 	invite      *widget.Label
 	inviteRow   *card
+	experiment  *experimentCard // the host's "Does sharing help?"
 	obj         fyne.CanvasObject
 }
 
@@ -270,6 +271,7 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	copyInvite := widget.NewButtonWithIcon("Copy invite", theme.ContentCopyIcon(), func() { copyText(d.invite.Text) })
 	d.inviteRow = newCard("Invite others to your swarm", container.NewBorder(nil, nil, nil, copyInvite, d.invite))
 	d.inviteRow.Hide()
+	d.experiment = newExperimentCard()
 
 	now := newCard("Training", container.NewVBox(
 		container.NewBorder(nil, nil, d.toggle, nil, container.NewVBox(d.toggleLabel, d.state, d.learns)),
@@ -283,7 +285,7 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	who := newCard("This node", container.NewVBox(d.name, container.NewBorder(nil, nil, nil, copyPeer, d.peerID)))
 
 	grid := &cardGrid{minW: 360}
-	cards := container.New(grid, now, reward, rank, peers, machine, pending, who, d.inviteRow)
+	cards := container.New(grid, now, reward, rank, peers, machine, pending, who, d.inviteRow, d.experiment.obj)
 	scroll := container.NewVScroll(container.NewPadded(container.NewVBox(d.lastErr, cards)))
 	grid.changed = func() { fyne.Do(scroll.Refresh) }
 	d.obj = scroll
@@ -477,8 +479,10 @@ func (d *dashboard) setNode(dev session.Device, model string, inv session.Invite
 	if hosting {
 		d.invite.SetText(inv.String())
 		d.inviteRow.Show()
+		d.experiment.obj.Show()
 	} else {
 		d.inviteRow.Hide()
+		d.experiment.obj.Hide()
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/swarmdesk/swarmdesk/app/config"
+	"github.com/swarmdesk/swarmdesk/app/experiment"
 	"github.com/swarmdesk/swarmdesk/app/identity"
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/session"
@@ -52,6 +53,16 @@ type fakeBackend struct {
 	saveErr     map[string]error
 	restartKeys map[string]bool
 
+	// expResults / hasExp / expErr are what LastExperiment returns; RunExperiment reports
+	// expProgress, then waits for its ctx when expWait is set, else returns expRunErr.
+	expResults  experiment.Results
+	hasExp      bool
+	expErr      error
+	expProgress []string
+	expWait     bool
+	expWaiting  chan struct{} // closed by RunExperiment when it starts waiting for its ctx
+	expRunErr   error
+
 	// events is what Events returns; tests send on it (buffered).
 	events chan node.Event
 
@@ -63,6 +74,7 @@ type fakeBackend struct {
 	exported    []string
 	imported    [][]byte
 	boardReads  int
+	expRuns     int
 }
 
 // newFakeBackend is a backend that already made its choice (local mode), trains, and has a
@@ -283,4 +295,32 @@ func (f *fakeBackend) stopCalls() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.stopped
+}
+
+func (f *fakeBackend) LastExperiment() (experiment.Results, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.expResults, f.hasExp, f.expErr
+}
+
+func (f *fakeBackend) RunExperiment(ctx context.Context, progress func(string)) error {
+	f.mu.Lock()
+	f.expRuns++
+	lines, wait, err := f.expProgress, f.expWait, f.expRunErr
+	f.mu.Unlock()
+	for _, l := range lines {
+		progress(l)
+	}
+	if wait {
+		close(f.expWaiting)
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return err
+}
+
+func (f *fakeBackend) experimentRuns() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.expRuns
 }

@@ -292,6 +292,9 @@ func (s *Shell) loadMain() {
 			m.dash.setTraining(training)
 			m.dash.setSnapshot(snap)
 			m.dash.setNode(dev, model, inv, hosting)
+			if hosting {
+				m.dash.experiment.load()
+			}
 			m.dash.setPeers(peers)
 			m.dash.setPeerView(view)
 			// The countdown learns the round length from the rounds played (the demo model's
@@ -540,6 +543,7 @@ type mainView struct {
 func newMainView(s *Shell) *mainView {
 	m := &mainView{}
 	m.dash = newDashboard(s.info, s.setTraining, s.copy)
+	m.dash.experiment.bind(s.b, s.async)
 	m.charts = s.newCharts()
 	m.board = newLeaderboard(s.refreshBoard)
 	m.logs = newLogsView(s.copy)

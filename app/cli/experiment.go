@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -57,7 +56,7 @@ continues where it stopped.`,
 				return fmt.Errorf("--configs: %w", err)
 			}
 			if out == "" {
-				out = filepath.Join(e.Dirs.Data, "experiments", "sharing")
+				out = experiment.Folder(e.Dirs.Data)
 			}
 			home, _ := os.UserHomeDir()
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
