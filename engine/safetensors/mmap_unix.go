@@ -6,6 +6,8 @@ import (
 	"os"
 	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // mapFile maps the whole file read-only and shared, so tensor data is paged
@@ -40,7 +42,7 @@ func dropPages(b []byte) {
 	if hi <= lo {
 		return
 	}
-	_ = syscall.Madvise(b[lo-start:hi-start], syscall.MADV_DONTNEED)
+	_ = unix.Madvise(b[lo-start:hi-start], unix.MADV_DONTNEED)
 }
 
 const releasesPages = true
