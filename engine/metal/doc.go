@@ -1,0 +1,53 @@
+// Package metal is the engine's Metal compute backend for Apple Silicon
+// (and Intel Macs with a Metal 3 GPU), reached without cgo: Metal.framework
+// is opened at run time with purego and driven through the Objective-C
+// runtime (purego/objc for class and selector lookup, objc_msgSend through
+// purego.SyscallN with uintptr arguments on the hot path).
+//
+// Why: Apple Silicon Macs are the other large group of home participants,
+// and their unified memory makes a 0.5B–1.5B GRPO node practical if the
+// engine uses the GPU.
+//
+// # Shape
+//
+//   - Device: MTLCreateSystemDefaultDevice, one command queue. Buffers use
+//     MTLResourceStorageModeShared: unified memory, so uploads and
+//     downloads are plain copies into the buffer's contents, no staging.
+//   - Kernels are the Vulkan backend's GLSL compute shaders
+//     (engine/vulkan/shaders, the one source of every kernel) cross-compiled
+//     to MSL at build time by shaders/build.sh (glslc → SPIR-V →
+//     spirv-cross --msl), committed under msl/ and embedded; CI checks that a
+//     rebuild gives the same bytes, as it does for the SPIR-V. The OS compiles
+//     each kernel at first use with newLibraryWithSource:options:error:, the
+//     language version set explicitly to MSL 3.1 and read back (a cgo-free
+//     binary has no LC_BUILD_VERSION, and Metal then defaults to MSL 2.4).
+//   - Batch: one command buffer and one serial compute encoder per decode
+//     step or training micro-step, committed and waited for once. Objects
+//     Metal returns autoreleased are created inside an autorelease pool
+//     (objc_autoreleasePoolPush/Pop, on a locked OS thread) and retained
+//     while in use, since purego has no ARC.
+//
+// Why cross-compiled kernels and not hand-written MSL: they are the kernels
+// the Vulkan parity suite already checks on every CI run, so the Metal
+// backend starts from numerically verified code, and a kernel fixed or
+// added once is fixed on both backends. There is no Mac in this project's
+// CI or dev machines, so a hand-written MSL kernel could only be compiled
+// and run on the hosted macOS runner; nothing here could be measured. The
+// GEMM is therefore the cross-compiled shared-memory tiled GEMM (64×64
+// tiles, fp32 accumulation), not simdgroup_matrix or MPS: MPS has no bf16
+// (it would need a bf16→f16 copy of every weight) and a simdgroup_matrix
+// kernel is the first thing to measure against it once a Mac runs the
+// benchmarks (.github/workflows/macos.yml, job metal).
+//
+// # The engine backend
+//
+// Backend implements engine/backend's Backend and registers as "metal"
+// in the device registry, probed after CUDA and before Vulkan. Off macOS
+// the probe says "Metal exists only on macOS".
+//
+// # Binding list
+//
+// Every class, function and selector the backend sends is named in one
+// table (names.go); testdata/objc_names.txt is the committed copy a test
+// compares it with on every OS, and on macOS the test also resolves them.
+package metal
