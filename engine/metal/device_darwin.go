@@ -232,3 +232,43 @@ func (d *Device) compile(k kernelInfo) (*pipeline, error) {
 	}
 	return &pipeline{obj: ps, k: k}, nil
 }
+
+// Upload copies src into b at byte offset off. The caller makes sure no
+// submitted work uses b (the backend runs pending work first).
+func (d *Device) Upload(b *Buffer, off uint64, src []byte) error {
+	if err := d.checkRange(b, off, uint64(len(src)), "upload"); err != nil {
+		return err
+	}
+	copy(b.Bytes()[off:], src)
+	return nil
+}
+
+// Download copies len(dst) bytes of b from byte offset off.
+func (d *Device) Download(b *Buffer, off uint64, dst []byte) error {
+	if err := d.checkRange(b, off, uint64(len(dst)), "download"); err != nil {
+		return err
+	}
+	copy(dst, b.Bytes()[off:])
+	return nil
+}
+
+func (d *Device) checkRange(b *Buffer, off, n uint64, op string) error {
+	if d.err != nil {
+		return d.err
+	}
+	if b == nil || b.d != d || b.obj == 0 {
+		return fmt.Errorf("metal: %s: a nil, freed or foreign buffer", op)
+	}
+	if off+n > b.size || off+n < off {
+		return fmt.Errorf("metal: %s of %d bytes at %d past a %d-byte buffer", op, n, off, b.size)
+	}
+	return nil
+}
+
+// bytesOf views a slice of numbers as its bytes.
+func bytesOf[T float32 | uint16 | uint32](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(s[0])))
+}
