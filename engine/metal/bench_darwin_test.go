@@ -1,0 +1,180 @@
+//go:build darwin
+
+package metal
+
+import (
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/swarmdesk/swarmdesk/engine/qwen2"
+	"github.com/swarmdesk/swarmdesk/engine/testmodel"
+	"github.com/swarmdesk/swarmdesk/engine/train"
+)
+
+// Benchmarks for the macOS runner (.github/workflows/macos.yml, job
+// metal): rollout tok/s at batch 1 and 64, prefill tok/s, a GRPO step's
+// tokens/s and peak GPU memory, plus the GEMM kernel alone.
+
+// benchShape is Qwen2.5-0.5B's shape (random bf16 weights, nothing is
+// downloaded), or the tiny test model when SWARMDESK_METAL_BENCH=tiny
+// (a runner whose GPU budget is too small).
+func benchShape() testmodel.Tiny {
+	if os.Getenv("SWARMDESK_METAL_BENCH") == "tiny" {
+		return testmodel.Tiny{Layers: 2, MaxPos: 1024}
+	}
+	return testmodel.Tiny{Layers: 24, Hidden: 896, Heads: 14, KVHeads: 2, HeadDim: 64, FFN: 4864,
+		Vocab: 151936, MaxPos: 4096, BF16: true}
+}
+
+func benchModel(b *testing.B, shape testmodel.Tiny, wdt qwen2.DType) (*qwen2.Model, *Backend) {
+	device(b)
+	dir := b.TempDir()
+	if err := testmodel.Write(dir, shape, 1); err != nil {
+		b.Fatal(err)
+	}
+	m, err := qwen2.Load(dir, qwen2.LoadOptions{WeightDType: wdt})
+	if err != nil {
+		b.Fatal(err)
+	}
+	be, err := NewBackend()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { be.Close() })
+	if err := m.UseBackend(be); err != nil {
+		b.Fatal(err)
+	}
+	return m, be
+}
+
+func benchTokens(n, V int) []int {
+	t := make([]int, n)
+	for i := range t {
+		t[i] = (i*7919 + 13) % V
+	}
+	return t
+}
+
+func BenchmarkModel(b *testing.B) {
+	m, be := benchModel(b, benchShape(), qwen2.BF16)
+	V := m.Config.VocabSize
+	for _, n := range []int{1, 64} {
+		b.Run(map[int]string{1: "rollout_batch1", 64: "rollout_batch64"}[n], func(b *testing.B) {
+			opt := qwen2.GenerateOptions{N: n, MaxNew: 128, Temperature: 1, TopK: 50, TopP: 0.9, Seed: 1, StopIDs: []int{}}
+			var tps float64
+			be.d.ResetPeak()
+			for i := 0; i < b.N; i++ {
+				_, st, err := m.Generate(benchTokens(64, V), opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				tps += st.DecodeTokPerS
+			}
+			_, peak := be.d.MemoryInUse()
+			b.ReportMetric(tps/float64(b.N), "tok/s")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+		})
+	}
+	b.Run("prefill512", func(b *testing.B) {
+		p := benchTokens(512, V)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			c, err := m.NewCache(len(p))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := m.Prefill(c, p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(p)*b.N)/b.Elapsed().Seconds(), "tok/s")
+	})
+}
+
+// BenchmarkGRPOStep is one GRPO optimizer step (2 groups × 2 answers,
+// 64-token prompts, 128-token answers) for a model whose weights live on
+// Metal. In this build training itself runs on the CPU backend and the
+// step ends by resyncing the weights to the GPU, so the figure is the
+// whole step as a Mac node would run it today; a 4-layer model of the
+// 0.5B widths keeps it inside a hosted runner's 7 GB.
+func BenchmarkGRPOStep(b *testing.B) {
+	shape := benchShape()
+	shape.BF16 = false
+	if shape.Layers > 4 {
+		shape.Layers = 4
+	}
+	m, be := benchModel(b, shape, qwen2.F32)
+	V := m.Config.VocabSize
+	groups := make([]train.Group, 2)
+	tokens := 0
+	for g := range groups {
+		groups[g].Prompt = benchTokens(64, V)
+		for a := range 2 {
+			ans := train.Answer{Tokens: benchTokens(128, V), LogProbs: make([]float32, 128), Reward: float64(a + g)}
+			for i := range ans.LogProbs {
+				ans.LogProbs[i] = -12
+			}
+			groups[g].Answers = append(groups[g].Answers, ans)
+			tokens += 64 + 128
+		}
+	}
+	tr, err := train.New(m, nil, train.Config{Optim: train.DefaultOptimConfig()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tr.Step(groups); err != nil { // warm-up
+		b.Fatal(err)
+	}
+	be.d.ResetPeak()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := tr.Step(groups); err != nil {
+			b.Fatal(err)
+		}
+		c, err := m.NewCache(8) // the resync to the GPU happens at the next forward pass
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.Prefill(c, groups[0].Prompt[:8]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	_, peak := be.d.MemoryInUse()
+	b.ReportMetric(float64(tokens*b.N)/b.Elapsed().Seconds(), "tok/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+}
+
+// BenchmarkGemm is the cross-compiled tiled GEMM alone at the 0.5B MLP
+// shape (x[M,896]·W[4864,896]ᵀ, bf16 weights): the number to beat with a
+// simdgroup_matrix kernel.
+func BenchmarkGemm(b *testing.B) {
+	d := device(b)
+	const N, K = 4864, 896
+	r := rand.New(rand.NewPCG(1, 2))
+	w := make([]float32, N*K)
+	for i := range w {
+		w[i] = r.Float32() - 0.5
+	}
+	for _, M := range []int{1, 64, 512} {
+		b.Run(map[int]string{1: "M1", 64: "M64", 512: "M512"}[M], func(b *testing.B) {
+			x, _ := d.Alloc(uint64(4 * M * K))
+			wb, _ := d.Alloc(uint64(2 * N * K))
+			y, _ := d.Alloc(uint64(4 * M * N))
+			defer x.Free()
+			defer wb.Free()
+			defer y.Free()
+			bt, _ := d.NewBatch()
+			b.ResetTimer()
+			for range b.N {
+				for range 10 {
+					bt.MatMulT(y, x, wb, nil, BF16, M, N, K)
+				}
+				if err := bt.Run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(2*M*N*K*10*b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
