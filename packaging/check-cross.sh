@@ -14,3 +14,9 @@ for target in darwin/arm64 darwin/amd64 windows/amd64; do
   echo "== go vet for $target ($(echo "$pkgs" | wc -l) packages)"
   GOOS=${target%/*} GOARCH=${target#*/} CGO_ENABLED=0 go vet $pkgs
 done
+# The Metal backend runs only on a Mac (the macOS workflow's metal job); here its package and
+# tests must at least type-check and link for both Mac architectures without cgo.
+for arch in arm64 amd64; do
+  echo "== go test -c ./engine/metal for darwin/$arch"
+  GOOS=darwin GOARCH=$arch CGO_ENABLED=0 go test -c -o /dev/null ./engine/metal
+done

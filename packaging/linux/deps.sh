@@ -3,7 +3,8 @@
 # a C compiler and the X11/Wayland/OpenGL headers for Fyne, Xvfb + ImageMagick for the
 # window test, python3 for the test that reads training checkpoints as Python tools do, and
 # Vulkan (loader, Mesa's lavapipe software device, glslc, and the headers the struct-layout test
-# compiles against) so the GPU kernels run for real in tests. `deps.sh packaging` adds what building the installers needs (mingw-w64 for the
+# compiles against) so the GPU kernels run for real in tests, and spirv-cross, which turns
+# the same kernels into the Metal backend's MSL (engine/metal/shaders/build.sh). `deps.sh packaging` adds what building the installers needs (mingw-w64 for the
 # Windows cross-build, NSIS, osslsigncode, dpkg-deb). Installs what is missing with apt-get (as
 # root, or through sudo); elsewhere it prints what to install.
 set -euo pipefail
@@ -11,7 +12,7 @@ set -euo pipefail
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
   libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
   xvfb xauth imagemagick libgl1-mesa-dri x11-utils python3
-  glslc mesa-vulkan-drivers libvulkan1 libvulkan-dev)
+  glslc spirv-cross mesa-vulkan-drivers libvulkan1 libvulkan-dev)
 if [ "${1:-}" = packaging ]; then
   pkgs+=(gcc-mingw-w64-x86-64 nsis osslsigncode dpkg-dev binutils xz-utils)
 fi
