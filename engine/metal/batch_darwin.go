@@ -60,6 +60,9 @@ type mtlSize struct{ W, H, D uint64 }
 // Dispatch records one kernel run over x·y·z threadgroups with bufs bound
 // at [[buffer(0..)]] and the push bytes at [[buffer(30)]].
 func (b *Batch) Dispatch(name string, bufs []*Buffer, push []byte, x, y, z uint32) {
+	if b.err == nil {
+		b.err = b.d.err // a failed command buffer ends the device's use
+	}
 	if b.err != nil {
 		return
 	}
