@@ -5,7 +5,6 @@ package metal
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
 	"unsafe"
 )
 
@@ -29,6 +28,13 @@ func (d *Device) NewBatch() (*Batch, error) {
 		return nil, d.err
 	}
 	return &Batch{d: d}, nil
+}
+
+// fail keeps the first recording error for Run.
+func (b *Batch) fail(err error) {
+	if b.err == nil {
+		b.err = err
+	}
 }
 
 // Ops is the number of dispatches recorded since the last Run.
@@ -113,7 +119,7 @@ func (b *Batch) Copy(dst *Buffer, dstOff uint64, src *Buffer, srcOff uint64, n u
 		return
 	}
 	e := int(n / 2)
-	b.Dispatch("copy16", []*Buffer{src, dst}, push(nil).u(e, int(srcOff/2), int(dstOff/2)), groups(e, 256), 1, 1)
+	b.Dispatch("copy16", []*Buffer{src, dst}, ints(e, int(srcOff/2), int(dstOff/2)), groupsOf256(e), 1, 1)
 }
 
 // FillRange records setting bytes [off, off+n) of buf to the 16-bit
@@ -127,7 +133,7 @@ func (b *Batch) FillRange(buf *Buffer, off, n uint64, v uint16) {
 		return
 	}
 	e := int(n / 2)
-	b.Dispatch("fill16", []*Buffer{buf}, push(nil).u(e, int(off/2), int(v)), groups(e, 256), 1, 1)
+	b.Dispatch("fill16", []*Buffer{buf}, ints(e, int(off/2), int(v)), groupsOf256(e), 1, 1)
 }
 
 // Run commits what is recorded, waits for it and readies the batch for
@@ -165,22 +171,16 @@ func (b *Batch) Release() {
 	}
 }
 
-func groups(n, per int) uint32 { return uint32((n + per - 1) / per) }
-
-// push builds push-constant bytes: 32-bit ints and floats in order, as the
-// kernels' push-constant structs (std430, spirv-cross) declare them.
-type push []byte
-
-func (p push) u(vs ...int) push {
+// ints is a push-constant block of 32-bit ints, for the data-movement
+// kernels this package dispatches itself (the model ops build theirs in
+// engine/backend/gpu).
+func ints(vs ...int) []byte {
+	p := make([]byte, 0, 4*len(vs))
 	for _, v := range vs {
 		p = binary.LittleEndian.AppendUint32(p, uint32(int32(v)))
 	}
 	return p
 }
 
-func (p push) f(vs ...float32) push {
-	for _, v := range vs {
-		p = binary.LittleEndian.AppendUint32(p, math.Float32bits(v))
-	}
-	return p
-}
+// groupsOf256 is the number of 256-thread groups covering n items.
+func groupsOf256(n int) uint32 { return uint32((n + 255) / 256) }

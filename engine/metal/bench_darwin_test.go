@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
 	"github.com/swarmdesk/swarmdesk/engine/train"
@@ -27,8 +28,8 @@ func benchShape() testmodel.Tiny {
 		Vocab: 151936, MaxPos: 4096, BF16: true}
 }
 
-func benchModel(b *testing.B, shape testmodel.Tiny, wdt qwen2.DType) (*qwen2.Model, *Backend) {
-	device(b)
+func benchModel(b *testing.B, shape testmodel.Tiny, wdt qwen2.DType) (*qwen2.Model, *Device) {
+	d := device(b)
 	dir := b.TempDir()
 	if err := testmodel.Write(dir, shape, 1); err != nil {
 		b.Fatal(err)
@@ -37,7 +38,7 @@ func benchModel(b *testing.B, shape testmodel.Tiny, wdt qwen2.DType) (*qwen2.Mod
 	if err != nil {
 		b.Fatal(err)
 	}
-	be, err := NewBackend()
+	be, err := NewBackendOn(d)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func benchModel(b *testing.B, shape testmodel.Tiny, wdt qwen2.DType) (*qwen2.Mod
 	if err := m.UseBackend(be); err != nil {
 		b.Fatal(err)
 	}
-	return m, be
+	return m, d
 }
 
 func benchTokens(n, V int) []int {
@@ -57,13 +58,13 @@ func benchTokens(n, V int) []int {
 }
 
 func BenchmarkModel(b *testing.B) {
-	m, be := benchModel(b, benchShape(), qwen2.BF16)
+	m, d := benchModel(b, benchShape(), qwen2.BF16)
 	V := m.Config.VocabSize
 	for _, n := range []int{1, 64} {
 		b.Run(map[int]string{1: "rollout_batch1", 64: "rollout_batch64"}[n], func(b *testing.B) {
 			opt := qwen2.GenerateOptions{N: n, MaxNew: 128, Temperature: 1, TopK: 50, TopP: 0.9, Seed: 1, StopIDs: []int{}}
 			var tps float64
-			be.d.ResetPeak()
+			d.ResetPeak()
 			for i := 0; i < b.N; i++ {
 				_, st, err := m.Generate(benchTokens(64, V), opt)
 				if err != nil {
@@ -71,7 +72,7 @@ func BenchmarkModel(b *testing.B) {
 				}
 				tps += st.DecodeTokPerS
 			}
-			_, peak := be.d.MemoryInUse()
+			_, peak := d.MemoryInUse()
 			b.ReportMetric(tps/float64(b.N), "tok/s")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
 		})
@@ -104,7 +105,7 @@ func BenchmarkGRPOStep(b *testing.B) {
 	if shape.Layers > 4 {
 		shape.Layers = 4
 	}
-	m, be := benchModel(b, shape, qwen2.F32)
+	m, d := benchModel(b, shape, qwen2.F32)
 	V := m.Config.VocabSize
 	groups := make([]train.Group, 2)
 	tokens := 0
@@ -126,7 +127,7 @@ func BenchmarkGRPOStep(b *testing.B) {
 	if _, err := tr.Step(groups); err != nil { // warm-up
 		b.Fatal(err)
 	}
-	be.d.ResetPeak()
+	d.ResetPeak()
 	b.ResetTimer()
 	for range b.N {
 		if _, err := tr.Step(groups); err != nil {
@@ -140,37 +141,46 @@ func BenchmarkGRPOStep(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	_, peak := be.d.MemoryInUse()
+	_, peak := d.MemoryInUse()
 	b.ReportMetric(float64(tokens*b.N)/b.Elapsed().Seconds(), "tok/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
 }
 
 // BenchmarkGemm is the cross-compiled tiled GEMM alone at the 0.5B MLP
-// shape (x[M,896]·W[4864,896]ᵀ, bf16 weights): the number to beat with a
-// simdgroup_matrix kernel.
+// shape (x[M,896]·W[4864,896]ᵀ, bf16 weights), ten per command buffer:
+// the number to beat with a simdgroup_matrix kernel.
 func BenchmarkGemm(b *testing.B) {
-	d := device(b)
+	be, err := NewBackendOn(device(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer be.Close()
 	const N, K = 4864, 896
 	r := rand.New(rand.NewPCG(1, 2))
 	w := make([]float32, N*K)
 	for i := range w {
 		w[i] = r.Float32() - 0.5
 	}
+	wb, err := be.Alloc(backend.BF16, N*K)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := be.Upload(backend.Whole(wb), w); err != nil {
+		b.Fatal(err)
+	}
 	for _, M := range []int{1, 64, 512} {
 		b.Run(map[int]string{1: "M1", 64: "M64", 512: "M512"}[M], func(b *testing.B) {
-			x, _ := d.Alloc(uint64(4 * M * K))
-			wb, _ := d.Alloc(uint64(2 * N * K))
-			y, _ := d.Alloc(uint64(4 * M * N))
-			defer x.Free()
-			defer wb.Free()
-			defer y.Free()
-			bt, _ := d.NewBatch()
+			x, _ := be.Alloc(backend.F32, M*K)
+			y, _ := be.Alloc(backend.F32, M*N)
+			defer be.Free(x)
+			defer be.Free(y)
 			b.ResetTimer()
 			for range b.N {
+				be.Begin()
 				for range 10 {
-					bt.MatMulT(y, x, wb, nil, BF16, M, N, K)
+					be.Gemm(backend.Whole(y), backend.Whole(x), backend.Whole(wb), backend.View{}, backend.Gemm{M: M, N: N, K: K, TransB: true})
 				}
-				if err := bt.Run(); err != nil {
+				if err := be.Flush(); err != nil {
 					b.Fatal(err)
 				}
 			}

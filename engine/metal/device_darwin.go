@@ -38,6 +38,9 @@ type Buffer struct {
 	data unsafe.Pointer
 }
 
+// Size is the buffer's length in bytes.
+func (b *Buffer) Size() uint64 { return b.size }
+
 // Bytes is the buffer's memory. Write it only while no submitted work
 // uses the buffer.
 func (b *Buffer) Bytes() []byte { return unsafe.Slice((*byte)(b.data), b.size) }

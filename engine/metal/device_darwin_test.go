@@ -116,8 +116,8 @@ func TestLongBatchAndBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	bt, _ := d.NewBatch()
-	for range 500 {
-		bt.Add(c, c, a, n)
+	for range 500 { // c = c + a, 500 dispatches in one command buffer
+		bt.Dispatch("add", []*Buffer{c, a, c}, ints(n), groupsOf256(n), 1, 1)
 	}
 	if err := bt.Run(); err != nil {
 		t.Fatal(err)

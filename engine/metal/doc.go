@@ -41,9 +41,20 @@
 //
 // # The engine backend
 //
-// Backend implements engine/backend's Backend and registers as "metal"
-// in the device registry, probed after CUDA and before Vulkan. Off macOS
-// the probe says "Metal exists only on macOS".
+// NewBackend returns engine/backend/gpu's Backend (the op layer shared with
+// the Vulkan backend's kernels, run by CI over lavapipe) on this package's
+// Device and Batch, and registers as "metal" in the device registry,
+// probed after CUDA and before Vulkan. Off macOS the probe says "Metal
+// exists only on macOS". The parity suite (engine/backend/gpu/gputest)
+// runs on Metal in parity_darwin_test.go.
+//
+// # Memory
+//
+// Device.Info.WorkingSet is recommendedMaxWorkingSetSize, the budget macOS
+// advises before it starts paging GPU memory. The backend's Memory reports
+// it, so app/device's plan before loading (the planner the host uses)
+// refuses a model that does not fit, and every allocation that would pass
+// the budget is refused with a message rather than letting macOS swap.
 //
 // # Binding list
 //

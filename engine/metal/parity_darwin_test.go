@@ -1,0 +1,40 @@
+//go:build darwin
+
+package metal
+
+import (
+	"testing"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu/gputest"
+)
+
+// The parity suite every device backend runs (engine/backend/gpu/gputest):
+// every op forward and backward against the CPU backend, a tiny model's
+// prefill and decode logits against the CPU and the float64 reference,
+// sampled rollouts, and a GRPO step.
+func TestParitySuiteOnMetal(t *testing.T) {
+	gputest.Run(t, func(t *testing.T) backend.Backend {
+		d := device(t)
+		d.Close() // device() opened one to check; the backend opens its own
+		be, err := NewBackend()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { be.Close() })
+		return be
+	})
+}
+
+func TestBackendRegistryProbe(t *testing.T) {
+	device(t)
+	devs, err := ProbeDevices()
+	if err != nil || len(devs) != 1 {
+		t.Fatalf("probe: %v, %v", devs, err)
+	}
+	d := devs[0]
+	if d.Backend != "metal" || d.Name == "" || d.Driver == "" || d.Memory <= 0 {
+		t.Errorf("incomplete device: %+v", d)
+	}
+	t.Logf("%v", d)
+}
