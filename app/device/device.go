@@ -10,8 +10,8 @@ import (
 	"fmt"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
-	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	_ "github.com/swarmdesk/swarmdesk/engine/metal" // registers the Metal backend (macOS)
+	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/train"
 	_ "github.com/swarmdesk/swarmdesk/engine/vulkan" // registers the Vulkan backend
 )
