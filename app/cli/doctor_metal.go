@@ -32,6 +32,9 @@ func reportMetal(_ *env.Env, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "  family    %s%s\n", i.Family, metal3)
 	fmt.Fprintf(w, "  msl       %s (set explicitly and read back)\n", i.MSL)
+	if i.GEMM != "" {
+		fmt.Fprintf(w, "  gemm      %s kernel\n", i.GEMM)
+	}
 	mem := "dedicated"
 	if i.Unified {
 		mem = "unified (shared with the CPU)"

@@ -5,6 +5,7 @@ package metal
 import (
 	"errors"
 	"fmt"
+	"os"
 	"unsafe"
 
 	"github.com/ebitengine/purego"
@@ -90,6 +91,11 @@ func (d *Device) init() error {
 			i.Family = f.name
 			break
 		}
+	}
+	i.GEMM = "tiled"
+	const familyApple7 = 1007 // simdgroup_matrix
+	if os.Getenv("SWARMDESK_METAL_GEMM") == "simdgroup" && sendBool(d.dev, selSupportsFamily, familyApple7) {
+		i.GEMM = "simdgroup"
 	}
 	if d.queue = send(d.dev, selNewCommandQueue); d.queue == 0 {
 		return errors.New("Metal could not create a command queue")
@@ -194,6 +200,13 @@ func (d *Device) pipelineFor(name string) (*pipeline, error) {
 	k, ok := d.ks[name]
 	if !ok {
 		return nil, fmt.Errorf("metal: unknown kernel %s", name)
+	}
+	if _, isGEMM := gemmBType[name]; isGEMM && d.Info.GEMM == "simdgroup" {
+		sg, err := simdgroupKernel(name)
+		if err != nil {
+			return nil, err
+		}
+		k = sg
 	}
 	if want, ok := kernelBuffers[name]; ok && want != k.nbuf {
 		return nil, fmt.Errorf("metal: kernel %s binds %d buffers, the op passes %d", name, k.nbuf, want)

@@ -14,6 +14,10 @@ type Info struct {
 	// the memory budget the engine plans against.
 	WorkingSet uint64
 	MaxBuffer  uint64 // maxBufferLength: the largest single buffer
+	// GEMM is the matrix-product kernel in use: "tiled" (cross-compiled,
+	// the default) or "simdgroup" (simdgroup_matrix, opt-in with
+	// SWARMDESK_METAL_GEMM=simdgroup on Apple7+ GPUs).
+	GEMM string
 }
 
 // Driver is the device's API line for the registry: family, MSL version
@@ -26,6 +30,9 @@ func (i Info) Driver() string {
 	s += ", GPU family " + i.Family + ", MSL " + i.MSL
 	if i.Unified {
 		s += ", unified memory"
+	}
+	if i.GEMM == "simdgroup" {
+		s += ", simdgroup_matrix GEMM"
 	}
 	return s
 }

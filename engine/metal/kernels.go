@@ -14,6 +14,25 @@ import (
 //go:embed msl/*.metal
 var mslFS embed.FS
 
+// The hand-written simdgroup_matrix GEMM, a drop-in for the gemm_* kernels
+// (see simdgroup/gemm.metal).
+//
+//go:embed simdgroup/gemm.metal
+var simdgroupGEMMSrc string
+
+// gemmBType is the BTYPE each gemm kernel's weights have.
+var gemmBType = map[string]int{"gemm_f32": 0, "gemm_bf16": 1, "gemm_f16": 2}
+
+// simdgroupKernel returns the simdgroup_matrix GEMM standing in for kernel
+// name (gemm_f32, gemm_bf16 or gemm_f16), compiled with that name's BTYPE.
+func simdgroupKernel(name string) (kernelInfo, error) {
+	bt, ok := gemmBType[name]
+	if !ok {
+		return kernelInfo{}, fmt.Errorf("kernel %s has no simdgroup_matrix version", name)
+	}
+	return parseKernel(name, fmt.Sprintf("#define BTYPE %d\n", bt)+simdgroupGEMMSrc)
+}
+
 // pushIndex is the [[buffer(N)]] index of every kernel's push-constant
 // block (build.sh moves it there; Vulkan calls it push constants, Metal
 // receives the same bytes through setBytes:length:atIndex:).
@@ -32,7 +51,7 @@ type kernelInfo struct {
 var (
 	reEntry = regexp.MustCompile(`(?m)^kernel void ([A-Za-z_][A-Za-z0-9_]*)\(`)
 	reGroup = regexp.MustCompile(`gl_WorkGroupSize \[\[maybe_unused\]\] = uint3\((\d+)u, (\d+)u, (\d+)u\)`)
-	reBuf   = regexp.MustCompile(`device [A-Za-z_][A-Za-z0-9_]*& [A-Za-z_][A-Za-z0-9_]* \[\[buffer\((\d+)\)\]\]`)
+	reBuf   = regexp.MustCompile(`device [A-Za-z_][A-Za-z0-9_]*[&*] [A-Za-z_][A-Za-z0-9_]* \[\[buffer\((\d+)\)\]\]`)
 )
 
 // parseKernel reads a kernel's entry point, bindings and threadgroup size

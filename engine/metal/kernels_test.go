@@ -58,3 +58,28 @@ func TestParseKernelRejectsBrokenConventions(t *testing.T) {
 		}
 	}
 }
+
+// The simdgroup_matrix GEMM must be a drop-in for the cross-compiled one:
+// same buffers, push constants and threadgroup size, for every weight type.
+func TestSimdgroupGEMMIsADropIn(t *testing.T) {
+	ks, err := kernels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range gemmBType {
+		sg, err := simdgroupKernel(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tiled := ks[name]
+		if sg.nbuf != tiled.nbuf || sg.push != tiled.push || sg.threads != tiled.threads || sg.entry != "gemm_simdgroup" {
+			t.Errorf("%s: simdgroup %d buffers, push %v, threads %v; tiled %d, %v, %v", name, sg.nbuf, sg.push, sg.threads, tiled.nbuf, tiled.push, tiled.threads)
+		}
+		if !strings.HasPrefix(sg.src, "#define BTYPE ") {
+			t.Errorf("%s: BTYPE not defined first", name)
+		}
+	}
+	if _, err := simdgroupKernel("rmsnorm"); err == nil {
+		t.Error("a simdgroup version of rmsnorm")
+	}
+}
