@@ -27,17 +27,26 @@
 //     (objc_autoreleasePoolPush/Pop, on a locked OS thread) and retained
 //     while in use, since purego has no ARC.
 //
-// Why cross-compiled kernels and not hand-written MSL: they are the kernels
-// the Vulkan parity suite already checks on every CI run, so the Metal
-// backend starts from numerically verified code, and a kernel fixed or
-// added once is fixed on both backends. There is no Mac in this project's
-// CI or dev machines, so a hand-written MSL kernel could only be compiled
-// and run on the hosted macOS runner; nothing here could be measured. The
-// GEMM is therefore the cross-compiled shared-memory tiled GEMM (64×64
-// tiles, fp32 accumulation), not simdgroup_matrix or MPS: MPS has no bf16
-// (it would need a bf16→f16 copy of every weight) and a simdgroup_matrix
-// kernel is the first thing to measure against it once a Mac runs the
-// benchmarks (.github/workflows/macos.yml, job metal).
+// Why cross-compiled kernels and not hand-written MSL (a reasoned choice,
+// not a measured one: there is no Mac in this project's dev or CI machines,
+// so nothing here could be run on Metal): they are the kernels the Vulkan
+// parity suite already checks on every CI run, so the Metal backend starts
+// from numerically verified code, and a kernel fixed or added once is fixed
+// on both backends. The op layer above them (engine/backend/gpu) is also
+// shared and runs in CI over lavapipe, so what is left untested off a Mac is
+// the Objective-C plumbing in this package and Apple's MSL compiler.
+//
+// The GEMM: the default is the cross-compiled shared-memory tiled GEMM
+// (64×64 tiles, fp32 accumulation). simdgroup/gemm.metal is a hand-written
+// simdgroup_matrix GEMM with the same bindings, push constants and grid (a
+// drop-in), opt-in with SWARMDESK_METAL_GEMM=simdgroup on Apple7+ GPUs until
+// the macOS job has run the parity suite with it and benchmarked both
+// (BenchmarkGemm, BenchmarkModel). MPS (MPSMatrixMultiplication) was not
+// chosen: it has no bf16, so every bf16 weight would need an f16 copy (f16's
+// range is narrower than bf16's), it takes plain row-major matrices rather
+// than our strided, batched and offset operands (attention's per-head
+// products, the LM head's vocabulary chunks), and it would add MPS's own
+// encoder calls to every step.
 //
 // # The engine backend
 //
