@@ -212,6 +212,7 @@ async function main () {
       pubsub: gossipsub({
         globalSignaturePolicy: 'StrictSign', // as the Go side's pubsub.StrictSign
         msgIdFn: goMsgId,
+        msgIdToStrFn: (id) => Buffer.from(id).toString('hex'),
         // The Go side accepts up to 2*MaxMessageBytes+64 KiB on the wire so
         // oversize rollouts reach its validator; accept the same.
         maxInboundDataLength: 2 * l.MaxMessageBytes + (64 << 10),
@@ -228,11 +229,19 @@ async function main () {
 
   let round = null // the round the test says is being played
   let received = 0
+  // The validator sees every first-seen message; an accepted one is
+  // reported when gossipsub delivers it, with the message id gossipsub
+  // itself computed (what IHAVE/IWANT/IDONTWANT carry).
+  const accepted = new WeakMap()
+  ps.addEventListener('gossipsub:message', (e) => {
+    const ev = accepted.get(e.detail.msg) ?? { event: 'rollout', ok: false, error: 'delivered without passing the validator' }
+    accepted.delete(e.detail.msg)
+    emit({ ...ev, msgId: e.detail.msgId })
+  })
   ps.topicValidators.set(cfg.topic, async (source, msg) => {
     received++
     const ev = {
       event: 'rollout',
-      msgId: Buffer.from(goMsgId(msg)).toString('hex'),
       from: msg.from.toString(),
       via: source.toString()
     }
@@ -253,7 +262,8 @@ async function main () {
       ev.ok = false
       ev.error = e.message
     }
-    emit(ev)
+    if (result === 'accept') accepted.set(msg, ev)
+    else emit(ev)
     return result
   })
   ps.subscribe(cfg.topic)
