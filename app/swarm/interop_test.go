@@ -26,7 +26,8 @@ import (
 // every round's rollout from every Go trainer, decode it with its own
 // implementation of the wire format and verify the author's signature. Its
 // decoder is first held against the Go decoder on crafted envelopes, so
-// "verified" cannot mean "accepted anything".
+// "verified" cannot mean "accepted anything". It also publishes a rollout
+// of its own each round, which every Go node must verify and store.
 func TestJSLibp2pPeerVerifiesEveryRound(t *testing.T) {
 	node, npm := jsTools(t)
 	installJSPeer(t, npm)
@@ -90,8 +91,8 @@ func TestJSLibp2pPeerVerifiesEveryRound(t *testing.T) {
 		for _, nd := range trainers {
 			nd.SetRound(round)
 		}
-		js.send(t, map[string]any{"cmd": "round", "round": strconv.FormatUint(round, 10)})
-		js.reply(ctx, t, "round")
+		js.send(t, map[string]any{"cmd": "round", "round": strconv.FormatUint(round, 10), "publish": true})
+		mine := js.reply(ctx, t, "round")
 		want := publishRound(t, trainers, round)
 		got := collectJSRound(ctx, t, js, round, want)
 		for author, ev := range got {
@@ -102,6 +103,27 @@ func TestJSLibp2pPeerVerifiesEveryRound(t *testing.T) {
 			}
 			if ev.MsgID != hex.EncodeToString([]byte(msgID)) {
 				t.Errorf("round %d, %s: js message id %s, go message id %x: IHAVE/IWANT would never match", round, author, ev.MsgID, msgID)
+			}
+		}
+		// The other way: the JS peer's own rollout, signed by js-libp2p's
+		// key and published through js-gossipsub, reaches every Go node
+		// through the bootnode and passes the Go validator.
+		if !slices.Equal(mine.Recipients, []string{boot.ID()}) {
+			t.Errorf("round %d: the js peer published to %v, want the bootnode alone", round, mine.Recipients)
+		}
+		if mine.Rollout == nil {
+			t.Fatalf("round %d: the js peer published nothing", round)
+		}
+		jsR, err := mine.Rollout.rollout()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if jsR.PeerID != ready.PeerID || jsR.Round != round {
+			t.Fatalf("round %d: the js peer's rollout is %+v", round, jsR)
+		}
+		for i, nd := range append([]*Node{boot}, trainers...) {
+			if err := waitStored(ctx, nd, jsR); err != nil {
+				t.Fatalf("round %d: go node %d: %v", round, i, err)
 			}
 		}
 	}
@@ -161,6 +183,25 @@ func collectJSRound(ctx context.Context, t *testing.T, js *jsPeer, round uint64,
 		got[r.PeerID] = ev
 	}
 	return got
+}
+
+// waitStored waits until nd has verified and stored want.
+func waitStored(ctx context.Context, nd *Node, want Rollout) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	for {
+		changed := nd.store.wait()
+		for _, r := range nd.store.rollouts(want.Round) {
+			if r.PeerID == want.PeerID {
+				return sameRollout(want, r)
+			}
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("the js peer's rollout of round %d never arrived (dropped: %v)", want.Round, nd.Stats().Dropped)
+		}
+	}
 }
 
 func missing(want map[string]Rollout, got map[string]jsEvent) []string {

@@ -137,6 +137,8 @@ type jsEvent struct {
 	MsgID     string            `json:"msgId"`
 	From      string            `json:"from"`
 	Via       string            `json:"via"`
+	// round, when the peer published a rollout of its own
+	Recipients []string `json:"recipients"`
 	// report
 	Received      int      `json:"received"`
 	EverConnected []string `json:"everConnected"`

@@ -1,8 +1,9 @@
 // A js-libp2p peer for swarmdesk's interop test (app/swarm/interop_test.go).
 //
 // It dials one bootnode and nothing else, subscribes to the swarm's rollout
-// topic over GossipSub, and checks every rollout it receives with its own
-// decoder of swarmdesk's wire format (app/swarm/envelope.go, rollout.go,
+// topic over GossipSub, publishes a signed rollout of its own each round, and
+// checks every rollout it receives with its own codec of swarmdesk's wire
+// format (app/swarm/envelope.go, rollout.go,
 // validate.go), written from the format description rather than from Go
 // code, so that the Go and the JS side can disagree.
 //
@@ -10,7 +11,9 @@
 //   config = {bootnode, topic, limits: swarm.Limits as JSON, maxMetaKeyBytes}
 // Commands arrive as JSON lines on stdin, events leave as JSON lines on
 // stdout (one object per line), diagnostics go to stderr:
-//   {"cmd":"round","round":"N"}        -> {"event":"round","round":"N"}
+//   {"cmd":"round","round":"N","publish":true}
+//                                      -> {"event":"round","round":"N","rollout":..,"recipients":[..]}
+//      (with publish, the peer signs and publishes a rollout of its own)
 //   {"cmd":"check","envelope":"<b64>"} -> {"event":"check","ok":..,"error":..,"rollout":..}
 //   {"cmd":"done"} or end of stdin     -> {"event":"report",...}, exit 0
 // Unprompted: {"event":"ready",...} once subscribed, {"event":"rollout",...}
@@ -22,7 +25,7 @@ import { createInterface } from 'node:readline'
 import { gossipsub } from '@chainsafe/libp2p-gossipsub'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { publicKeyFromProtobuf } from '@libp2p/crypto/keys'
+import { generateKeyPair, publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
 import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
@@ -181,6 +184,24 @@ async function decodeEnvelope (data, cfg) {
   return out
 }
 
+// signRollout builds this peer's own envelope for a round, the way Sign in
+// envelope.go does, so the Go side can check a signature it did not make.
+async function signRollout (key, round, peerId) {
+  const question = `round ${round}: what does the js peer say?`
+  const r = {
+    round: BigInt(round),
+    task: Buffer.from('gsm8k'),
+    question: Buffer.from(question),
+    batchId: Buffer.from(createHash('md5').update(question).digest('hex')),
+    answers: [Buffer.from('js answer A'), Buffer.from('js answer B ✓')],
+    meta: [[Buffer.from('dataset'), Buffer.from('interop')], [Buffer.from('answer'), Buffer.from('42')]],
+    peerId: Buffer.from(peerId)
+  }
+  const body = encodeBody(r)
+  const sig = await key.sign(Buffer.concat([SIG_DOMAIN, body]))
+  return Buffer.concat([MAGIC, lp(body), lp(Buffer.from(publicKeyToProtobuf(key.publicKey))), lp(Buffer.from(sig))])
+}
+
 // goMsgId is go-libp2p-pubsub's DefaultMsgIdFn: the author's peer ID bytes
 // followed by the raw 8-byte sequence number. js-gossipsub's default for
 // StrictSign uses the protobuf public key instead of the peer ID, so without
@@ -198,7 +219,9 @@ async function main () {
   const l = cfg.limits
   const boot = multiaddr(cfg.bootnode)
   const bootId = peerIdFromString(boot.getPeerId())
+  const key = await generateKeyPair('Ed25519')
   const node = await createLibp2p({
+    privateKey: key,
     // No listen address: nobody can dial us, and the gater lets us dial
     // only the bootnode, so everything we receive passed through it.
     addresses: { listen: [] },
@@ -291,10 +314,20 @@ async function main () {
     queue = queue.then(async () => {
       const c = JSON.parse(line)
       switch (c.cmd) {
-        case 'round':
+        case 'round': {
           round = String(c.round)
-          emit({ event: 'round', round })
+          const ev = { event: 'round', round }
+          if (c.publish) {
+            // Our own rollout for the round: decoded back first, so what
+            // we publish passed our own checks.
+            const env = await signRollout(key, round, self)
+            ev.rollout = await decodeEnvelope(env, cfg)
+            const res = await ps.publish(cfg.topic, env)
+            ev.recipients = res.recipients.map(String)
+          }
+          emit(ev)
           break
+        }
         case 'check':
           try {
             emit({ event: 'check', ok: true, rollout: await decodeEnvelope(Buffer.from(c.envelope, 'base64'), cfg) })
