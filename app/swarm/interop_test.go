@@ -60,6 +60,9 @@ func TestJSLibp2pPeerVerifiesEveryRound(t *testing.T) {
 			bootTCP = a
 		}
 	}
+	if bootTCP == "" {
+		t.Fatalf("bootnode has no TCP address (js-libp2p in Node.js dials TCP only): %v", boot.Addrs())
+	}
 	js := startJSPeer(t, node, jsConfig{Bootnode: bootTCP, Topic: boot.topicName(), Limits: boot.cfg.Limits, MaxMetaKeyBytes: maxMetaKeyBytes})
 	ready := js.reply(ctx, t, "ready")
 	logJSVersions(t, ready)
