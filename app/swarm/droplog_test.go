@@ -9,6 +9,8 @@ import (
 	"time"
 )
 
+// syncBuf collects output written from other goroutines (a node's logger,
+// a child process's stderr).
 type syncBuf struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -18,6 +20,12 @@ func (s *syncBuf) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func (s *syncBuf) lines() []string {

@@ -99,7 +99,7 @@ func envelopeOf(body, pub, sig []byte) []byte {
 	return appendBytes(out, sig)
 }
 
-func signedParts(t *testing.T, key crypto.PrivKey, r Rollout) (body, pub, sig []byte) {
+func signedParts(t testing.TB, key crypto.PrivKey, r Rollout) (body, pub, sig []byte) {
 	t.Helper()
 	body = encodeBody(&r)
 	sig, err := key.Sign(append([]byte(sigDomain), body...))
@@ -113,7 +113,17 @@ func signedParts(t *testing.T, key crypto.PrivKey, r Rollout) (body, pub, sig []
 	return body, pub, sig
 }
 
-func TestDecodeRejects(t *testing.T) {
+// decodeCase is a crafted envelope every decoder of the wire format must
+// refuse, and the reason the Go decoder gives.
+type decodeCase struct {
+	name string
+	data []byte
+	want DropReason
+}
+
+// decodeRejectCases builds bad envelopes, each broken in one way; the
+// js-libp2p interop test feeds the same ones to the JavaScript decoder.
+func decodeRejectCases(t testing.TB) []decodeCase {
 	key, other := edKey(t), edKey(t)
 	me := idOf(t, key)
 	good := testRollout(me, 1, "g")
@@ -157,11 +167,7 @@ func TestDecodeRejects(t *testing.T) {
 
 	tenMB := envelopeOf(bytes.Repeat([]byte{'a'}, 10<<20), pub, sig)
 
-	cases := []struct {
-		name string
-		data []byte
-		want DropReason
-	}{
+	return []decodeCase{
 		{"empty", nil, DropMalformed},
 		{"bad magic", append([]byte("XXXX"), envelopeOf(body, pub, sig)[4:]...), DropMalformed},
 		{"truncated", envelopeOf(body, pub, sig)[:40], DropMalformed},
@@ -176,7 +182,10 @@ func TestDecodeRejects(t *testing.T) {
 		{"garbage key", envelopeOf(body, []byte{1, 2, 3}, sig), DropSignature},
 		{"10 MB", tenMB, DropOversize},
 	}
-	for _, tc := range cases {
+}
+
+func TestDecodeRejects(t *testing.T) {
+	for _, tc := range decodeRejectCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Decode(tc.data, Limits{})
 			if got := ReasonOf(err); got != tc.want {
