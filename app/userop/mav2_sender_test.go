@@ -178,7 +178,7 @@ func TestMAv2WritesThroughBundler(t *testing.T) {
 	}
 	defer b.Close()
 	s, err := userop.NewSender(ctx, userop.Sender{Eth: eth, Bundler: b, EntryPoint: d.entryPoint, PolicyID: "gensyn-policy",
-		Smart: &userop.MAv2{Owner: crypto.PubkeyToAddress(owner.PublicKey), Session: session, Deferred: act.Deferred},
+		Smart:   &userop.MAv2{Owner: crypto.PubkeyToAddress(owner.PublicKey), Session: session, Deferred: act.Deferred},
 		Expires: time.Now().Add(time.Hour), Poll: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
