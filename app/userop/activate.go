@@ -30,36 +30,36 @@ const maxEntityTries = 256
 
 // FreeEntity is the first session-key entity id (from 1) that account has
 // no single-signer validation installed under. An account that is not
-// deployed yet has none, so it gets 1 without more reads.
-func FreeEntity(ctx context.Context, call Caller, account common.Address) (uint32, error) {
+// deployed yet has none, so it gets 1 without more reads (deployed false).
+func FreeEntity(ctx context.Context, call Caller, account common.Address) (entity uint32, deployed bool, err error) {
 	for e := uint32(1); e <= maxEntityTries; e++ {
 		var id [24]byte
 		copy(id[:], MAv2SingleSignerModule.Bytes())
 		binary.BigEndian.PutUint32(id[20:], e)
 		d, err := validationABI.Pack("getValidationData", id)
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		out, err := call(ctx, account, d)
 		if err != nil {
-			return 0, fmt.Errorf("read the smart account's validations: %w", err)
+			return 0, false, fmt.Errorf("read the smart account's validations: %w", err)
 		}
 		if len(out) == 0 { // no code: not deployed
-			return e, nil
+			return e, false, nil
 		}
 		v, err := validationABI.Unpack("getValidationData", out)
 		if err != nil || len(v) != 1 {
-			return 0, fmt.Errorf("read the smart account's validations: %s gave an answer that is not Modular Account V2's", account)
+			return 0, true, fmt.Errorf("read the smart account's validations: %s gave an answer that is not Modular Account V2's", account)
 		}
 		data, ok := abi.ConvertType(v[0], new(validationData)).(*validationData)
 		if !ok {
-			return 0, fmt.Errorf("read the smart account's validations: %s gave an answer that is not Modular Account V2's", account)
+			return 0, true, fmt.Errorf("read the smart account's validations: %s gave an answer that is not Modular Account V2's", account)
 		}
 		if data.ValidationFlags == 0 && len(data.Selectors) == 0 && len(data.ValidationHooks) == 0 {
-			return e, nil
+			return e, true, nil
 		}
 	}
-	return 0, fmt.Errorf("the smart account already has %d session keys installed; swarmdesk cannot add another", maxEntityTries)
+	return 0, true, fmt.Errorf("the smart account already has %d session keys installed; swarmdesk cannot add another", maxEntityTries)
 }
 
 // Activation is a signed-in user's smart account with its session key's
@@ -102,24 +102,29 @@ func Activate(ctx context.Context, call Caller, s SessionSetup, sign func(contex
 		factory = MAv2Factory
 	}
 	acct := MAv2Address(factory, MAv2SemiModularBytecode, s.Owner, nil)
-	entity, err := FreeEntity(ctx, call, acct)
+	entity, deployed, err := FreeEntity(ctx, call, acct)
 	if err != nil {
 		return Activation{}, err
 	}
-	key := new(big.Int).Rsh(DeferredNonce(entity), 64)
-	d, err := entryPointABI.Pack("getNonce", acct, key)
-	if err != nil {
-		return Activation{}, err
+	// A fresh account's deferred nonce is sequence 0 of its key; a deployed
+	// one may have used that key before, so EntryPoint says.
+	nonce := DeferredNonce(entity)
+	if deployed {
+		d, err := entryPointABI.Pack("getNonce", acct, new(big.Int).Rsh(nonce, 64))
+		if err != nil {
+			return Activation{}, err
+		}
+		out, err := call(ctx, ep, d)
+		if err != nil {
+			return Activation{}, fmt.Errorf("read the smart account's nonce from EntryPoint %s: %w", ep, err)
+		}
+		v, err := entryPointABI.Unpack("getNonce", out)
+		if err != nil || len(v) != 1 {
+			return Activation{}, fmt.Errorf("read the smart account's nonce: EntryPoint %s gave a bad answer (is it EntryPoint v0.7?)", ep)
+		}
+		nonce = v[0].(*big.Int)
 	}
-	out, err := call(ctx, ep, d)
-	if err != nil {
-		return Activation{}, fmt.Errorf("read the smart account's nonce from EntryPoint %s: %w", ep, err)
-	}
-	v, err := entryPointABI.Unpack("getNonce", out)
-	if err != nil || len(v) != 1 {
-		return Activation{}, fmt.Errorf("read the smart account's nonce: EntryPoint %s gave a bad answer (is it EntryPoint v0.7?)", ep)
-	}
-	di := &DeferredInstall{ChainID: s.ChainID, Account: acct, Session: s.Session, EntityID: entity, Nonce: v[0].(*big.Int), Deadline: uint64(deadline)}
+	di := &DeferredInstall{ChainID: s.ChainID, Account: acct, Session: s.Session, EntityID: entity, Nonce: nonce, Deadline: uint64(deadline)}
 	digest, err := di.Digest()
 	if err != nil {
 		return Activation{}, err

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -206,4 +207,59 @@ func mustKey(t *testing.T) *ecdsa.PrivateKey {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// TestActivateDeployedAccount: an account that already has a session key
+// (an earlier sign-in) gets the next entity, and its deferred nonce comes
+// from EntryPoint rather than being assumed fresh.
+func TestActivateDeployedAccount(t *testing.T) {
+	owner := common.HexToAddress("0x2c7536E3605D9C16a7a3D7b1898e529396a65c23")
+	acct := MAv2Address(MAv2Factory, MAv2SemiModularBytecode, owner, nil)
+	out := validationABI.Methods["getValidationData"].Outputs
+	var epReads []*big.Int
+	call := func(_ context.Context, to common.Address, data []byte) ([]byte, error) {
+		switch to {
+		case acct:
+			v, err := validationABI.Methods["getValidationData"].Inputs.Unpack(data[4:])
+			if err != nil {
+				return nil, err
+			}
+			id := v[0].([24]byte)
+			if common.BytesToAddress(id[:20]) != MAv2SingleSignerModule {
+				t.Errorf("validation looked up under module %x", id[:20])
+			}
+			flags := uint8(0)
+			if id[23] == 1 { // entity 1 is taken
+				flags = 5
+			}
+			return out.Pack(validationData{ValidationFlags: flags, ValidationHooks: [][25]byte{}, ExecutionHooks: [][25]byte{}, Selectors: [][4]byte{}})
+		case EntryPointV07:
+			v, err := entryPointABI.Methods["getNonce"].Inputs.Unpack(data[4:])
+			if err != nil {
+				return nil, err
+			}
+			key := v[1].(*big.Int)
+			epReads = append(epReads, key)
+			return common.LeftPadBytes(new(big.Int).Add(new(big.Int).Lsh(key, 64), big.NewInt(4)).Bytes(), 32), nil
+		}
+		return nil, nil
+	}
+	sk, _ := crypto.GenerateKey()
+	act, err := Activate(context.Background(), call, SessionSetup{ChainID: big.NewInt(685685), Owner: owner, Session: crypto.PubkeyToAddress(sk.PublicKey), Until: time.Now().Add(time.Hour)},
+		func(context.Context, common.Hash) ([]byte, error) { return make([]byte, 65), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	da, err := ParseDeferredAction(act.Deferred)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := new(big.Int).Add(DeferredNonce(2), big.NewInt(4))
+	if act.EntityID != 2 || da.EntityID != 2 || da.Nonce.Cmp(want) != 0 || len(epReads) != 1 {
+		t.Fatalf("entity %d/%d nonce %x (want %x), %d EntryPoint reads", act.EntityID, da.EntityID, da.Nonce, want, len(epReads))
+	}
+	if _, err := Activate(context.Background(), call, SessionSetup{ChainID: big.NewInt(1), Owner: owner, Session: owner, Until: time.Now().Add(-time.Second)},
+		func(context.Context, common.Hash) ([]byte, error) { return make([]byte, 65), nil }); err == nil {
+		t.Fatal("a session that already ended was set up")
+	}
 }
