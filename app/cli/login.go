@@ -17,23 +17,8 @@ import (
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
-// signInProfile is the configured network's profile when it needs a sign-in.
-func signInProfile(e *env.Env) (chain.Profile, error) {
-	p, err := chain.ProfileByName(e.Config.Network.Profile)
-	if err != nil {
-		if e.Config.Network.Profile == chain.ProfileCustom {
-			return chain.Profile{Name: chain.ProfileCustom}, nil
-		}
-		return chain.Profile{}, err
-	}
-	if e.Config.Network.SignerURL != "" {
-		p.SignIn.SignerURL = e.Config.Network.SignerURL
-	}
-	if e.Config.Network.RPCURL != "" {
-		p.RPCURL = e.Config.Network.RPCURL
-	}
-	return p, nil
-}
+// signInProfile is the configured network's profile with its sign-in settings.
+func signInProfile(e *env.Env) (chain.Profile, error) { return network.SignInProfile(e.Config.Network) }
 
 func newLoginCmd(g *globals, o Options) *cobra.Command {
 	var email string

@@ -77,15 +77,9 @@ func Open(ctx context.Context, n config.Network, dataDir string, key *ecdsa.Priv
 		}
 		return &Conn{Client: c}, nil
 	default:
-		p, err := chain.ProfileByName(n.Profile)
+		p, err := SignInProfile(n)
 		if err != nil {
 			return nil, err
-		}
-		if n.RPCURL != "" {
-			p.RPCURL = n.RPCURL
-		}
-		if n.SignerURL != "" {
-			p.SignIn.SignerURL = n.SignerURL
 		}
 		// A network that writes through a signed-in smart account is
 		// read-only until someone signs in.

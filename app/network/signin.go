@@ -13,10 +13,30 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
+	"github.com/swarmdesk/swarmdesk/app/config"
 	"github.com/swarmdesk/swarmdesk/app/signin"
 	"github.com/swarmdesk/swarmdesk/app/userop"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
+
+// SignInProfile is the network profile n names with its sign-in settings and the config's
+// overrides (signer service and RPC URL); a custom profile needs no sign-in.
+func SignInProfile(n config.Network) (chain.Profile, error) {
+	if n.Profile == chain.ProfileCustom {
+		return chain.Profile{Name: chain.ProfileCustom}, nil
+	}
+	p, err := chain.ProfileByName(n.Profile)
+	if err != nil {
+		return chain.Profile{}, err
+	}
+	if n.SignerURL != "" {
+		p.SignIn.SignerURL = n.SignerURL
+	}
+	if n.RPCURL != "" {
+		p.RPCURL = n.RPCURL
+	}
+	return p, nil
+}
 
 // SignInFlow is the sign-in of profile p, keeping the session in store;
 // nil when p needs none (local and invite swarms write with this

@@ -188,6 +188,14 @@ func (s *Session) applyChoice(c Choice) error {
 				return nil
 			}
 		}
+	case ModeGensyn:
+		if s.Config().Network.Profile != chain.ProfileGensynTestnet {
+			edit = func(cf *config.Config) error {
+				cf.Network.Profile, cf.Network.RPCURL, cf.Network.ChainID = chain.ProfileGensynTestnet, "", 0
+				cf.Network.Contract, cf.Network.Bootnodes = "", nil
+				return nil
+			}
+		}
 	case ModeJoin:
 		inv := *c.Invite
 		edit = func(cf *config.Config) error {

@@ -62,6 +62,22 @@ func (s *Session) SessionAddress() common.Address {
 	return crypto.PubkeyToAddress(k.PublicKey)
 }
 
+// Summary is who is signed in, without key material: what screens and
+// reports show.
+type Summary struct {
+	Profile string
+	Email   string
+	Signer  common.Address
+	Account common.Address // zero until the sign-in readied the smart account
+	Expires time.Time
+	Expired bool
+}
+
+// Summary is the session without its keys.
+func (s *Session) Summary(now time.Time) Summary {
+	return Summary{Profile: s.Profile, Email: s.Email, Signer: s.Signer, Account: s.Account, Expires: s.Expires, Expired: s.Expired(now)}
+}
+
 // String never shows key material.
 func (s *Session) String() string {
 	return fmt.Sprintf("%s signed in on %s (signer %s, session until %s)", s.Email, s.Profile, s.Signer.Hex(), s.Expires.Format(time.RFC3339))
