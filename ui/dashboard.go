@@ -218,6 +218,7 @@ type dashboard struct {
 	pending     *widget.Label
 	lastErr     *widget.Label
 	invite      *widget.Label
+	account     *widget.Label // who is signed in (Gensyn testnet; account.go)
 	inviteRow   *card
 	experiment  *experimentCard // the host's "Does sharing help?"
 	obj         fyne.CanvasObject
@@ -282,7 +283,8 @@ func newDashboard(info IdentityInfo, onTraining func(bool), copyText func(string
 	peers := newCard("Peers", container.NewVBox(d.peers, d.peersNote, d.peerView))
 	machine := newCard("Device and model", container.NewVBox(d.device, d.model))
 	pending := newCard("Submissions", d.pending)
-	who := newCard("This node", container.NewVBox(d.name, container.NewBorder(nil, nil, nil, copyPeer, d.peerID)))
+	d.account = newAccountLine()
+	who := newCard("This node", container.NewVBox(d.name, container.NewBorder(nil, nil, nil, copyPeer, d.peerID), d.account))
 
 	grid := &cardGrid{minW: 360}
 	cards := container.New(grid, now, reward, rank, peers, machine, pending, who, d.inviteRow, d.experiment.obj)

@@ -113,6 +113,7 @@ func (o *Onboarding) showWelcome() {
 	var rows []fyne.CanvasObject
 	rows = append(rows, choice("Join a swarm", theme.LoginIcon(), true,
 		"Someone runs a swarm and sent you an invite: paste it, and this computer trains with theirs.", session.ModeJoin)...)
+	rows = append(rows, o.gensynChoice()...)
 	rows = append(rows, choice("Host a swarm on this computer", theme.ComputerIcon(), false,
 		"Run a new swarm here (its chain, coordinator and bootnode), then share its invite so others can join.", session.ModeHost)...)
 	rows = append(rows, choice("Try it locally", theme.MediaPlayIcon(), false,
@@ -218,6 +219,10 @@ func (o *Onboarding) identityProblem(msg string) {
 func (o *Onboarding) afterIdentity() {
 	if o.mode == session.ModeJoin {
 		o.showInvite()
+		return
+	}
+	if o.mode == session.ModeGensyn {
+		o.showSignIn()
 		return
 	}
 	o.showStart()
@@ -484,6 +489,8 @@ func (o *Onboarding) startTitle() string {
 		return "Joining the swarm"
 	case session.ModeHost:
 		return "Starting your swarm"
+	case session.ModeGensyn:
+		return "Joining Gensyn testnet"
 	default:
 		return "Starting swarmdesk on this computer"
 	}
@@ -665,6 +672,10 @@ func (o *Onboarding) backFromStart() {
 	o.stopAttempt()
 	if o.mode == session.ModeJoin {
 		o.showInvite()
+		return
+	}
+	if o.mode == session.ModeGensyn {
+		o.showSignIn()
 		return
 	}
 	o.showIdentity()

@@ -74,6 +74,8 @@ func modeText(c session.Choice, ok bool, profile string) (title, explain string)
 		return "Hosting a swarm (profile " + profile + ")", "This computer runs the swarm's chain and round timer; others join with your invite from the dashboard."
 	case session.ModeLocal:
 		return "Trying alone (profile " + profile + ")", "A private chain on this computer: no peers, nothing leaves the machine."
+	case session.ModeGensyn:
+		return "Gensyn testnet (profile " + profile + ")", "Gensyn's public testnet swarm; rewards and votes go out from your smart account once you sign in (Account, below)."
 	}
 	return string(c.Mode), ""
 }
@@ -157,6 +159,9 @@ type settingsView struct {
 	ckptCost *widget.Label
 	ckptNow  *widget.Button
 
+	rest    *fyne.Container   // "Swarm and identity" rows
+	account fyne.CanvasObject // Settings → Account, where the network needs a sign-in (account.go)
+
 	mode       *widget.RadioGroup
 	invite     *widget.Entry
 	modeBtn    *widget.Button
@@ -212,6 +217,7 @@ func newSettings(cfg config.Config, choice session.Choice, hasChoice bool, dataD
 			wrapped(info.Name+" — keys kept in "+info.KeyLocation),
 			container.NewHBox(export), exportNote),
 	)
+	v.rest = rest
 	v.obj = container.NewVScroll(container.NewPadded(container.NewVBox(
 		onbHeading("Node settings"), form, widget.NewSeparator(), onbHeading("Swarm and identity"), rest)))
 	return v

@@ -307,6 +307,7 @@ func (s *Shell) loadMain() {
 			sv := newSettings(cfg, choice, chosen, dataDir, s.info, s.settingsActions())
 			sv.setPlan(dev.Plan)
 			m.setSettings(sv)
+			s.showAccount(sv)
 			s.updateTray()
 		})
 	})

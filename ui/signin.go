@@ -35,6 +35,8 @@ type signInView struct {
 	signOut *widget.Button
 	status  *widget.Label
 	errLine *widget.Label
+	// onChange, when set, runs on the UI goroutine after a sign-in step ends or a sign-out.
+	onChange func()
 }
 
 func newSignInView(flow *signin.Flow) *signInView {
@@ -89,7 +91,11 @@ func (v *signInView) refresh() {
 		v.email.SetText(sess.Email)
 		v.obj.Objects = []fyne.CanvasObject{v.status, v.email, v.send, v.errLine, note}
 	case sess != nil:
-		v.status.SetText("Signed in as " + sess.Email + "\nSigner " + sess.Signer.Hex() + "\nSession key valid until " + sess.Expires.Local().Format("2 Jan 2006 15:04"))
+		who := "Signer " + sess.Signer.Hex()
+		if sess.Account != ([20]byte{}) {
+			who = "Smart account " + sess.Account.Hex()
+		}
+		v.status.SetText("Signed in as " + sess.Email + "\n" + who + "\nSession key valid until " + sess.Expires.Local().Format("2 Jan 2006 15:04"))
 		v.obj.Objects = []fyne.CanvasObject{v.status, v.signOut}
 	case v.flow.Waiting() != "":
 		v.status.SetText("We emailed a code to " + v.flow.Waiting() + ". Type it here.")
@@ -115,6 +121,9 @@ func (v *signInView) busy(b *widget.Button, f func(ctx context.Context) error) {
 			if err != nil {
 				v.fail(err)
 			}
+			if v.onChange != nil {
+				v.onChange()
+			}
 		})
 	})
 }
@@ -138,6 +147,9 @@ func (v *signInView) onSignOut() {
 		return
 	}
 	v.refresh()
+	if v.onChange != nil {
+		v.onChange()
+	}
 }
 
 // NewSignInScreen is the sign-in screen for network profile p, keeping the

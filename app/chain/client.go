@@ -17,7 +17,7 @@ import (
 )
 
 // ErrReadOnly is returned by writes on a read-only profile.
-var ErrReadOnly = errors.New("this network profile is read-only: rewards, votes and registrations on Gensyn testnet go out from your smart account; swarmdesk can sign you in (swarmdesk login) but cannot send from that account yet, so use the local or a custom network to take part")
+var ErrReadOnly = errors.New("this network is read-only until you sign in: rewards, votes and registrations on Gensyn testnet go out from your smart account, so sign in to take part (swarmdesk login, or Sign in in the window); the node trains and shares meanwhile")
 
 // ErrNoKey is returned by writes when the client was created without a key.
 var ErrNoKey = errors.New("no account key: the client was opened for reading only")

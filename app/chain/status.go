@@ -31,7 +31,7 @@ type StatusInfo struct {
 // Status gathers the chain and account state in one call for the CLI/UI.
 func Status(ctx context.Context, c *Client) (StatusInfo, error) {
 	p := c.Profile()
-	s := StatusInfo{Profile: p.Name, RPCURL: p.RPCURL, ChainID: p.ChainID, Contract: p.Contract, ReadOnly: p.ReadOnly, Account: c.Account()}
+	s := StatusInfo{Profile: p.Name, RPCURL: p.RPCURL, ChainID: p.ChainID, Contract: p.Contract, ReadOnly: c.ReadOnly(), Account: c.Account()}
 	var err error
 	if s.Block, err = c.ec.BlockNumber(ctx); err != nil {
 		return s, fmt.Errorf("status: read block number: %w", err)

@@ -15,6 +15,10 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/chain/contract"
 )
 
+// ReadOnly reports whether writes are refused with ErrReadOnly: a
+// read-only profile (Gensyn testnet) until a sign-in supplies a Sender.
+func (c *Client) ReadOnly() bool { return c.profile.ReadOnly && c.opts.Sender == nil }
+
 func (c *Client) writable() error {
 	if c.opts.Sender != nil {
 		return nil

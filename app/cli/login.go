@@ -12,24 +12,13 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
 	"github.com/swarmdesk/swarmdesk/app/env"
+	"github.com/swarmdesk/swarmdesk/app/network"
 	"github.com/swarmdesk/swarmdesk/app/signin"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
-// signInProfile is the configured network's profile when it needs a sign-in.
-func signInProfile(e *env.Env) (chain.Profile, error) {
-	p, err := chain.ProfileByName(e.Config.Network.Profile)
-	if err != nil {
-		if e.Config.Network.Profile == chain.ProfileCustom {
-			return chain.Profile{Name: chain.ProfileCustom}, nil
-		}
-		return chain.Profile{}, err
-	}
-	if e.Config.Network.SignerURL != "" {
-		p.SignIn.SignerURL = e.Config.Network.SignerURL
-	}
-	return p, nil
-}
+// signInProfile is the configured network's profile with its sign-in settings.
+func signInProfile(e *env.Env) (chain.Profile, error) { return network.SignInProfile(e.Config.Network) }
 
 func newLoginCmd(g *globals, o Options) *cobra.Command {
 	var email string
@@ -61,25 +50,21 @@ sign-in; they use this computer's account key.`,
 					return err
 				}
 			}
-			c := &signin.Client{BaseURL: p.SignIn.SignerURL, APIKey: p.SignIn.APIKey}
+			flow := network.SignInFlow(p, s)
 			ctx, cancel := context.WithTimeout(cmd.Context(), 15*time.Minute)
 			defer cancel()
-			pend, err := c.StartEmail(ctx, email)
-			if err != nil {
+			if err := flow.Start(ctx, email); err != nil {
 				return err
 			}
 			for {
-				code, err := prompt(w, in, "We emailed a code to "+pend.Email+". Code: ")
+				code, err := prompt(w, in, "We emailed a code to "+flow.Waiting()+". Code: ")
 				if err != nil {
 					return err
 				}
-				sess, err := c.Finish(ctx, pend, code, p.Name)
+				sess, err := flow.Finish(ctx, code)
 				if err == nil {
-					if err := sess.Save(s); err != nil {
-						return err
-					}
-					fmt.Fprintf(w, "Signed in as %s (signer %s).\nSession key kept in %s, valid until %s.\n",
-						sess.Email, sess.Signer.Hex(), s.Location(), sess.Expires.Local().Format("2006-01-02 15:04 MST"))
+					fmt.Fprintf(w, "Signed in as %s (signer %s).\nSmart account: %s\nSession key kept in %s, valid until %s.\n",
+						sess.Email, sess.Signer.Hex(), sess.Account.Hex(), s.Location(), sess.Expires.Local().Format("2006-01-02 15:04 MST"))
 					return nil
 				}
 				if !isRetryableCode(err) {

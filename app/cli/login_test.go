@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/swarmdesk/swarmdesk/app/chain/devchain"
+	"github.com/swarmdesk/swarmdesk/app/userop"
 
 	"github.com/swarmdesk/swarmdesk/app/signin/signintest"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
@@ -15,7 +19,15 @@ func TestLoginLogoutFromTerminal(t *testing.T) {
 	defer s.Close()
 	s.FixedCode = "482913"
 	kr := secrets.NewMemKeyring()
-	e := sandbox(t, "SWARMDESK_NETWORK_PROFILE", "gensyn-testnet", "SWARMDESK_NETWORK_SIGNER_URL", s.URL)
+	// The chain the sign-in reads the smart account from: a dev chain in
+	// place of Gensyn testnet (no network in tests).
+	ch, err := devchain.Start(context.Background(), devchain.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ch.Close()
+	e := sandbox(t, "SWARMDESK_NETWORK_PROFILE", "gensyn-testnet", "SWARMDESK_NETWORK_SIGNER_URL", s.URL, "SWARMDESK_NETWORK_RPC_URL", ch.RPCURL())
+	account := userop.MAv2Address(userop.MAv2Factory, userop.MAv2SemiModularBytecode, s.Address(), nil)
 
 	out, _, _ := run(t, e, kr, "", "identity", "show")
 	if !strings.Contains(out, "not signed in on gensyn-testnet") {
@@ -29,8 +41,12 @@ func TestLoginLogoutFromTerminal(t *testing.T) {
 	if !strings.Contains(errOut, "not the one we emailed") || !strings.Contains(out, "Signed in as someone@example.com") {
 		t.Fatalf("login output: %q / %q", out, errOut)
 	}
+	if !strings.Contains(out, "Smart account: "+account.Hex()) {
+		t.Fatalf("login did not report the smart account %s: %q", account.Hex(), out)
+	}
 	out, _, _ = run(t, e, kr, "", "identity", "show")
-	if field(out, "Email") != "someone@example.com" || field(out, "Signer") != s.Address().Hex() || !strings.HasPrefix(field(out, "Session"), "until ") {
+	if field(out, "Email") != "someone@example.com" || field(out, "Signer") != s.Address().Hex() || !strings.HasPrefix(field(out, "Session"), "until ") ||
+		field(out, "Smart account") != account.Hex() {
 		t.Fatalf("identity show after sign-in: %q", out)
 	}
 

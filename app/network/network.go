@@ -1,6 +1,7 @@
 // Package network connects the node to its swarm's chain as the config's network profile says:
 // "local" attaches to this computer's dev chain (starting it if no other swarmdesk process runs
-// it), "custom" dials any EVM chain, "gensyn-testnet" reads Gensyn's testnet.
+// it), "custom" dials any EVM chain, "gensyn-testnet" reads Gensyn's testnet and, once someone
+// signs in, writes as UserOperations from their Modular Account V2.
 package network
 
 import (
@@ -30,6 +31,8 @@ type Conn struct {
 	Client *chain.Client
 	// Local is the dev chain when this process runs it (nil when attached to another's).
 	Local *devchain.Chain
+
+	signedIn *liveSender // writes from the signed-in smart account (gensyn-testnet)
 }
 
 // Close releases the client and stops a dev chain this process started.
@@ -39,6 +42,9 @@ func (c *Conn) Close() {
 	}
 	if c.Local != nil {
 		c.Local.Close()
+	}
+	if c.signedIn != nil {
+		c.signedIn.close()
 	}
 }
 
@@ -71,18 +77,27 @@ func Open(ctx context.Context, n config.Network, dataDir string, key *ecdsa.Priv
 		}
 		return &Conn{Client: c}, nil
 	default:
-		p, err := chain.ProfileByName(n.Profile)
+		p, err := SignInProfile(n)
 		if err != nil {
 			return nil, err
 		}
-		if n.RPCURL != "" {
-			p.RPCURL = n.RPCURL
+		// A network that writes through a signed-in smart account is
+		// read-only until someone signs in.
+		live, err := signedInSender(ctx, p, store)
+		if err != nil {
+			return nil, err
+		}
+		if live != nil {
+			opts.Sender = live
 		}
 		c, err := chain.Dial(ctx, p, key, opts)
 		if err != nil {
+			if live != nil {
+				live.close()
+			}
 			return nil, fmt.Errorf("connect to %s (%s): %w", p.Name, p.RPCURL, err)
 		}
-		return &Conn{Client: c}, nil
+		return &Conn{Client: c, signedIn: live}, nil
 	}
 }
 
@@ -130,6 +145,9 @@ func openLocal(ctx context.Context, n config.Network, dataDir string, key *ecdsa
 // chain has one, and so has a swarm another swarmdesk hosts (joined with a custom profile). On
 // other networks a missing balance is an error that says what to do.
 func (c *Conn) EnsureFunds(ctx context.Context) error {
+	if c.signedIn != nil {
+		return nil // the network's gas policy sponsors the smart account's operations
+	}
 	acct := c.Client.Account()
 	bal, err := c.Client.Eth().BalanceAt(ctx, acct, nil)
 	if err != nil {

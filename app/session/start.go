@@ -107,7 +107,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 		return chainError(cfg.Network, err)
 	}
 	p := r.conn.Client.Profile()
-	s.log.Info("chain", "network", p.Name, "rpc", RedactURL(p.RPCURL), "chain_id", p.ChainID, "coordinator", p.Contract.Hex(), "read_only", p.ReadOnly)
+	s.log.Info("chain", "network", p.Name, "rpc", RedactURL(p.RPCURL), "chain_id", p.ChainID, "coordinator", p.Contract.Hex(), "read_only", r.conn.Client.ReadOnly())
 	if r.conn.Local != nil {
 		s.log.Info("this process runs the local chain; other nodes on this computer attach to it", "round_seconds", cfg.Network.RoundSeconds)
 	}
@@ -184,6 +184,14 @@ func (s *Session) applyChoice(c Choice) error {
 		if p := s.Config().Network.Profile; p != "" && p != chain.ProfileLocal {
 			edit = func(cf *config.Config) error {
 				cf.Network.Profile, cf.Network.RPCURL, cf.Network.ChainID = chain.ProfileLocal, "", 0
+				cf.Network.Contract, cf.Network.Bootnodes = "", nil
+				return nil
+			}
+		}
+	case ModeGensyn:
+		if s.Config().Network.Profile != chain.ProfileGensynTestnet {
+			edit = func(cf *config.Config) error {
+				cf.Network.Profile, cf.Network.RPCURL, cf.Network.ChainID = chain.ProfileGensynTestnet, "", 0
 				cf.Network.Contract, cf.Network.Bootnodes = "", nil
 				return nil
 			}
@@ -296,8 +304,8 @@ func portOf(raw string) string {
 // what to do) and warnings headless (the node retries after each round).
 func (s *Session) register(ctx context.Context, r *running, strict bool) error {
 	c := r.conn.Client
-	if c.Profile().ReadOnly {
-		s.log.Warn("this network is read-only: the node trains and shares, but sends no rewards or votes")
+	if c.ReadOnly() {
+		s.log.Warn("this network is read-only: the node trains and shares, but sends no rewards or votes", "reason", chain.ErrReadOnly.Error())
 		return nil
 	}
 	fail := func(err error) error {

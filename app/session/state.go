@@ -82,7 +82,7 @@ func (c Choice) validate() error {
 	switch c.Mode {
 	case "":
 		return nil
-	case ModeLocal, ModeHost:
+	case ModeLocal, ModeHost, ModeGensyn:
 		return nil
 	case ModeJoin:
 		if c.Invite == nil {
@@ -90,5 +90,5 @@ func (c Choice) validate() error {
 		}
 		return c.Invite.Validate()
 	}
-	return fmt.Errorf("unknown mode %q: choose join, host or local", c.Mode)
+	return fmt.Errorf("unknown mode %q: choose join, host, local or gensyn", c.Mode)
 }

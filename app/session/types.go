@@ -16,6 +16,9 @@ const (
 	ModeHost Mode = "host"
 	// ModeLocal tries swarmdesk alone: a private dev chain on this computer, no peers needed.
 	ModeLocal Mode = "local"
+	// ModeGensyn joins Gensyn's public testnet (network profile gensyn-testnet): it reads
+	// without an account, and writes from the user's smart account once they sign in.
+	ModeGensyn Mode = "gensyn"
 )
 
 // Invite is everything a node needs to join a hosted swarm, as one string a host's app copies

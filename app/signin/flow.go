@@ -3,7 +3,10 @@ package signin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
@@ -14,6 +17,11 @@ type Flow struct {
 	Client  *Client
 	Store   secrets.Store
 	Profile string
+	// Activate, when set, readies the smart account for the new session
+	// before it is saved: sign has the user's signer sign a digest as is
+	// (sign-payload with the fresh API key). It fills s.Account, EntityID
+	// and Deferred. A failed activation saves nothing.
+	Activate func(ctx context.Context, s *Session, sign func(context.Context, common.Hash) ([]byte, error)) error
 
 	mu      sync.Mutex
 	pending *Pending
@@ -62,6 +70,17 @@ func (f *Flow) Finish(ctx context.Context, code string) (*Session, error) {
 			f.Cancel() // the code cannot work any more; start over
 		}
 		return nil, err
+	}
+	if f.Activate != nil {
+		key, err := NewAPIKey(s.APIKey)
+		if err != nil {
+			return nil, err
+		}
+		u := User{OrgID: s.OrgID, UserID: s.UserID, Email: s.Email, Address: s.Signer}
+		sign := func(ctx context.Context, h common.Hash) ([]byte, error) { return f.Client.SignHash(ctx, key, u, h) }
+		if err := f.Activate(ctx, s, sign); err != nil {
+			return nil, fmt.Errorf("set up your smart account: %w", err)
+		}
 	}
 	if err := s.Save(f.Store); err != nil {
 		return nil, err

@@ -23,16 +23,21 @@ const SessionLifetime = 62 * 24 * time.Hour
 // signer requests, and the session key that signs UserOperations. It is
 // kept only in the secret store (keychain or encrypted file).
 type Session struct {
-	Profile    string         `json:"profile"`
-	Email      string         `json:"email"`
-	OrgID      string         `json:"orgId"`
-	UserID     string         `json:"userId"`
-	Signer     common.Address `json:"signer"`            // the user's signer (account owner)
-	Account    common.Address `json:"account,omitempty"` // smart account, once derived
-	APIKey     []byte         `json:"apiKey"`
-	SessionKey []byte         `json:"sessionKey"`
-	Created    time.Time      `json:"created"`
-	Expires    time.Time      `json:"expires"`
+	Profile string         `json:"profile"`
+	Email   string         `json:"email"`
+	OrgID   string         `json:"orgId"`
+	UserID  string         `json:"userId"`
+	Signer  common.Address `json:"signer"`            // the user's signer (account owner)
+	Account common.Address `json:"account,omitempty"` // smart account, once derived
+	// EntityID and Deferred are the session key's validation on the
+	// account and the owner-signed deferred action that installs it with
+	// the first UserOperation (set by Flow.Activate).
+	EntityID   uint32    `json:"entityId,omitempty"`
+	Deferred   []byte    `json:"deferred,omitempty"`
+	APIKey     []byte    `json:"apiKey"`
+	SessionKey []byte    `json:"sessionKey"`
+	Created    time.Time `json:"created"`
+	Expires    time.Time `json:"expires"`
 }
 
 // Expired reports whether the session key may no longer act.
@@ -55,6 +60,22 @@ func (s *Session) SessionAddress() common.Address {
 		return common.Address{}
 	}
 	return crypto.PubkeyToAddress(k.PublicKey)
+}
+
+// Summary is who is signed in, without key material: what screens and
+// reports show.
+type Summary struct {
+	Profile string
+	Email   string
+	Signer  common.Address
+	Account common.Address // zero until the sign-in readied the smart account
+	Expires time.Time
+	Expired bool
+}
+
+// Summary is the session without its keys.
+func (s *Session) Summary(now time.Time) Summary {
+	return Summary{Profile: s.Profile, Email: s.Email, Signer: s.Signer, Account: s.Account, Expires: s.Expires, Expired: s.Expired(now)}
 }
 
 // String never shows key material.

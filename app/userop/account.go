@@ -23,11 +23,12 @@ type Account interface {
 	// Execute wraps a call to target as the account's callData.
 	Execute(target common.Address, value *big.Int, data []byte) ([]byte, error)
 	// DummySignature has the real signature's shape, for gas estimation.
-	DummySignature(deployed bool) []byte
-	// Sign signs an operation hash with the session key; deployed says
-	// whether the account is already on chain (the first operation may have
-	// to carry more, like a deferred action).
-	Sign(userOpHash common.Hash, deployed bool) ([]byte, error)
+	DummySignature(plain bool) []byte
+	// Sign signs an operation hash with the session key; plain is false
+	// for an operation that must carry more than the signature (the
+	// account's first, with a deferred action): by default while the
+	// account is not deployed, or as a NonceChooser says.
+	Sign(userOpHash common.Hash, plain bool) ([]byte, error)
 }
 
 // Caller runs a read-only call (eth_call) on the chain.

@@ -73,9 +73,20 @@ func (s *Sender) call(ctx context.Context, to common.Address, data []byte) ([]by
 	return s.Eth.CallContract(ctx, ethereum.CallMsg{To: &to, Data: data}, nil)
 }
 
+// NonceChooser is an account that picks its own EntryPoint nonce key (a
+// Modular Account V2's keys name the validation that checks the
+// operation); first is true when the operation must carry what only the
+// first one carries (a deferred action).
+type NonceChooser interface {
+	NextNonce(ctx context.Context, read func(ctx context.Context, key *big.Int) (*big.Int, error)) (nonce *big.Int, first bool, err error)
+}
+
 // Nonce is the account's next EntryPoint nonce (key 0).
-func (s *Sender) Nonce(ctx context.Context) (*big.Int, error) {
-	d, err := entryPointABI.Pack("getNonce", s.addr, new(big.Int))
+func (s *Sender) Nonce(ctx context.Context) (*big.Int, error) { return s.NonceAt(ctx, new(big.Int)) }
+
+// NonceAt is the account's next EntryPoint nonce for key.
+func (s *Sender) NonceAt(ctx context.Context, key *big.Int) (*big.Int, error) {
+	d, err := entryPointABI.Pack("getNonce", s.addr, key)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +111,16 @@ func (s *Sender) Build(ctx context.Context, target common.Address, data []byte) 
 		return nil, fmt.Errorf("read smart account code: %w", err)
 	}
 	deployed := len(code) > 0
-	nonce, err := s.Nonce(ctx)
+	// plain: the signature needs nothing only a first operation carries.
+	plain := deployed
+	var nonce *big.Int
+	if nc, ok := s.Smart.(NonceChooser); ok {
+		var first bool
+		nonce, first, err = nc.NextNonce(ctx, s.NonceAt)
+		plain = !first
+	} else {
+		nonce, err = s.Nonce(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +128,7 @@ func (s *Sender) Build(ctx context.Context, target common.Address, data []byte) 
 	if err != nil {
 		return nil, fmt.Errorf("encode account call: %w", err)
 	}
-	op := &Op{Sender: s.addr, Nonce: nonce, CallData: cd, Signature: s.Smart.DummySignature(deployed)}
+	op := &Op{Sender: s.addr, Nonce: nonce, CallData: cd, Signature: s.Smart.DummySignature(plain)}
 	if !deployed {
 		if op.Factory, op.FactoryData, err = s.Smart.InitCode(); err != nil {
 			return nil, fmt.Errorf("account init code: %w", err)
@@ -121,7 +141,7 @@ func (s *Sender) Build(ctx context.Context, target common.Address, data []byte) 
 	if err != nil {
 		return nil, err
 	}
-	if op.Signature, err = s.Smart.Sign(h, deployed); err != nil {
+	if op.Signature, err = s.Smart.Sign(h, plain); err != nil {
 		return nil, err
 	}
 	return op, nil
@@ -184,7 +204,7 @@ func (s *Sender) Resume(ctx context.Context, raw []byte) error {
 	} else if r != nil {
 		return s.result(r)
 	}
-	next, err := s.Nonce(ctx)
+	next, err := s.NonceAt(ctx, new(big.Int).Rsh(or0(op.Nonce), 64))
 	if err != nil {
 		return err
 	}
