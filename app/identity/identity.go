@@ -101,6 +101,15 @@ func New() (*Identity, error) {
 	return fromKey(k, nil)
 }
 
+// FromKeys builds an identity around known keys (not yet stored). Tests and screenshots use it so
+// that what the window prints, the name above all, is the same on every run.
+func FromKeys(k crypto.PrivKey, acct *ecdsa.PrivateKey) (*Identity, error) {
+	if acct == nil {
+		return nil, errors.New("identity from keys: no account key")
+	}
+	return fromKey(k, acct)
+}
+
 // fromKey builds an identity around a peer key, keeping acct when given (importing a swarm.pem
 // must not change the on-chain account that already holds the node's funds).
 func fromKey(k crypto.PrivKey, acct *ecdsa.PrivateKey) (*Identity, error) {
