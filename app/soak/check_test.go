@@ -233,8 +233,14 @@ func (s *soak) checkRollouts(all []nodeRounds, f *figures) {
 				// so because every peer had shared and gone quiet: what is missing then
 				// was lost on the way.
 				bm := all[b].byRound[r]
-				if bm.Phases[node.PhaseGather] >= float64(s.sz.Gather)-0.1 {
+				if bm.Phases[node.PhaseGather] >= s.sz.gatherDeadline().Seconds()-0.1 {
 					f.late += sent - got
+					continue
+				}
+				// While the host restarts, nodes that reach each other only through the
+				// bootnode are apart: not "stayed connected".
+				if s.nearHostRestart(r) {
+					f.hostMissed += sent - got
 					continue
 				}
 				f.lost += sent - got
@@ -299,4 +305,15 @@ func (s *soak) checkKills(f *figures) {
 			t.Errorf("no kill landed inside %s (landed: %v)", p, f.landed)
 		}
 	}
+}
+
+// nearHostRestart reports whether round r overlaps a restart of the host (the round it began
+// in, or the next when the restart ran past the round's end).
+func (s *soak) nearHostRestart(r uint64) bool {
+	for _, h := range s.hostRestarts {
+		if r == h.Round || r == h.Round+1 {
+			return true
+		}
+	}
+	return false
 }

@@ -32,6 +32,7 @@ type figures struct {
 	published, received        int
 	pairRounds, pairSent, lost int
 	late                       int // missing because the receiver's gather ran to its deadline
+	hostMissed                 int // missing in the rounds of a host restart
 	cutRounds, cutReceived     int
 	accepted, duplicates       float64
 	drops                      map[string]float64
@@ -63,8 +64,8 @@ func (f *figures) table() string {
 	w("votes on chain exactly once / errors", "%d / %d", f.votes, f.voteErrs)
 	w("file checks (after kills and at the end)", "%d, unreadable %d, torn round-log lines %d", f.fileChecks, len(f.fileProblems), f.torn)
 	w("rollouts published / received (rounds.jsonl)", "%d / %d", f.published, f.received)
-	w("connected pairs × rounds compared", "%d, %d rollouts sent between them, %d lost, %d late (after the receiver's gather deadline)",
-		f.pairRounds, f.pairSent, f.lost, f.late)
+	w("connected pairs × rounds compared", "%d, %d rollouts sent between them, %d lost", f.pairRounds, f.pairSent, f.lost)
+	w("  not in the receiver's round, not lost", "%d after its gather deadline (a slow sender), %d in the host's restart rounds", f.late, f.hostMissed)
 	w("swarm accepted / duplicates (metrics)", "%.0f / %.0f", f.accepted, f.duplicates)
 	drops := map[string]int{}
 	for r, v := range f.drops {

@@ -13,7 +13,7 @@ type size struct {
 	Nodes, Rounds int
 	Round         time.Duration // the host's round length
 	Pause         time.Duration // debug.phase_pause_ms
-	Gather        int           // training.gather_seconds
+	Gather        int           // training.gather_seconds (the demo model caps it, see gatherDeadline)
 	Kills         int
 	CutFrom       int // the cut's first round, counted from the run's first round
 	CutRounds     int
@@ -24,7 +24,7 @@ type size struct {
 var (
 	ciSize = size{Nodes: 6, Rounds: 10, Round: 6 * time.Second, Pause: 250 * time.Millisecond, Gather: 3,
 		Kills: 6, CutFrom: 3, CutRounds: 3, HostRestartAt: 7}
-	fullSize = size{Nodes: 20, Rounds: 50, Round: 12 * time.Second, Pause: 300 * time.Millisecond, Gather: 5,
+	fullSize = size{Nodes: 20, Rounds: 50, Round: 12 * time.Second, Pause: 300 * time.Millisecond, Gather: 3,
 		Kills: 30, CutFrom: 15, CutRounds: 5, HostRestartAt: 30}
 )
 
@@ -70,4 +70,10 @@ func (s size) plan(seed uint64) []kill {
 		out = append(out, k)
 	}
 	return out
+}
+
+// gatherDeadline is how long a node's gather may wait: training.gather_seconds, at most the
+// demo model's 3 s (session.demoNode).
+func (s size) gatherDeadline() time.Duration {
+	return min(time.Duration(s.Gather)*time.Second, 3*time.Second)
 }
