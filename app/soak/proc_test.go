@@ -79,6 +79,7 @@ func startLife(home, logPath string, args []string) (*life, error) {
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), childEnv+"=1", "SWARMDESK_HOME="+home,
 		"SWARMDESK_SECRETS_BACKEND=file", "SWARMDESK_PASSPHRASE="+passphrase)
+	dieWithTest(cmd)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {

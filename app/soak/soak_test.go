@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -115,6 +116,9 @@ func freePort(t *testing.T) int {
 func TestSoak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a swarm of real processes for a minute or more")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("stops its processes with SIGINT")
 	}
 	sz := ciSize
 	if *full {
