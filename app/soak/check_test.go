@@ -109,6 +109,14 @@ func (s *soak) check(ro *chain.Client, end uint64) *figures {
 		if len(nr.dup) > 0 {
 			t.Errorf("node %d logged rounds %v twice", n.i, nr.dup)
 		}
+		queued := map[uint64]bool{}
+		if st, err := readState(n); err != nil {
+			t.Errorf("node %d: %v", n.i, err)
+		} else {
+			for _, p := range st.Pending {
+				queued[p.Round] = true
+			}
+		}
 		oc := evs[n.peer]
 		if oc == nil {
 			oc = &onChain{rewards: map[uint64][]int64{}, votes: map[uint64]int{}}
@@ -125,6 +133,13 @@ func (s *soak) check(ro *chain.Client, end uint64) *figures {
 				continue
 			}
 			got := oc.rewards[m.Submitted.Round]
+			// A round committed just before the final SIGINT keeps its submission queued
+			// in state.json for the next run (nothing new is sent after a stop): on chain
+			// at most once so far.
+			if queued[m.Submitted.Round] && len(got) <= 1 && oc.votes[m.Submitted.Round] <= 1 {
+				f.queued++
+				continue
+			}
 			switch {
 			case len(got) != 1:
 				f.rewardErrs++

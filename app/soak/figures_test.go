@@ -19,6 +19,7 @@ type figures struct {
 	nodeRounds, runNodeRounds, unsubmitted int
 	lives                                  int
 	rewards, votes, rewardErrs, voteErrs   int
+	queued                                 int // submissions left queued by the final stop
 
 	planned, landed  map[string]int
 	kills, skipped   int
@@ -62,6 +63,7 @@ func (f *figures) table() string {
 		f.size.Nodes-1, cut, cut+uint64(f.size.CutRounds)-1, f.cutRounds, f.cutReceived)
 	w("rewards on chain exactly once / errors", "%d / %d", f.rewards, f.rewardErrs)
 	w("votes on chain exactly once / errors", "%d / %d", f.votes, f.voteErrs)
+	w("submissions queued at the final stop", "%d (in state.json for the next run, not on chain twice)", f.queued)
 	w("file checks (after kills and at the end)", "%d, unreadable %d, torn round-log lines %d", f.fileChecks, len(f.fileProblems), f.torn)
 	w("rollouts published / received (rounds.jsonl)", "%d / %d", f.published, f.received)
 	w("connected pairs × rounds compared", "%d, %d rollouts sent between them, %d lost", f.pairRounds, f.pairSent, f.lost)

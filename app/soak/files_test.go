@@ -57,3 +57,16 @@ func (s *soak) checkFiles(n *swarmNode, when string) {
 		s.fileProblems = append(s.fileProblems, fmt.Sprintf("node %d %s: %s", n.i, when, p))
 	}
 }
+
+// readState reads a stopped node's state.json.
+func readState(n *swarmNode) (savedState, error) {
+	var st savedState
+	b, err := os.ReadFile(filepath.Join(n.home, "data", "node", node.StateFile))
+	if err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return st, fmt.Errorf("state.json: %w", err)
+	}
+	return st, nil
+}
