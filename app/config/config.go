@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -30,6 +31,7 @@ type Config struct {
 	Secrets   Secrets   `toml:"secrets"`
 	Log       Log       `toml:"log"`
 	Desktop   Desktop   `toml:"desktop"`
+	Debug     Debug     `toml:"debug"`
 }
 
 // Network picks the swarm to join.
@@ -114,6 +116,37 @@ type Secrets struct {
 type Desktop struct {
 	Theme        string `toml:"theme"`          // system | light | dark
 	StartAtLogin bool   `toml:"start_at_login"` // open the app (to the tray) when the user logs in
+}
+
+// Debug holds the fault tests' settings (app/soak): they slow the node down or cut it off on
+// purpose, so leave them at zero in normal use.
+type Debug struct {
+	// PhasePauseMS sleeps this long at fixed points inside generation, the training step and
+	// the submission, logging each point ("fault point"), so that a kill -9 at a random moment
+	// really lands inside those phases and the test knows where. 0 = off.
+	PhasePauseMS int `toml:"phase_pause_ms"`
+	// CutOffRounds ("A-B") cuts the node off from every swarm peer, the bootnode included,
+	// while the chain's round is between A and B: it refuses and drops every connection (the
+	// chain stays reachable), and heals by itself from round B+1. "" = never.
+	CutOffRounds string `toml:"cut_off_rounds"`
+}
+
+// CutOff parses Debug.CutOffRounds; ok is false when it is empty.
+func (d Debug) CutOff() (from, to uint64, ok bool, err error) {
+	v := strings.TrimSpace(d.CutOffRounds)
+	if v == "" {
+		return 0, 0, false, nil
+	}
+	a, b, found := strings.Cut(v, "-")
+	if !found {
+		return 0, 0, false, fmt.Errorf("debug.cut_off_rounds = %q: want FIRST-LAST, e.g. 4-6", v)
+	}
+	from, err1 := strconv.ParseUint(strings.TrimSpace(a), 10, 64)
+	to, err2 := strconv.ParseUint(strings.TrimSpace(b), 10, 64)
+	if err1 != nil || err2 != nil || to < from {
+		return 0, 0, false, fmt.Errorf("debug.cut_off_rounds = %q: want FIRST-LAST with FIRST <= LAST, e.g. 4-6", v)
+	}
+	return from, to, true, nil
 }
 
 // Log sets how much the node says.

@@ -108,6 +108,11 @@ var settings = []setting{
 	{key: "metrics.prometheus_addr", help: "serve Prometheus metrics on this address, e.g. 127.0.0.1:9464 (empty = off; loopback only)",
 		get: func(c *Config) string { return c.Metrics.PrometheusAddr },
 		set: func(c *Config, v string) error { c.Metrics.PrometheusAddr = strings.TrimSpace(v); return nil }},
+	intSetting("debug.phase_pause_ms", "fault tests only: pause this many milliseconds at points inside generation, training and submission, logging each (0 = off)",
+		func(c *Config) *int { return &c.Debug.PhasePauseMS }),
+	{key: "debug.cut_off_rounds", help: "fault tests only: cut the node off from its swarm peers during chain rounds FIRST-LAST, e.g. 4-6 (empty = never)",
+		get: func(c *Config) string { return c.Debug.CutOffRounds },
+		set: func(c *Config, v string) error { c.Debug.CutOffRounds = strings.TrimSpace(v); return nil }},
 	{key: "secrets.backend", help: "where keys are kept", allowed: backends,
 		get: func(c *Config) string { return c.Secrets.Backend },
 		set: func(c *Config, v string) error { c.Secrets.Backend = v; return nil }},
@@ -315,6 +320,12 @@ func (c *Config) validateKey(s setting) error {
 		return intRange(s.key, c.Training.CheckpointMinutes, 0, 7*24*60, "0 means after every round")
 	case "training.lora_rank":
 		return intRange(s.key, c.Training.LoRARank, 0, 1024, "0 means the largest that fits")
+	case "debug.phase_pause_ms":
+		return intRange(s.key, c.Debug.PhasePauseMS, 0, 60_000, "0 means off")
+	case "debug.cut_off_rounds":
+		if _, _, _, err := c.Debug.CutOff(); err != nil {
+			return err
+		}
 	case "metrics.prometheus_addr":
 		if v != "" {
 			if err := loopbackAddr(v); err != nil {

@@ -78,6 +78,11 @@ type Config struct {
 	// the machine): Plan sizes the model, the trainer and the rest of the node to fit it.
 	Train train.Config
 
+	// PhasePause (debug.phase_pause_ms, fault tests only) sleeps this long at fixed points
+	// inside generation, the training step and the submission, logging each ("fault point"),
+	// so a test's kill -9 at a random moment lands inside those phases. 0 = off.
+	PhasePause time.Duration
+
 	// Mode is what the node trains (training.mode): train.ModeAuto [default], ModeFull or
 	// ModeLoRA; LoRARank is the adapters' rank, or in auto mode the highest rank tried (0 =
 	// the largest that fits). See Plan.
@@ -175,6 +180,7 @@ func ConfigFrom(c config.Config) (Config, error) {
 	nc.IdleAfter = time.Duration(c.Resources.IdleMinutes) * time.Minute
 	nc.Threads = c.Resources.Threads
 	nc.PrometheusAddr = c.Metrics.PrometheusAddr
+	nc.PhasePause = time.Duration(c.Debug.PhasePauseMS) * time.Millisecond
 	nc.Mode, nc.LoRARank = train.Mode(c.Training.Mode), c.Training.LoRARank
 	nc.Train = train.Config{Optim: train.DefaultOptimConfig(), MemoryLimit: int64(c.Resources.MemoryLimitMB) << 20}
 	if nc.Train.MemoryLimit == 0 {

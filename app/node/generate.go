@@ -79,6 +79,9 @@ func (n *Node) generateAll(ctx context.Context, w *roundWork) error {
 		if err := n.safePoint(ctx, StateRunning); err != nil {
 			return err
 		}
+		if i == 0 || i == len(qs)/2 {
+			n.faultPoint(ctx, w.round, PhaseGenerate, fmt.Sprintf("question %d of %d", i+1, len(qs)))
+		}
 		t0 := time.Now()
 		g, err := n.answer(w.round, i, q)
 		genTime += time.Since(t0)

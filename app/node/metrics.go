@@ -32,13 +32,16 @@ type RoundMetrics struct {
 	AnswerTokens float64            `json:"answer_tokens"` // mean own answer length
 	GenTokPerS   float64            `json:"gen_tok_per_s"` // generation speed, all answers together
 
-	Shared       bool    `json:"shared"`        // published and gathered (false when peers had moved on)
-	Published    int     `json:"published"`     // own question groups shared
-	PeersSeen    int     `json:"peers_seen"`    // distinct peers whose answers arrived
-	PeerRollouts int     `json:"peer_rollouts"` // peer question groups received
-	Rejected     int     `json:"rejected"`      // of those, refused by the checks
-	Adopted      int     `json:"adopted"`       // peer groups trained on
-	PeerReward   float64 `json:"peer_reward"`   // mean reward of valid peer answers, scored here
+	Shared       bool `json:"shared"`        // published and gathered (false when peers had moved on)
+	Published    int  `json:"published"`     // own question groups shared
+	PeersSeen    int  `json:"peers_seen"`    // distinct peers whose answers arrived
+	PeerRollouts int  `json:"peer_rollouts"` // peer question groups received
+	// PeerRolloutsFrom is PeerRollouts by the peer that wrote them, so a lost rollout between
+	// two nodes shows in their files (the fault tests compare it with what each published).
+	PeerRolloutsFrom map[string]int `json:"peer_rollouts_from,omitempty"`
+	Rejected         int            `json:"rejected"`    // of those, refused by the checks
+	Adopted          int            `json:"adopted"`     // peer groups trained on
+	PeerReward       float64        `json:"peer_reward"` // mean reward of valid peer answers, scored here
 
 	Trained      bool    `json:"trained"`
 	Step         int64   `json:"step"` // optimizer steps after this round

@@ -155,6 +155,12 @@ func (n *Node) scoreAndAdopt(w *roundWork, rollouts []swarm.Rollout) []train.Gro
 	done := n.phase(w, PhaseScore)
 	defer done()
 	w.m.PeerRollouts = len(rollouts)
+	for _, r := range rollouts {
+		if w.m.PeerRolloutsFrom == nil {
+			w.m.PeerRolloutsFrom = map[string]int{}
+		}
+		w.m.PeerRolloutsFrom[r.PeerID]++
+	}
 	if len(rollouts) > n.cfg.MaxPeerRollouts {
 		rollouts = shuffled(rollouts, seedFor(w.round, n.deps.PeerID, "examine", 0))[:n.cfg.MaxPeerRollouts]
 	}
@@ -247,9 +253,11 @@ func (n *Node) trainStep(w *roundWork, groups []train.Group) {
 	}
 	done := n.phase(w, PhaseTrain)
 	defer done()
+	n.faultPoint(context.Background(), w.round, PhaseTrain, "before the optimizer step")
 	t0 := n.deps.now()
 	st, err := n.lrn.Step(groups)
 	n.ck.trained += n.deps.now().Sub(t0)
+	n.faultPoint(context.Background(), w.round, PhaseTrain, "after the optimizer step")
 	if err != nil {
 		w.m.TrainError = err.Error()
 		n.problem(fmt.Errorf("training step of round %d skipped: %w", w.round, err))

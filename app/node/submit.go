@@ -134,6 +134,7 @@ func (n *Node) drivePending(ctx context.Context) error {
 		}
 		p := &n.st.Pending[0]
 		if !p.RewardDone {
+			n.faultPoint(ctx, p.Round, PhaseSubmit, "before the reward")
 			sctx, cancel := n.submitContext(ctx)
 			err := n.deps.Chain.SubmitReward(sctx, p.Round, rewardStage, big.NewInt(p.Reward), n.deps.PeerID)
 			cancel()
@@ -149,6 +150,7 @@ func (n *Node) drivePending(ctx context.Context) error {
 			}
 		}
 		if !p.VoteDone {
+			n.faultPoint(ctx, p.Round, PhaseSubmit, "before the vote")
 			sctx, cancel := n.submitContext(ctx)
 			err := n.deps.Chain.SubmitWinners(sctx, p.Round, p.Winners, n.deps.PeerID)
 			cancel()
@@ -156,6 +158,7 @@ func (n *Node) drivePending(ctx context.Context) error {
 				return herr
 			}
 			p.VoteDone = true
+			n.faultPoint(ctx, p.Round, PhaseSubmit, "after the vote")
 		}
 		n.st.Pending = n.st.Pending[1:]
 		if err := n.saveState(); err != nil {

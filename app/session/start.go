@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -120,7 +121,12 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	progress(Progress{Stage: StageSwarm, Message: "joining the swarm's peers"})
 	boot := s.bootstrapAddrs(ctx, cfg, r.conn)
 	members := chain.NewMembers(r.conn.Client)
-	r.sw, err = swarm.New(life, swarm.Config{Key: id.Key, ListenAddrs: s.opts.ListenAddrs, Bootstrap: boot,
+	var swp atomic.Pointer[swarm.Node]
+	cut, err := cutOff(cfg.Debug, &swp)
+	if err != nil {
+		return err
+	}
+	r.sw, err = swarm.New(life, swarm.Config{Key: id.Key, ListenAddrs: s.opts.ListenAddrs, Bootstrap: boot, CutOff: cut,
 		EnableNATPortMap: !s.opts.NoPortMap, Namer: identity.Name,
 		// The node reads the round between its phases; the swarm follows it all the time, so
 		// gossip of a new round that arrives during generation or training is kept and forwarded.
@@ -129,6 +135,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	if err != nil {
 		return fmt.Errorf("start the peer-to-peer connection: %w (if a listen address is busy, close the other program or choose another port)", err)
 	}
+	swp.Store(r.sw)
 	s.log.Info("swarm", "listening", r.sw.Addrs(), "bootnodes", len(boot))
 
 	r.model = s.ModelName()

@@ -63,6 +63,10 @@ type Config struct {
 	// MaintainEvery is the period of the reconnect / discovery / ping loop.
 	// Default 2s.
 	MaintainEvery time.Duration
+	// CutOff, when set and true, cuts the node off from every peer: it refuses new
+	// connections and drops open ones (the fault tests' partition, debug.cut_off_rounds;
+	// never set in normal use). Asked on every connection, so it must be cheap.
+	CutOff func() bool
 	// EnableMetrics registers libp2p Prometheus metrics. Default off, which
 	// also keeps many nodes in one process (tests) from clashing.
 	EnableMetrics bool

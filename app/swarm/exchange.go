@@ -15,6 +15,9 @@ import (
 const (
 	syncGrace   = time.Second
 	resyncEvery = time.Second
+	// gatherSettle is how long the store must stay quiet once every peer has
+	// shared before Gather returns (see gatherWhy).
+	gatherSettle = 500 * time.Millisecond
 )
 
 // Publish signs r with the node key and gossips it. It fills r.PeerID, and
@@ -95,7 +98,23 @@ func (n *Node) gatherWhy(ctx context.Context, round uint64, deadline time.Durati
 		authors := n.store.authors(round)
 		peers := n.swarmPeers()
 		if n.complete(authors, peers, want) {
-			return n.store.rollouts(round), true, nil
+			// A peer's groups come as separate gossip messages a few milliseconds apart, and
+			// its first one already makes the round look complete: wait until nothing has
+			// arrived for gatherSettle, so the rest of every peer's groups are in too.
+			select {
+			case <-changed:
+				continue
+			case <-time.After(gatherSettle):
+				return n.store.rollouts(round), true, nil
+			case <-gctx.Done():
+				out := n.store.rollouts(round)
+				if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+					return out, false, fmt.Errorf("gather round %d: %w", round, err)
+				}
+				return out, true, nil
+			case <-n.ctx.Done():
+				return n.store.rollouts(round), false, errors.New("gather: node closed")
+			}
 		}
 		for _, p := range peers {
 			if time.Since(start) < syncGrace {

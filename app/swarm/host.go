@@ -81,6 +81,9 @@ func newHost(cfg Config, boot []peer.AddrInfo, bw *metrics.BandwidthCounter) (ho
 	if len(boot) > 0 {
 		opts = append(opts, libp2p.EnableAutoRelayWithStaticRelays(boot))
 	}
+	if cfg.CutOff != nil {
+		opts = append(opts, libp2p.ConnectionGater(cutOffGater{cfg.CutOff}))
+	}
 	opts = append(opts, testHostOpts...)
 	h, err := libp2p.New(opts...)
 	if err != nil {

@@ -49,13 +49,17 @@ func (n *Node) maintainLoop() {
 	defer t.Stop()
 	var lastPing time.Time
 	for {
-		n.redialBootnodes()
-		n.discover()
-		all := time.Since(lastPing) >= pingEvery
-		if all {
-			lastPing = time.Now()
+		// While cut off, dialling would only fail and push the peers' backoff up, delaying
+		// the reconnection once the cut heals.
+		if !n.cutOff() {
+			n.redialBootnodes()
+			n.discover()
+			all := time.Since(lastPing) >= pingEvery
+			if all {
+				lastPing = time.Now()
+			}
+			n.pingPeers(all)
 		}
-		n.pingPeers(all)
 		select {
 		case <-n.ctx.Done():
 			return

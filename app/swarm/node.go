@@ -129,6 +129,10 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		n.wg.Add(1)
 		go n.followRound()
 	}
+	if cfg.CutOff != nil {
+		n.wg.Add(1)
+		go n.cutOffLoop()
+	}
 	return n, nil
 }
 
