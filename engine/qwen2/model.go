@@ -85,8 +85,8 @@ type Model struct {
 	// device weights were trained since Params were last synced.
 	devTrain, hostStale bool
 	devSpare            []backend.Buffer // the last device tape's buffers (arena.go)
-	ws    workspace
-	lora  *loraState // LoRA adapters (lora.go), nil unless EnableLoRA was called
+	ws                  workspace
+	lora                *loraState // LoRA adapters (lora.go), nil unless EnableLoRA was called
 
 	spareMu sync.Mutex
 	spare   []float32 // the last tape's arena, reused by the next (arena.go)
