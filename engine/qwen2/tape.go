@@ -282,7 +282,7 @@ func (m *Model) newTape(b *batch, keep bool) (*Tape, error) {
 		t.logp = take(S)
 		if err != nil {
 			t.release()
-			return nil, fmt.Errorf("training memory on %s (%d rows): %w", t.be.Device(), N, err)
+			return nil, fmt.Errorf("training memory on %s (%d rows): %w", t.be.Device().Name, N, err)
 		}
 	}
 	return t, nil

@@ -161,6 +161,9 @@ func (v *VKBackend) Free(b backend.Buffer) {
 func (v *VKBackend) Memory() backend.Memory {
 	inUse, _ := v.d.MemoryInUse()
 	total := int64(v.d.Info.DeviceLocalBytes)
+	if v.d.limit > 0 && int64(v.d.limit) < total {
+		total = int64(v.d.limit)
+	}
 	return backend.Memory{InUse: int64(inUse), Total: total, Available: max(0, total-int64(inUse))}
 }
 
