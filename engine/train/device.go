@@ -43,6 +43,13 @@ func (t *Trainer) startDevice() string {
 		return err.Error() + "; training runs on the CPU"
 	}
 	n := len(m.Trainable())
+	// The gradient and both moments must fit beside the weights; a step's
+	// tape is allocated per step, and a step that does not fit fails with
+	// the device's out-of-memory error, leaving the state as it was.
+	if free, need := be.Memory().Available, 12*int64(n); free > 0 && need > free {
+		_ = m.SetDeviceTraining(false)
+		return fmt.Sprintf("the gradient and optimizer state (%.1f MiB) do not fit in the %.1f MiB free on %s; training runs on the CPU", mib(need), mib(free), be.Device().Name)
+	}
 	d := &deviceState{be: be}
 	var err error
 	for _, b := range []*backend.Buffer{&d.grad, &d.m, &d.v} {
@@ -57,11 +64,13 @@ func (t *Trainer) startDevice() string {
 	if err != nil {
 		d.free()
 		_ = m.SetDeviceTraining(false)
-		return fmt.Sprintf("the gradient and optimizer state (%d MB) do not fit on %s (%v); training runs on the CPU", 12*int64(n)>>20, be.Device().Name, err)
+		return fmt.Sprintf("the gradient and optimizer state (%.1f MiB) do not fit on %s (%v); training runs on the CPU", mib(12*int64(n)), be.Device().Name, err)
 	}
 	t.dev = d
 	return ""
 }
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 func (d *deviceState) free() {
 	for _, b := range []backend.Buffer{d.grad, d.m, d.v} {

@@ -347,3 +347,58 @@ func TestDeviceOutOfMemoryMidStepKeepsHostState(t *testing.T) {
 		t.Fatal("device weights changed by a failed step")
 	}
 }
+
+func TestTrainerFallsBackToCPUWhenStateDoesNotFit(t *testing.T) {
+	probe := newVK(t, 0)
+	trainModel(t, probe)
+	weights, _ := probe.d.MemoryInUse()
+	// Room for the weights and a forward pass, not for 12 bytes per
+	// parameter more.
+	n := uint64(len(trainModel(t, nil).Trainable()))
+	be := newVK(t, weights+12*n-64<<10)
+	m := trainModel(t, be)
+	tr, err := train.New(m, nil, trainCfg())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.OnDevice() || m.DeviceTraining() || tr.DeviceFallback() == "" {
+		t.Fatalf("trainer on the device %v, fallback %q", tr.OnDevice(), tr.DeviceFallback())
+	}
+	t.Logf("fallback: %s", tr.DeviceFallback())
+	cpuM := trainModel(t, nil)
+	ct, err := train.New(cpuM, nil, trainCfg())
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := trainGroups(t, cpuM)
+	for _, x := range []*train.Trainer{tr, ct} {
+		if _, err := x.Step(groups); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Trained on the CPU: the same bits as the CPU trainer, and the device
+	// copy follows for the next rollout.
+	if d := relDiff(m.Params.F32, cpuM.Params.F32); d != 0 {
+		t.Fatalf("CPU-trained weights differ by %.3g", d)
+	}
+	prompt := []int{1, 2, 3, 4}
+	dc, err := m.NewCache(len(prompt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := cpuM.NewCache(len(prompt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.PrefillAll(dc, prompt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := cpuM.PrefillAll(cc, prompt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := maxRel(got, f64(want)); d > 1e-5 {
+		t.Fatalf("device logits after a CPU step: %.3g from the CPU", d)
+	}
+}
