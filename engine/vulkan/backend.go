@@ -609,7 +609,12 @@ func (v *VKBackend) CausalAttention(att, lse, qkv backend.View, seqs []backend.S
 			continue
 		}
 		at := v.spanAttn(att, lse, qkv, sp, a, W)
-		v.bt.Attention(at)
+		if a.HeadDim <= FlashMaxHeadDim {
+			v.bt.FlashAttention(at, true) // no [heads, T, T] scratch
+		} else {
+			at.P = v.tmp(a.Heads * sp.N * sp.N * 4)
+			v.bt.Attention(at)
+		}
 	}
 	v.done()
 }
@@ -618,7 +623,7 @@ func (v *VKBackend) CausalAttention(att, lse, qkv backend.View, seqs []backend.S
 func (v *VKBackend) spanAttn(att, lse, qkv backend.View, sp backend.Span, a backend.Attn, W int) Attn {
 	x := buf(qkv).b
 	base := qkv.Off + sp.Off*W
-	return Attn{Q: x, K: x, V: x, Out: buf(att).b, P: v.tmp(a.Heads * sp.N * sp.N * 4), LSE: buf(lse).b,
+	return Attn{Q: x, K: x, V: x, Out: buf(att).b, LSE: buf(lse).b,
 		T: sp.N, S: sp.N, Hq: a.Heads, Hkv: a.KVHeads, D: a.HeadDim, Scale: a.Scale,
 		QOff: base, QStride: W, KOff: base + a.QDim(), VOff: base + a.QDim() + a.KVDim(), KHead: a.HeadDim, KRow: W,
 		OOff: att.Off + sp.Off*a.QDim(), OStride: a.QDim(),
@@ -632,6 +637,7 @@ func (v *VKBackend) CausalAttentionBackward(dqkv, datt, qkv, att, lse backend.Vi
 			continue
 		}
 		at := v.spanAttn(datt, v.tmpView(a.Heads*sp.N), qkv, sp, a, W)
+		at.P = v.tmp(a.Heads * sp.N * sp.N * 4)
 		// Recompute the probabilities (the forward's P is not kept), into
 		// a throwaway output.
 		fwd := at
@@ -672,6 +678,17 @@ func (v *VKBackend) CachedAttention(att, qkv backend.View, seqs []backend.Cached
 			p0 := pos[r0]
 			ctx := p0 + n
 			runs := visibleRuns(sq.Runs, ctx)
+			if n > 1 && len(runs) == 1 && hd <= FlashMaxHeadDim {
+				// Prefill against one cache run: the tiled kernel, no
+				// [heads, n, ctx] score matrix.
+				rn := runs[0]
+				v.bt.FlashAttention(Attn{Q: x, K: buf(rn.K).b, V: buf(rn.V).b, Out: buf(att).b,
+					T: n, S: ctx, Pos0: p0, Hq: H, Hkv: a.KVHeads, D: hd, Scale: a.Scale,
+					QOff: qkv.Off + r0*W, QStride: W, KOff: rn.K.Off, VOff: rn.V.Off, KHead: rn.Cap * hd, KRow: hd,
+					OOff: att.Off + r0*a.QDim(), OStride: a.QDim()}, false)
+				lo = hi
+				continue
+			}
 			P := v.tmp(H * n * ctx * 4)
 			lseT := v.tmp(H * n * 4)
 			qOff := qkv.Off + r0*W
