@@ -19,7 +19,7 @@ func TestFlashAttentionMatchesAttention(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 42))
 	for _, c := range []struct {
 		T, pos0, Hq, Hkv, D int
-		fused           bool
+		fused               bool
 	}{
 		{T: 1, Hq: 2, Hkv: 1, D: 16, fused: true},
 		{T: 70, Hq: 4, Hkv: 2, D: 16, fused: true},
