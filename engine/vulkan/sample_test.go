@@ -200,7 +200,7 @@ func TestGenerateSamplesOnDeviceLikeCPU(t *testing.T) {
 		{Temperature: 0.9, TopK: 50, TopP: 0.8},
 	} {
 		t.Run(fmt.Sprintf("T%v_k%d_p%v", p.Temperature, p.TopK, p.TopP), func(t *testing.T) {
-			opt := qwen2.GenerateOptions{N: 4, MaxNew: 12, Temperature: p.Temperature, TopK: p.TopK, TopP: p.TopP, Seed: 17, StopIDs: []int{}}
+			opt := qwen2.GenerateOptions{N: 3, MaxNew: 10, Temperature: p.Temperature, TopK: p.TopK, TopP: p.TopP, Seed: 17, StopIDs: []int{}}
 			want, _, err := cpuM.Generate(prompt, opt)
 			if err != nil {
 				t.Fatal(err)
