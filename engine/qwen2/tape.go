@@ -201,6 +201,9 @@ func (m *Model) newTape(b *batch, keep bool) (*Tape, error) {
 	var take func(n int) backend.View
 	var err error
 	if t.dev {
+		// The zeroing fills below open the pass's batch: they go out with
+		// the forward pass's one submission, not one each.
+		t.be.Begin()
 		spare := m.takeDeviceTape()
 		take = func(n int) backend.View {
 			if err != nil {
@@ -281,6 +284,7 @@ func (m *Model) newTape(b *batch, keep bool) (*Tape, error) {
 	if t.dev {
 		t.logp = take(S)
 		if err != nil {
+			_ = t.be.Flush() // the fills of the buffers that were allocated; the error is err's
 			t.release()
 			return nil, fmt.Errorf("training memory on %s (%d rows): %w", t.be.Device().Name, N, err)
 		}
