@@ -79,8 +79,10 @@ func gib(b int64) string { return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30)) }
 // DeviceNeed is the device memory a model needs for rollouts: its weights as
 // loaded plus the KV caches and forward scratch of the answers generated at
 // once, from the planner the host uses (train.Shape.Need), so a GPU is
-// planned by the same rules as the computer's memory. Training stays on the
-// host, so gradients and optimizer state are not counted here.
+// planned by the same rules as the computer's memory. Training is not
+// counted: a trainer made for a model on a device (engine/train.New) moves
+// the gradient and optimizer state there when they fit in what is left, and
+// otherwise trains on the CPU and says why (Trainer.DeviceFallback).
 func DeviceNeed(m *qwen2.Model, rollouts train.Shape) int64 {
 	rollouts.Model = m.Config
 	if rollouts.Answers <= 0 {

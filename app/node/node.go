@@ -149,6 +149,9 @@ func New(cfg Config, deps Deps) (*Node, error) {
 			return nil, fmt.Errorf("node: %w", err)
 		}
 		n.lrn = &trainerLearner{tr}
+		if fb := tr.DeviceFallback(); fb != "" {
+			training += " (" + fb + ")" // the model rolls out on a device but trains on the CPU
+		}
 	}
 	n.stops = deps.Tokenizer.EOSIDs()
 	n.imEnd = -1

@@ -14,8 +14,8 @@ import (
 
 // A 3-node swarm round where node B's engine runs on the Vulkan backend
 // (Mesa lavapipe on CI, a real GPU elsewhere), chosen the way the app
-// chooses (engine.device = vulkan through app/device): B rolls out on the
-// device and trains on the CPU, its answers are adopted by the CPU nodes
+// chooses (engine.device = vulkan through app/device): B rolls out and
+// trains (GRPO step, AdamW state, master weights) on the device, its answers are adopted by the CPU nodes
 // and theirs by B, and every node trains. Without any Vulkan device the
 // test skips, saying why.
 func TestThreeNodeSwarmOneOnVulkan(t *testing.T) {
@@ -126,6 +126,9 @@ func TestThreeNodeSwarmOneOnVulkan(t *testing.T) {
 	}
 	if got := b.node.deps.Model.Backend().Device().Backend; got != "vulkan" {
 		t.Errorf("B ended on %s", got)
+	}
+	if !b.node.deps.Model.DeviceTraining() {
+		t.Errorf("B trained on the CPU: %s", b.node.State().Training)
 	}
 	checkNoRewardLostOrDoubled(t, dc, ps)
 }

@@ -1,6 +1,9 @@
 package qwen2
 
-import "github.com/swarmdesk/swarmdesk/engine/cpu"
+import (
+	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/cpu"
+)
 
 // A training step makes several GB of tape (activations and backward
 // scratch). Allocating a fresh arena per micro-batch costs a page fault per
@@ -45,5 +48,32 @@ func (m *Model) putArena(a []float32) {
 func (m *Model) ReleaseTrainingMemory() {
 	m.spareMu.Lock()
 	m.spare = nil
+	bufs := m.devSpare
+	m.devSpare = nil
 	m.spareMu.Unlock()
+	for _, b := range bufs {
+		m.be.Free(b)
+	}
+}
+
+// takeDeviceTape hands over the last device tape's buffers (in the order
+// they were taken) for the next tape to reuse.
+func (m *Model) takeDeviceTape() []backend.Buffer {
+	m.spareMu.Lock()
+	defer m.spareMu.Unlock()
+	b := m.devSpare
+	m.devSpare = nil
+	return b
+}
+
+// putDeviceTape keeps a device tape's buffers for the next one, freeing
+// any kept before.
+func (m *Model) putDeviceTape(bufs []backend.Buffer) {
+	m.spareMu.Lock()
+	old := m.devSpare
+	m.devSpare = bufs
+	m.spareMu.Unlock()
+	for _, b := range old {
+		m.be.Free(b)
+	}
 }

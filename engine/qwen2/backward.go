@@ -11,7 +11,20 @@ import (
 // accumulation over micro-batches is several Backward calls into one buffer.
 // A Tape can be backpropagated once; its memory is released afterwards.
 // Results are deterministic: same inputs and thread count, same bits.
+// A tape made on a device (training on the device) takes BackwardTo.
 func (t *Tape) Backward(dlogp [][]float32, grad []float32) error {
+	if t != nil && t.dev {
+		return fmt.Errorf("backward: this tape is on %s; pass the device gradient buffer to BackwardTo", t.be.Device())
+	}
+	return t.BackwardTo(dlogp, hv(grad))
+}
+
+// BackwardTo is Backward into a gradient vector on the tape's backend (for
+// training on a device: a device buffer of len(m.Trainable()) floats).
+// On a device the whole pass is one submission; the error it returns is
+// the backend's (out of memory, device lost), and grad may then hold part
+// of this micro-batch's gradient: the caller drops the step.
+func (t *Tape) BackwardTo(dlogp [][]float32, grad backend.View) error {
 	if t == nil || t.m == nil {
 		return fmt.Errorf("backward: nil tape")
 	}
@@ -22,66 +35,76 @@ func (t *Tape) Backward(dlogp [][]float32, grad []float32) error {
 	if m.lora != t.lora {
 		return fmt.Errorf("backward: LoRA adapters changed since TrainForward; run TrainForward again")
 	}
-	if want := len(m.Trainable()); len(grad) != want {
-		return fmt.Errorf("backward: gradient buffer has %d elements, the trainable parameters %d", len(grad), want)
+	if want := len(m.Trainable()); grad.N != want {
+		return fmt.Errorf("backward: gradient buffer has %d elements, the trainable parameters %d", grad.N, want)
 	}
 	if len(dlogp) != len(b.seqs) {
 		return fmt.Errorf("backward: dlogp has %d rows for %d sequences", len(dlogp), len(b.seqs))
 	}
-	k := 0
+	flat := make([]float32, 0, b.S)
 	for i, s := range b.seqs {
 		if n := len(s.Tokens) - s.Start; len(dlogp[i]) != n {
 			return fmt.Errorf("backward: dlogp[%d] has %d values for %d scored tokens", i, len(dlogp[i]), n)
 		}
-		k += copy(t.sc.dlp[k:], dlogp[i])
+		flat = append(flat, dlogp[i]...)
 	}
 	t.done = true
-
-	g := t.gradViews(grad)
-	clear(t.sc.dres)
-	t.headBackward(t.sc.dlp, g.head, g.norm)
-	for l := len(t.layers) - 1; l >= 0; l-- {
-		t.blockBackward(l, &g.layers[l])
+	be := t.be
+	be.Begin()
+	err := be.Upload(t.sc.dlp, flat)
+	if err == nil {
+		g := t.gradViews(grad)
+		be.Zero(t.sc.dres)
+		t.headBackward(t.sc.dlp, g.head, g.norm)
+		for l := len(t.layers) - 1; l >= 0; l-- {
+			t.blockBackward(l, &g.layers[l])
+		}
+		if !g.embed.Nil() {
+			be.EmbedBackward(g.embed, t.sc.dres, b.tokens, m.Config.HiddenSize)
+		}
 	}
-	if g.embed != nil {
-		t.be.EmbedBackward(hv(g.embed), hv(t.sc.dres), b.tokens, m.Config.HiddenSize)
+	if ferr := be.Flush(); err == nil {
+		err = ferr
 	}
 	// Hand the activations back now: the caller may keep the Tape value
-	// around while the next micro-batch reuses the arena.
-	m.putArena(t.arena)
+	// around while the next micro-batch reuses the memory.
+	t.release()
 	*t = Tape{m: m, lora: t.lora, done: true}
+	if err != nil {
+		return fmt.Errorf("backward: %w", err)
+	}
 	return nil
 }
 
-// gradViews are the slices of the gradient buffer each parameter's
+// gradViews are the views of the gradient buffer each parameter's
 // gradient accumulates into; nil means frozen (LoRA mode: every base
 // tensor).
 type gradViews struct {
-	embed, norm, head []float32
+	embed, norm, head backend.View
 	layers            []layerGrads
 }
 
 type layerGrads struct {
-	attnNorm, mlpNorm []float32
-	w, bias           [numProj][]float32 // fused weights; bias only for projQKV
-	lora              []float32          // LoRA mode: the whole gradient buffer (adapter layout)
+	attnNorm, mlpNorm backend.View
+	w, bias           [numProj]backend.View // fused weights; bias only for projQKV
+	lora              []float32             // LoRA mode: the whole gradient buffer (adapter layout)
 }
 
 // gradViews slices grad with the parameter layout (full fine-tune), or
 // leaves every base gradient nil when LoRA adapters are the trainable
 // parameters (their gradients are sliced by the adapters themselves).
-func (t *Tape) gradViews(grad []float32) gradViews {
+func (t *Tape) gradViews(grad backend.View) gradViews {
 	m := t.m
 	g := gradViews{layers: make([]layerGrads, len(m.Layers))}
 	if t.lora != nil {
 		for l := range g.layers {
-			g.layers[l].lora = grad
+			g.layers[l].lora = hs(grad)
 		}
 		return g
 	}
-	view := func(first string, n int) []float32 {
+	view := func(first string, n int) backend.View {
 		info, _ := m.Params.Info(first)
-		return grad[info.Offset : info.Offset+n : info.Offset+n]
+		return grad.Slice(info.Offset, info.Offset+n)
 	}
 	size := func(name string) int {
 		info, _ := m.Params.Info(name)
@@ -116,24 +139,25 @@ func (t *Tape) blockBackward(l int, g *layerGrads) {
 	L, cfg, N := &m.Layers[l], m.Config, t.b.N
 	H, Q, F := cfg.HiddenSize, cfg.QDim(), cfg.IntermediateSize
 	W := Q + 2*cfg.KVDim()
+	attnNorm, mlpNorm := t.nv(L.AttnNorm, L.attnNorm), t.nv(L.MLPNorm, L.mlpNorm)
 
 	// next = xmid + down(act): dres is d next = d down-out; act recomputed.
-	be.RMSNormScale(hv(sc.xn), hv(a.xmid), hv(L.MLPNorm), hv(a.rstd2), N, H)
-	be.SwiGLU(hv(sc.act), hv(a.gu), N, F)
+	be.RMSNormScale(sc.xn, a.xmid, mlpNorm, a.rstd2, N, H)
+	be.SwiGLU(sc.act, a.gu, N, F)
 	t.linearBackward(l, projDown, sc.act, sc.dres, sc.act, g) // act := d act
-	dgu := sc.big[:N*2*F]
-	be.SwiGLUBackward(hv(dgu), hv(sc.act), hv(a.gu), N, F)
+	dgu := sc.big.Slice(0, N*2*F)
+	be.SwiGLUBackward(dgu, sc.act, a.gu, N, F)
 	t.linearBackward(l, projGateUp, sc.tmp, dgu, sc.xn, g)
-	rmsnormBackward(be, sc.dres, g.mlpNorm, sc.tmp, a.xmid, L.MLPNorm, a.rstd2, N, H) // dres := d xmid
+	be.RMSNormBackward(sc.dres, g.mlpNorm, sc.tmp, a.xmid, mlpNorm, a.rstd2, N, H) // dres := d xmid
 
 	// xmid = x + o_proj(att).
-	datt, dqkv := sc.big[:N*Q], sc.big[N*Q:N*(Q+W)]
+	datt, dqkv := sc.big.Slice(0, N*Q), sc.big.Slice(N*Q, N*(Q+W))
 	t.linearBackward(l, projO, datt, sc.dres, a.att, g)
 	t.attentionBackward(a, datt, dqkv)
 	t.rope(dqkv, true)
-	be.RMSNormScale(hv(sc.xn), hv(a.x), hv(L.AttnNorm), hv(a.rstd1), N, H)
+	be.RMSNormScale(sc.xn, a.x, attnNorm, a.rstd1, N, H)
 	t.linearBackward(l, projQKV, sc.tmp, dqkv, sc.xn, g)
-	rmsnormBackward(be, sc.dres, g.attnNorm, sc.tmp, a.x, L.AttnNorm, a.rstd1, N, H) // dres := d x
+	be.RMSNormBackward(sc.dres, g.attnNorm, sc.tmp, a.x, attnNorm, a.rstd1, N, H) // dres := d x
 }
 
 // linearBackward is the backward of y = x·Wᵀ + b (+ LoRA) for projection p
@@ -142,35 +166,25 @@ func (t *Tape) blockBackward(l int, g *layerGrads) {
 //	dW += dyᵀ·x,  db += Σ_rows dy,  dx = dy·W (+ the adapters' paths)
 //
 // dx is overwritten and may alias x: every use of x comes first.
-func (t *Tape) linearBackward(l, p int, dx, dy, x []float32, g *layerGrads) {
+func (t *Tape) linearBackward(l, p int, dx, dy, x backend.View, g *layerGrads) {
 	lin, M, be := t.m.Layers[l].proj(p), t.b.N, t.be
-	if dw := g.w[p]; dw != nil {
-		be.Gemm(hv(dw), hv(dy), hv(x), backend.View{}, backend.Gemm{M: lin.Out, N: lin.In, K: M, TransA: true, Accumulate: true})
+	if dw := g.w[p]; !dw.Nil() {
+		be.Gemm(dw, dy, x, backend.View{}, backend.Gemm{M: lin.Out, N: lin.In, K: M, TransA: true, Accumulate: true})
 	}
-	if db := g.bias[p]; db != nil {
-		be.SumRows(hv(db), hv(dy), M, lin.Out)
+	if db := g.bias[p]; !db.Nil() {
+		be.SumRows(db, dy, M, lin.Out)
 	}
 	if t.lora != nil {
-		t.lora.backwardWeights(l, p, dy, x, M, t.layers[l].lora, t.sc.lora, g.lora, t.sc.pack)
+		t.lora.backwardWeights(l, p, hs(dy), hs(x), M, hs(t.layers[l].lora), hs(t.sc.lora), g.lora, hs(t.sc.pack))
 	}
-	be.Gemm(hv(dx), hv(dy), hv(lin.W), backend.View{}, backend.Gemm{M: M, N: lin.In, K: lin.Out})
+	be.Gemm(dx, dy, t.wv(lin), backend.View{}, backend.Gemm{M: M, N: lin.In, K: lin.Out})
 	if t.lora != nil {
-		t.lora.backwardInput(l, p, dx, M, t.sc.lora, t.sc.pack)
+		t.lora.backwardInput(l, p, hs(dx), M, hs(t.sc.lora), hs(t.sc.pack))
 	}
-}
-
-// rmsnormBackward adds the RMSNorm input gradient into dx and the weight
-// gradient into dw (nil: frozen); see backend.Backend.RMSNormBackward.
-func rmsnormBackward(be backend.Backend, dx, dw, dy, x, w, rstd []float32, N, C int) {
-	var dwv backend.View
-	if dw != nil {
-		dwv = hv(dw)
-	}
-	be.RMSNormBackward(hv(dx), dwv, hv(dy), hv(x), hv(w), hv(rstd), N, C)
 }
 
 // attentionBackward turns d att [N,Q] into d qkv [N,Q+2KV] (q and k
 // gradients still in the rotated frame).
-func (t *Tape) attentionBackward(a *layerActs, datt, dqkv []float32) {
-	t.be.CausalAttentionBackward(hv(dqkv), hv(datt), hv(a.qkv), hv(a.att), hv(a.lse), t.b.spans(), t.m.attnShape())
+func (t *Tape) attentionBackward(a *layerActs, datt, dqkv backend.View) {
+	t.be.CausalAttentionBackward(dqkv, datt, a.qkv, a.att, a.lse, t.b.spans(), t.m.attnShape())
 }

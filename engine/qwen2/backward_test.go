@@ -86,7 +86,7 @@ func TestRMSNormBackwardFD(t *testing.T) {
 	y, rstd := make([]float32, N*C), make([]float32, N)
 	host.New().RMSNorm(hv(y), hv(rstd), hv(x), hv(w), N, C, 1e-6)
 	dx, dw := make([]float32, N*C), make([]float32, C)
-	rmsnormBackward(host.New(), dx, dw, c, x, w, rstd, N, C)
+	host.New().RMSNormBackward(hv(dx), hv(dw), hv(c), hv(x), hv(w), hv(rstd), N, C)
 	x64, w64 := widen(x), widen(w)
 	loss := func() float64 {
 		s := 0.0
@@ -195,8 +195,11 @@ func opTape(t *testing.T, cfg Config, seqs []Sequence, seed uint64) *Tape {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tp := m.newTape(b, true)
-	tp.be.RoPETables(hv(tp.cos), hv(tp.sin), b.pos, cfg.HeadDim, cfg.RopeTheta)
+	tp, err := m.newTape(b, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp.be.RoPETables(tp.cos, tp.sin, b.pos, cfg.HeadDim, cfg.RopeTheta)
 	return tp
 }
 
@@ -216,9 +219,9 @@ func TestLinearBackwardFD(t *testing.T) {
 	lin := &L.QKV // the fused projection with a bias
 	x, c := randVec(r, N*lin.In, 1), randVec(r, N*lin.Out, 1)
 	grad := make([]float32, len(m.Params.F32))
-	g := tp.gradViews(grad)
+	g := tp.gradViews(hv(grad))
 	dx := make([]float32, N*lin.In)
-	tp.linearBackward(0, projQKV, dx, c, x, &g.layers[0])
+	tp.linearBackward(0, projQKV, hv(dx), hv(c), hv(x), &g.layers[0])
 	x64, th := widen(x), widen(m.Params.F32)
 	wInfo, _ := m.Params.Info(layerName(0, "self_attn.q_proj.weight"))
 	bInfo, _ := m.Params.Info(layerName(0, "self_attn.q_proj.bias"))
@@ -254,16 +257,16 @@ func TestAttentionBackwardFD(t *testing.T) {
 	g, N := tp.m.attnGeom(), tp.b.N
 	r := rand.New(rand.NewPCG(6, 6))
 	a := &tp.layers[0]
-	copy(a.qkv, randVec(r, N*g.W, 1))
+	copy(hs(a.qkv), randVec(r, N*g.W, 1))
 	tp.attentionForward(a)
 	c := randVec(r, N*g.Q, 1)
 	dqkv := make([]float32, N*g.W)
-	tp.attentionBackward(a, c, dqkv)
-	qkv64 := widen(a.qkv)
+	tp.attentionBackward(a, hv(c), hv(dqkv))
+	qkv64 := widen(hs(a.qkv))
 	want := attention64(tp.b, g, qkv64)
 	for i := range want {
-		if math.Abs(float64(a.att[i])-want[i]) > 1e-5 {
-			t.Fatalf("attention output %d: %v, float64 %v", i, a.att[i], want[i])
+		if math.Abs(float64(hs(a.att)[i])-want[i]) > 1e-5 {
+			t.Fatalf("attention output %d: %v, float64 %v", i, hs(a.att)[i], want[i])
 		}
 	}
 	loss := func() float64 { return dot64(c, attention64(tp.b, g, qkv64)) }
@@ -338,15 +341,18 @@ func TestHeadLogProbBackwardFD(t *testing.T) {
 	seqs[1].Tokens[5] = host.HeadVocab + 5 // a target in the last, partial block
 	tp := opTape(t, cfg, seqs, 9)
 	m, H := tp.m, cfg.HiddenSize
-	copy(tp.xL, randVec(r, tp.b.N*H, 1))
-	logp := tp.headForward()
+	copy(hs(tp.xL), randVec(r, tp.b.N*H, 1))
+	logp, err := tp.headForward()
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := randVec(r, tp.b.S, 1)
 	grad := make([]float32, len(m.Params.F32))
-	g := tp.gradViews(grad)
-	clear(tp.sc.dres)
-	tp.headBackward(c, g.head, g.norm)
+	g := tp.gradViews(hv(grad))
+	clear(hs(tp.sc.dres))
+	tp.headBackward(hv(c), g.head, g.norm)
 
-	xL64, th := widen(tp.xL), widen(m.Params.F32)
+	xL64, th := widen(hs(tp.xL)), widen(m.Params.F32)
 	hInfo, _ := m.Params.Info("lm_head.weight")
 	nInfo, _ := m.Params.Info("model.norm.weight")
 	logp64 := func() []float64 {
@@ -394,13 +400,13 @@ func TestHeadLogProbBackwardFD(t *testing.T) {
 	for i := 0; i < H; i += 2 {
 		nIdx = append(nIdx, nInfo.Offset+i)
 	}
-	fdCheck(t, "d x_L", tp.sc.dres, xL64, xIdx, loss)
+	fdCheck(t, "d x_L", hs(tp.sc.dres), xL64, xIdx, loss)
 	fdCheck(t, "d W_head", grad, th, wIdx, loss)
 	fdCheck(t, "d w_norm", grad, th, nIdx, loss)
 	// Rows that are not scored get no gradient from the head.
 	if row := 0; tp.b.scored[0] != 0 {
 		for i := 0; i < H; i++ {
-			if tp.sc.dres[row*H+i] != 0 {
+			if hs(tp.sc.dres)[row*H+i] != 0 {
 				t.Fatalf("unscored row %d got a head gradient", row)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/sample"
 )
 
 // workspace holds the activations of one forward call on the model's
@@ -109,6 +110,16 @@ func (m *Model) PrefillAll(cache *KVCache, tokens []int) ([]float32, error) {
 // and returns the logits [B*vocab] for the next token of every sequence
 // (scratch memory, overwritten by the next call on m).
 func (m *Model) Decode(caches []*KVCache, tokens []int) ([]float32, error) {
+	want, err := decodeRows(caches)
+	if err != nil {
+		return nil, err
+	}
+	return m.Forward(caches, tokens, want)
+}
+
+// decodeRows checks that a decode step's caches are distinct and returns
+// every row as wanted.
+func decodeRows(caches []*KVCache) ([]int, error) {
 	seen := make(map[*KVCache]bool, len(caches))
 	want := make([]int, len(caches))
 	for i, c := range caches {
@@ -118,7 +129,33 @@ func (m *Model) Decode(caches []*KVCache, tokens []int) ([]float32, error) {
 		seen[c] = true
 		want[i] = i
 	}
-	return m.Forward(caches, tokens, want)
+	return want, nil
+}
+
+// DecodeSample is Decode followed by one draw per sequence with its own
+// sampler (s[i] for caches[i]), on the model's backend: on a device the
+// logits stay there and the step (forward and sampling) is one submission
+// that downloads only the tokens and their log-probs.
+func (m *Model) DecodeSample(caches []*KVCache, tokens []int, s []*sample.Sampler, dst []sample.Result) error {
+	want, err := decodeRows(caches)
+	if err != nil {
+		return err
+	}
+	if len(s) != len(caches) || len(dst) != len(caches) {
+		return fmt.Errorf("decode: %d samplers and %d results for %d sequences", len(s), len(dst), len(caches))
+	}
+	logits, err := m.forwardLogits(caches, tokens, want)
+	if err != nil {
+		return err
+	}
+	if err := m.be.Sample(dst, logits, m.Config.VocabSize, s); err != nil {
+		m.be.Flush()
+		return fmt.Errorf("decode on %s: %w", m.be.Device().Name, err)
+	}
+	if err := m.be.Flush(); err != nil {
+		return fmt.Errorf("decode on %s: %w", m.be.Device().Name, err)
+	}
+	return nil
 }
 
 // Forward is the general step: row r appends tokens[r] to caches[r] (a cache
@@ -126,10 +163,37 @@ func (m *Model) Decode(caches []*KVCache, tokens []int) ([]float32, error) {
 // It returns logits for the rows listed in want, [len(want)*vocab]. The
 // returned slice is reused by the next call.
 func (m *Model) Forward(caches []*KVCache, tokens []int, want []int) ([]float32, error) {
+	logits, err := m.forwardLogits(caches, tokens, want)
+	if err != nil {
+		return nil, err
+	}
+	be := m.be
+	if hm, ok := be.(backend.HostMemory); ok {
+		if err := be.Flush(); err != nil {
+			return nil, fmt.Errorf("forward on %s: %w", be.Device(), err)
+		}
+		return hm.Host(logits), nil
+	}
+	ws := &m.ws
+	ws.out = grow(ws.out, logits.N)
+	if err := be.Download(ws.out, logits); err != nil {
+		be.Flush()
+		return nil, fmt.Errorf("forward on %s: %w", be.Device(), err)
+	}
+	if err := be.Flush(); err != nil {
+		return nil, fmt.Errorf("forward on %s: %w", be.Device(), err)
+	}
+	return ws.out, nil
+}
+
+// forwardLogits checks a Forward call and records it on the backend inside
+// an open batch scope (Begin without Flush), returning the logits view for
+// the rows in want: the caller downloads or samples them, then flushes.
+func (m *Model) forwardLogits(caches []*KVCache, tokens []int, want []int) (backend.View, error) {
 	cfg := m.Config
 	M := len(tokens)
 	if M == 0 || len(caches) != M {
-		return nil, fmt.Errorf("forward: %d tokens for %d caches", M, len(caches))
+		return backend.View{}, fmt.Errorf("forward: %d tokens for %d caches", M, len(caches))
 	}
 	ws := &m.ws
 	if cap(ws.pos) < M {
@@ -139,31 +203,31 @@ func (m *Model) Forward(caches []*KVCache, tokens []int, want []int) ([]float32,
 	added := make(map[*KVCache]int, 1)
 	for r, c := range caches {
 		if c == nil || c.kvDim != cfg.KVDim() || c.hd != cfg.HeadDim || len(c.k) != cfg.NumHiddenLayers {
-			return nil, fmt.Errorf("forward: row %d has no cache or one made for another model", r)
+			return backend.View{}, fmt.Errorf("forward: row %d has no cache or one made for another model", r)
 		}
 		if t := tokens[r]; t < 0 || t >= cfg.VocabSize {
-			return nil, fmt.Errorf("forward: token id %d at row %d is outside the vocabulary [0,%d)", t, r, cfg.VocabSize)
+			return backend.View{}, fmt.Errorf("forward: token id %d at row %d is outside the vocabulary [0,%d)", t, r, cfg.VocabSize)
 		}
 		pos[r] = c.Len() + added[c]
 		added[c]++
 		if added[c] > c.Free() {
-			return nil, fmt.Errorf("forward: kv cache full (%d positions); make a larger cache or shorten the prompt", c.cap)
+			return backend.View{}, fmt.Errorf("forward: kv cache full (%d positions); make a larger cache or shorten the prompt", c.cap)
 		}
 		if pos[r] >= cfg.MaxPositionEmbeddings {
-			return nil, fmt.Errorf("forward: position %d exceeds the model context of %d tokens; shorten the prompt or max new tokens", pos[r], cfg.MaxPositionEmbeddings)
+			return backend.View{}, fmt.Errorf("forward: position %d exceeds the model context of %d tokens; shorten the prompt or max new tokens", pos[r], cfg.MaxPositionEmbeddings)
 		}
 	}
 	for _, w := range want {
 		if w < 0 || w >= M {
-			return nil, fmt.Errorf("forward: logits requested for row %d of %d", w, M)
+			return backend.View{}, fmt.Errorf("forward: logits requested for row %d of %d", w, M)
 		}
 	}
 
 	if m.lora != nil && !m.onHost() {
-		return nil, fmt.Errorf("forward: LoRA adapters run on the CPU backend only")
+		return backend.View{}, fmt.Errorf("forward: LoRA adapters run on the CPU backend only")
 	}
 	if err := m.syncWeights(); err != nil {
-		return nil, fmt.Errorf("forward: %w", err)
+		return backend.View{}, fmt.Errorf("forward: %w", err)
 	}
 	be := m.be
 	H, Q, KV, F := cfg.HiddenSize, cfg.QDim(), cfg.KVDim(), cfg.IntermediateSize
@@ -177,7 +241,7 @@ func (m *Model) Forward(caches []*KVCache, tokens []int, want []int) ([]float32,
 		{&ws.head, W * H}, {&ws.logits, W * cfg.VocabSize}} {
 		v, err := ws.take(be, sz.v, sz.n)
 		if err != nil {
-			return nil, err
+			return backend.View{}, err
 		}
 		views[i] = v
 	}
@@ -200,17 +264,7 @@ func (m *Model) Forward(caches []*KVCache, tokens []int, want []int) ([]float32,
 	be.GatherRows(f.xn.Slice(0, W*H), f.x, want, H)
 	be.RMSNorm(head, backend.View{}, f.xn.Slice(0, W*H), m.norm, W, H, eps)
 	be.Gemm(logits, head, m.Head.w, backend.View{}, backend.Gemm{M: W, N: cfg.VocabSize, K: H, TransB: true})
-	if hm, ok := be.(backend.HostMemory); ok {
-		if err := be.Flush(); err != nil {
-			return nil, fmt.Errorf("forward on %s: %w", be.Device(), err)
-		}
-		return hm.Host(logits), nil
-	}
-	ws.out = grow(ws.out, logits.N)
-	if err := be.Download(ws.out, logits); err != nil {
-		return nil, fmt.Errorf("forward on %s: %w", be.Device(), err)
-	}
-	return ws.out, nil
+	return logits, nil
 }
 
 // fwd is one forward call's activation views, [M rows, width] each.

@@ -116,15 +116,19 @@ func (m *Model) Generate(prompt []int, opt GenerateOptions) ([]Completion, Stats
 	res := make([]sample.Result, opt.N)
 	errs := make([]error, opt.N)
 	logits, rowStride := first, 0
+	sampled := false // res already holds this step's draws (made on the device)
 	for len(active) > 0 {
 		// Sampling scans the whole vocabulary per answer, so answers are
 		// sampled in parallel; results are recorded (and streamed) in order.
 		res, errs = res[:len(active)], errs[:len(active)]
-		cpu.ParallelFor(len(active), func(lo, hi int) {
-			for k := lo; k < hi; k++ {
-				res[k], errs[k] = samplers[active[k]].Sample(logits[k*rowStride : k*rowStride+V])
-			}
-		})
+		if !sampled {
+			cpu.ParallelFor(len(active), func(lo, hi int) {
+				for k := lo; k < hi; k++ {
+					res[k], errs[k] = samplers[active[k]].Sample(logits[k*rowStride : k*rowStride+V])
+				}
+			})
+		}
+		sampled = false
 		still := active[:0]
 		for k, i := range active {
 			if errs[k] != nil {
@@ -142,6 +146,19 @@ func (m *Model) Generate(prompt []int, opt GenerateOptions) ([]Completion, Stats
 		for _, i := range active {
 			next = append(next, out[i].Tokens[len(out[i].Tokens)-1])
 			batch = append(batch, caches[i])
+		}
+		if !m.onHost() {
+			// On a device the step samples there too: no logits come back.
+			act := make([]*sample.Sampler, len(active))
+			for k, i := range active {
+				act[k] = samplers[i]
+			}
+			res = res[:len(active)]
+			if err := m.DecodeSample(batch, next, act, res); err != nil {
+				return nil, st, fmt.Errorf("generate: %w", err)
+			}
+			sampled = true
+			continue
 		}
 		if logits, err = m.Decode(batch, next); err != nil {
 			return nil, st, fmt.Errorf("generate: %w", err)

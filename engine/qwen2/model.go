@@ -81,8 +81,12 @@ type Model struct {
 	pv    [2]backend.View   // Params.F32 and Params.BF16 on the backend
 	cpu   *host.Backend     // the training pass's backend when be is a device (backend.go)
 	stale bool              // Params changed since they were copied to dev
-	ws    workspace
-	lora  *loraState // LoRA adapters (lora.go), nil unless EnableLoRA was called
+	// devTrain: training runs on be (SetDeviceTraining); hostStale: the
+	// device weights were trained since Params were last synced.
+	devTrain, hostStale bool
+	devSpare            []backend.Buffer // the last device tape's buffers (arena.go)
+	ws                  workspace
+	lora                *loraState // LoRA adapters (lora.go), nil unless EnableLoRA was called
 
 	spareMu sync.Mutex
 	spare   []float32 // the last tape's arena, reused by the next (arena.go)

@@ -1,8 +1,10 @@
 package qwen2
 
 import (
+	"fmt"
 	"unsafe"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/backend/host"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 )
@@ -34,41 +36,61 @@ import (
 // the SwiGLU activation, the attention probabilities and the head's logits;
 // each costs far less than the memory it would take (for Qwen2.5-0.5B the
 // tape is ~1.3 MB per fed row).
+//
+// The tape lives where the pass runs: on the CPU backend one host arena
+// carved into views; on a device backend (training on the device, see
+// Model.SetDeviceTraining) one device buffer per array, so every op sees
+// its operands at offset 0 and nothing is staged through temporaries.
 type Tape struct {
 	m      *Model
 	b      *batch
 	lora   *loraState // adapters the forward pass used; nil for a full fine-tune
 	layers []layerActs
-	xL     []float32 // [N,H] final residual stream
-	rstdF  []float32 // [S] 1/rms of the final residual of each scored row
-	lseF   []float32 // [S] log-sum-exp of each scored row's logits
-	cos    []float32 // [N, hd/2] RoPE tables of each row's position
-	sin    []float32
+	xL     backend.View // [N,H] final residual stream
+	rstdF  backend.View // [S] 1/rms of the final residual of each scored row
+	lseF   backend.View // [S] log-sum-exp of each scored row's logits
+	cos    backend.View // [N, hd/2] RoPE tables of each row's position
+	sin    backend.View
+	logp   backend.View // [S] the scored rows' log-probs (device: downloaded after the forward)
 	sc     scratch
-	be     *host.Backend // the CPU backend the pass runs its ops on
-	arena  []float32     // the whole float arena, handed back to m after use
+	be     backend.Backend  // the backend the pass runs its ops on
+	dev    bool             // be is the model's device (not the CPU)
+	arena  []float32        // host: the whole float arena, handed back to m after use
+	bufs   []backend.Buffer // device: the tape's buffers, handed back to m after use
 	done   bool
 }
 
 // layerActs views one decoder block's kept activations (see Tape).
 type layerActs struct {
-	x, rstd1, qkv, att, lse, xmid, rstd2, gu []float32
-	lora                                     []float32 // [N, loraWidth] adapters' x·Aᵀ, if any
+	x, rstd1, qkv, att, lse, xmid, rstd2, gu backend.View
+	lora                                     backend.View // [N, loraWidth] adapters' x·Aᵀ, if any
 }
 
 // scratch is working memory shared by the forward and backward passes.
 type scratch struct {
-	xn   []float32 // [N,H] normalised block input (recomputed in backward)
-	tmp  []float32 // [N,H] projection output; in backward the normalised input's gradient
-	dres []float32 // [N,H] gradient of the residual stream
-	act  []float32 // [N,F] silu(gate)·up; in backward its gradient
-	big  []float32 // [N, max(2F, Q+Q+2KV)]: gate|up gradient, or attention output|qkv gradients
-	lora []float32 // [N, loraScratch] LoRA deltas and gradients of the low-rank intermediates
-	dlp  []float32 // [S] dL/dlogp of each scored row, flattened
-	pack []float32 // the backward GEMMs' packed panels (packFloats)
+	xn   backend.View // [N,H] normalised block input (recomputed in backward)
+	tmp  backend.View // [N,H] projection output; in backward the normalised input's gradient
+	dres backend.View // [N,H] gradient of the residual stream
+	act  backend.View // [N,F] silu(gate)·up; in backward its gradient
+	big  backend.View // [N, max(2F, Q+Q+2KV)]: gate|up gradient, or attention output|qkv gradients
+	lora backend.View // [N, loraScratch] LoRA deltas and gradients of the low-rank intermediates
+	dlp  backend.View // [S] dL/dlogp of each scored row, flattened
+	pack backend.View // the backward GEMMs' packed panels (packFloats); host only
 	// LM head: the final-normed scored rows and their gradient.
-	hS, dhS []float32 // [S, H]
+	hS, dhS backend.View // [S, H]
 }
+
+// hs is the host slice behind a view of a tape on the CPU backend (LoRA's
+// kernels and tests work on slices).
+func hs(v backend.View) []float32 {
+	if v.Nil() {
+		return nil
+	}
+	return hostOps.Host(v)
+}
+
+// hostOps reads host views; the CPU backend keeps no state for that.
+var hostOps = host.New()
 
 // tapeSizes are the element counts one batch needs, computed from the shape
 // alone: TapeBytes reports them and TrainForward allocates exactly them.
@@ -160,26 +182,71 @@ func tapeBytes(cfg Config, seqLens []int, loraW int) int64 {
 	return sizesFor(cfg, N, N, maxT, len(seqLens), loraW, true).bytes(len(seqLens))
 }
 
-// newTape allocates the arenas for batch b and carves the views.
-func (m *Model) newTape(b *batch, keep bool) *Tape {
+// newTape allocates the tape for batch b and carves the views: on the CPU
+// one arena, on a device (training on the device) one buffer per array,
+// reusing the previous tape's buffers where they are large enough. A device
+// that cannot hold the tape is an error (typed by the backend: out of
+// memory), with nothing allocated left behind.
+func (m *Model) newTape(b *batch, keep bool) (*Tape, error) {
 	cfg := m.Config
 	H, Q, KV, F := cfg.HiddenSize, cfg.QDim(), cfg.KVDim(), cfg.IntermediateSize
 	W, nh := Q+2*KV, cfg.NumAttentionHeads
 	N, S := b.N, b.S
-	t := &Tape{m: m, b: b, lora: m.lora, be: m.hostBackend()}
+	t := &Tape{m: m, b: b, lora: m.lora, be: m.trainBackend(), dev: m.devTrain}
 	loraW := 0
 	if t.lora != nil {
 		loraW = t.lora.width
 	}
 	sz := sizesFor(cfg, N, S, b.maxT, len(b.seqs), loraW, keep)
-	arena := m.takeArena(sz.floats)
-	t.arena = arena
-	take := func(n int) []float32 {
-		v := arena[:n:n]
-		arena = arena[n:]
-		return v
+	var take func(n int) backend.View
+	var err error
+	if t.dev {
+		// The zeroing fills below open the pass's batch: they go out with
+		// the forward pass's one submission, not one each.
+		t.be.Begin()
+		spare := m.takeDeviceTape()
+		take = func(n int) backend.View {
+			if err != nil {
+				return backend.View{}
+			}
+			var buf backend.Buffer
+			if len(spare) > 0 {
+				buf, spare = spare[0], spare[1:]
+				if buf.Len() < n {
+					t.be.Free(buf)
+					buf = nil
+				}
+			}
+			if buf == nil {
+				if buf, err = t.be.Alloc(backend.F32, max(n, 1)); err != nil {
+					return backend.View{}
+				}
+			}
+			t.bufs = append(t.bufs, buf)
+			v := backend.Whole(buf).Slice(0, n)
+			t.be.Zero(v) // the host arena's contract: a tape starts zeroed
+			return v
+		}
+		defer func() {
+			for _, buf := range spare {
+				t.be.Free(buf)
+			}
+		}()
+	} else {
+		arena := m.takeArena(sz.floats)
+		t.arena = arena
+		take = func(n int) backend.View {
+			v := arena[:n:n]
+			arena = arena[n:]
+			return hv(v)
+		}
+		defer func() {
+			if len(arena) != 0 {
+				panic("qwen2: tape layout does not add up") // sizesFor and newTape disagree: a bug
+			}
+		}()
 	}
-	newLayer := func(x []float32) layerActs {
+	newLayer := func(x backend.View) layerActs {
 		return layerActs{x: x, rstd1: take(N), qkv: take(N * W), att: take(N * Q), lse: take(N * nh),
 			xmid: take(N * H), rstd2: take(N), gu: take(N * 2 * F), lora: take(N * loraW)}
 	}
@@ -192,7 +259,7 @@ func (m *Model) newTape(b *batch, keep bool) *Tape {
 	} else {
 		// One set of activations for all layers; the block input and
 		// output alternate between two buffers.
-		xs := [2][]float32{take(N * H), take(N * H)}
+		xs := [2]backend.View{take(N * H), take(N * H)}
 		shared := newLayer(xs[0])
 		for l := range t.layers {
 			t.layers[l] = shared
@@ -207,10 +274,31 @@ func (m *Model) newTape(b *batch, keep bool) *Tape {
 		hS: take(S * H)}
 	if keep {
 		t.sc.dres, t.sc.big, t.sc.dlp = take(N*H), take(N*max(2*F, Q+W)), take(S)
-		t.sc.dhS, t.sc.pack = take(S*H), take(packFloats(cfg, N, S, loraW))
+		t.sc.dhS = take(S * H)
+		pack := packFloats(cfg, N, S, loraW)
+		if t.dev {
+			pack = 0 // the packed panels are the CPU kernels' (LoRA runs on the CPU only)
+		}
+		t.sc.pack = take(pack)
 	}
-	if len(arena) != 0 {
-		panic("qwen2: tape layout does not add up") // sizesFor and newTape disagree: a bug
+	if t.dev {
+		t.logp = take(S)
+		if err != nil {
+			_ = t.be.Flush() // the fills of the buffers that were allocated; the error is err's
+			t.release()
+			return nil, fmt.Errorf("training memory on %s (%d rows): %w", t.be.Device().Name, N, err)
+		}
 	}
-	return t
+	return t, nil
+}
+
+// release hands the tape's memory back to the model for the next tape.
+func (t *Tape) release() {
+	if t.dev {
+		t.m.putDeviceTape(t.bufs)
+		t.bufs = nil
+		return
+	}
+	t.m.putArena(t.arena)
+	t.arena = nil
 }

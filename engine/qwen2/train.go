@@ -94,6 +94,8 @@ func (m *Model) newBatch(seqs []Sequence) (*batch, error) {
 // sequence i. All rows of all sequences go through each weight matrix as one
 // GEMM. The model must hold F32 weights (or have LoRA adapters on an F32
 // base); its weights must not change until the tape's Backward has run.
+// With device training on (SetDeviceTraining) the pass runs on the device
+// as one submission and only the log-probs come back to the host.
 func (m *Model) TrainForward(seqs []Sequence) (*Tape, [][]float32, error) {
 	if err := m.canTrain(); err != nil {
 		return nil, nil, fmt.Errorf("train forward: %w", err)
@@ -102,9 +104,23 @@ func (m *Model) TrainForward(seqs []Sequence) (*Tape, [][]float32, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("train forward: %w", err)
 	}
-	t := m.newTape(b, true)
-	m.WeightsChanged() // an optimizer step follows; a device copy must be refreshed
-	return t, t.forward(), nil
+	if m.devTrain {
+		if err := m.syncWeights(); err != nil {
+			return nil, nil, fmt.Errorf("train forward: %w", err)
+		}
+	} else {
+		m.WeightsChanged() // a host optimizer step follows; a device copy must be refreshed
+	}
+	t, err := m.newTape(b, true)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train forward: %w", err)
+	}
+	logp, err := t.forward()
+	if err != nil {
+		t.release()
+		return nil, nil, fmt.Errorf("train forward: %w", err)
+	}
+	return t, logp, nil
 }
 
 // SequenceLogProbs is TrainForward without a Tape: the same log-probs for a
@@ -115,9 +131,20 @@ func (m *Model) SequenceLogProbs(seqs []Sequence) ([][]float32, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sequence log-probs: %w", err)
 	}
-	t := m.newTape(b, false)
-	logp := t.forward()
-	m.putArena(t.arena)
+	if m.devTrain {
+		if err := m.syncWeights(); err != nil {
+			return nil, fmt.Errorf("sequence log-probs: %w", err)
+		}
+	}
+	t, err := m.newTape(b, false)
+	if err != nil {
+		return nil, fmt.Errorf("sequence log-probs: %w", err)
+	}
+	logp, err := t.forward()
+	t.release()
+	if err != nil {
+		return nil, fmt.Errorf("sequence log-probs: %w", err)
+	}
 	return logp, nil
 }
 
@@ -146,11 +173,13 @@ func (m *Model) canTrain() error {
 }
 
 // forward runs embedding, every block and the LM head over the batch and
-// returns the log-probs.
-func (t *Tape) forward() [][]float32 {
+// returns the log-probs. On a device it is one submission, ended by the
+// download of the log-probs.
+func (t *Tape) forward() ([][]float32, error) {
 	m, b, be := t.m, t.b, t.be
-	be.RoPETables(hv(t.cos), hv(t.sin), b.pos, m.Config.HeadDim, m.Config.RopeTheta)
-	be.Embed(hv(t.layers[0].x), m.Embed.host(), b.tokens, m.Config.HiddenSize)
+	be.Begin()
+	be.RoPETables(t.cos, t.sin, b.pos, m.Config.HeadDim, m.Config.RopeTheta)
+	be.Embed(t.layers[0].x, t.wv(&m.Embed), b.tokens, m.Config.HiddenSize)
 	for l := range t.layers {
 		next := t.xL
 		if l+1 < len(t.layers) {
@@ -165,29 +194,58 @@ func (t *Tape) forward() [][]float32 {
 // backend, without copying.
 func hv(s []float32) backend.View { return host.Wrap(s) }
 
+// wv is projection lin's weight on the tape's backend: the device copy when
+// training on the device, the host weights otherwise.
+func (t *Tape) wv(lin *Linear) backend.View {
+	if t.dev {
+		return lin.w
+	}
+	return lin.host()
+}
+
+// bv is lin's bias on the tape's backend (nil when it has none).
+func (t *Tape) bv(lin *Linear) backend.View {
+	if t.dev {
+		return lin.b
+	}
+	if lin.B == nil {
+		return backend.View{}
+	}
+	return hv(lin.B)
+}
+
+// nv is a norm weight on the tape's backend: the device view d or the host
+// slice h.
+func (t *Tape) nv(h []float32, d backend.View) backend.View {
+	if t.dev {
+		return d
+	}
+	return hv(h)
+}
+
 // blockForward runs decoder layer l on all rows, writing the block output
 // (the next residual stream) into next:
 //
 //	xmid = x + o_proj(attention(rope(q), rope(k), v)),  q|k|v = qkv(rmsnorm(x))
 //	next = xmid + down(silu(gate)·up),                  gate|up = gate_up(rmsnorm(xmid))
-func (t *Tape) blockForward(l int, next []float32) {
+func (t *Tape) blockForward(l int, next backend.View) {
 	m, a, sc, be := t.m, &t.layers[l], &t.sc, t.be
 	L, cfg, N := &m.Layers[l], m.Config, t.b.N
 	H, F := cfg.HiddenSize, cfg.IntermediateSize
 	eps := float32(cfg.RMSNormEps)
 
-	be.RMSNorm(hv(sc.xn), hv(a.rstd1), hv(a.x), hv(L.AttnNorm), N, H, eps)
+	be.RMSNorm(sc.xn, a.rstd1, a.x, t.nv(L.AttnNorm, L.attnNorm), N, H, eps)
 	t.linearForward(l, projQKV, a.qkv, sc.xn)
 	t.rope(a.qkv, false)
 	t.attentionForward(a)
 	t.linearForward(l, projO, sc.tmp, a.att)
-	be.Add(hv(a.xmid), hv(a.x), hv(sc.tmp))
+	be.Add(a.xmid, a.x, sc.tmp)
 
-	be.RMSNorm(hv(sc.xn), hv(a.rstd2), hv(a.xmid), hv(L.MLPNorm), N, H, eps)
+	be.RMSNorm(sc.xn, a.rstd2, a.xmid, t.nv(L.MLPNorm, L.mlpNorm), N, H, eps)
 	t.linearForward(l, projGateUp, a.gu, sc.xn)
-	be.SwiGLU(hv(sc.act), hv(a.gu), N, F)
+	be.SwiGLU(sc.act, a.gu, N, F)
 	t.linearForward(l, projDown, sc.tmp, sc.act)
-	be.Add(hv(next), hv(a.xmid), hv(sc.tmp))
+	be.Add(next, a.xmid, sc.tmp)
 }
 
 // The four fused projections of a block.
@@ -214,20 +272,20 @@ func (L *Layer) proj(p int) *Linear {
 
 // linearForward is out = x·Wᵀ + b for projection p of layer l over all
 // rows, plus the LoRA adapters on it (which keep their x·Aᵀ on the tape).
-func (t *Tape) linearForward(l, p int, out, x []float32) {
+func (t *Tape) linearForward(l, p int, out, x backend.View) {
 	lin := t.m.Layers[l].proj(p)
-	t.be.Gemm(hv(out), hv(x), lin.host(), hv(lin.B), backend.Gemm{M: t.b.N, N: lin.Out, K: lin.In, TransB: true})
+	t.be.Gemm(out, x, t.wv(lin), t.bv(lin), backend.Gemm{M: t.b.N, N: lin.Out, K: lin.In, TransB: true})
 	if t.lora != nil {
-		t.lora.forward(l, p, out, x, t.b.N, t.layers[l].lora, t.sc.lora)
+		t.lora.forward(l, p, hs(out), hs(x), t.b.N, hs(t.layers[l].lora), hs(t.sc.lora))
 	}
 }
 
 // rope rotates the q and k heads of every row of qkv ([N, q|k|v]) by its
 // position; inverse rotates by −θ instead (RoPE's backward pass).
-func (t *Tape) rope(qkv []float32, inverse bool) {
+func (t *Tape) rope(qkv backend.View, inverse bool) {
 	cfg := t.m.Config
 	Q, KV := cfg.QDim(), cfg.KVDim()
-	t.be.RoPE(hv(qkv), hv(t.cos), hv(t.sin), t.b.N, Q+2*KV, Q+KV, cfg.HeadDim, inverse)
+	t.be.RoPE(qkv, t.cos, t.sin, t.b.N, Q+2*KV, Q+KV, cfg.HeadDim, inverse)
 }
 
 // spans are the batch's sequences as row ranges.
@@ -242,5 +300,5 @@ func (b *batch) spans() []backend.Span {
 // attentionForward computes causal GQA attention for every sequence into
 // a.att and keeps each (row, head) softmax log-sum-exp in a.lse.
 func (t *Tape) attentionForward(a *layerActs) {
-	t.be.CausalAttention(hv(a.att), hv(a.lse), hv(a.qkv), t.b.spans(), t.m.attnShape())
+	t.be.CausalAttention(a.att, a.lse, a.qkv, t.b.spans(), t.m.attnShape())
 }

@@ -90,6 +90,15 @@ func New(p Params, seed uint64, seq int) *Sampler {
 	return &Sampler{p: p, rng: rand.New(rand.NewPCG(seed, splitmix(uint64(seq)+0x5eed)))}
 }
 
+// Params are the sampler's settings.
+func (s *Sampler) Params() Params { return s.p }
+
+// Uniform takes the next number of the sampler's stream, the one Sample's
+// draw would take: a device that samples on its own (engine/vulkan's
+// sampling kernel) calls it once per non-greedy token instead of Sample, so
+// the stream, and with it every later draw, stays the CPU's.
+func (s *Sampler) Uniform() float64 { return s.rng.Float64() }
+
 // splitmix scrambles the sequence index so neighbouring indices give
 // unrelated PCG streams.
 func splitmix(x uint64) uint64 {

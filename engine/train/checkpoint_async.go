@@ -2,6 +2,7 @@ package train
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"time"
@@ -42,6 +43,11 @@ func (t *Trainer) SaveInBackground(dir string, state []byte, keep int) {
 	bs := &backgroundSave{done: make(chan struct{})}
 	t.saving = bs
 	step := t.Opt.Step
+	if err := t.syncHost(); err != nil {
+		bs.res = SaveResult{Step: step, Err: fmt.Errorf("save checkpoint: %w", err)}
+		close(bs.done)
+		return
+	}
 	go func() {
 		defer close(bs.done)
 		start := time.Now()
@@ -111,6 +117,12 @@ func (t *Trainer) LoadInto(dir string) ([]byte, error) {
 	state, err := LoadLatest(dir, t.Model, t.Opt)
 	if err == nil {
 		t.Model.WeightsChanged() // a model on a GPU re-copies the restored weights
+		err = t.restoredHost()
+	} else if t.dev != nil {
+		// The host copies may be half-restored; the device still holds the
+		// state training goes on from, and the next save copies it down.
+		t.dev.stepped = true
+		t.Model.DeviceWeightsChanged()
 	}
 	return state, err
 }

@@ -162,14 +162,19 @@ func l2Norm(g []float32) float64 {
 // torch.nn.utils.clip_grad_norm_ does. maxNorm ≤ 0 or a non-finite norm
 // leaves g alone.
 func clipScale(g []float32, norm, maxNorm float64) {
+	if coef, ok := clipCoef(norm, maxNorm); ok {
+		cpuOps.Scale(host.Wrap(g), coef)
+	}
+}
+
+// clipCoef is the factor clip_grad_norm_ scales a gradient of this norm
+// by, and whether it scales at all.
+func clipCoef(norm, maxNorm float64) (float32, bool) {
 	if maxNorm <= 0 || math.IsNaN(norm) || math.IsInf(norm, 0) {
-		return
+		return 1, false
 	}
 	coef := maxNorm / (norm + 1e-6)
-	if coef >= 1 {
-		return
-	}
-	cpuOps.Scale(host.Wrap(g), float32(coef))
+	return float32(coef), coef < 1
 }
 
 // ClipGradNorm scales grad in place so its global L2 norm is at most maxNorm

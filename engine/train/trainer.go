@@ -63,7 +63,10 @@ type Trainer struct {
 	Ref  *qwen2.Model
 	Opt  *Optimizer
 	cfg  Config
-	grad []float32
+	grad []float32 // the gradient when training on the CPU
+
+	dev      *deviceState // the gradient and moments on the model's device (device.go), nil on the CPU
+	fallback string       // why a model on a device trains on the CPU
 
 	saving *backgroundSave // a checkpoint being written (see SaveInBackground)
 	unseen []SaveResult    // ended saves not yet returned by SaveDone
@@ -86,7 +89,11 @@ func New(m, ref *qwen2.Model, cfg Config) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Trainer{Model: m, Ref: ref, Opt: opt, cfg: cfg, grad: GradBuffer(len(params))}, nil
+	t := &Trainer{Model: m, Ref: ref, Opt: opt, cfg: cfg}
+	if t.fallback = t.startDevice(); t.dev == nil {
+		t.grad = GradBuffer(len(params))
+	}
+	return t, nil
 }
 
 // Config returns the configuration with defaults filled in.
@@ -137,7 +144,9 @@ func (t *Trainer) Step(groups []Group) (StepStats, error) {
 	if err := st.Memory.Check(t.cfg.MemoryLimit); err != nil {
 		return st, err
 	}
-	clear(t.grad)
+	if err := t.zeroGrad(); err != nil {
+		return st, err
+	}
 	// Answers with no advantage add nothing to the policy gradient; without
 	// a KL term they need no forward pass at all (they still count in the
 	// token mean, as in TRL).
@@ -165,11 +174,10 @@ func (t *Trainer) Step(groups []Group) (StepStats, error) {
 		st.ClipFraction /= float64(st.Tokens)
 	}
 	st.Tokens = total
-	norm, err := t.Opt.Update(t.Model.Trainable(), t.grad)
+	norm, err := t.update()
 	if err != nil {
 		return st, fmt.Errorf("optimizer step: %w", err)
 	}
-	t.Model.WeightsChanged() // a model on a GPU re-copies them before its next rollout
 	st.GradNorm = norm
 	st.Step = t.Opt.Step
 	st.Duration = time.Since(start)
@@ -278,7 +286,7 @@ func (t *Trainer) microBatch(mb []item, totalTokens int) (LossStats, int, error)
 	if err != nil {
 		return LossStats{}, 0, err
 	}
-	if err := tape.Backward(dlogp, t.grad); err != nil {
+	if err := t.backward(tape, dlogp); err != nil {
 		return LossStats{}, 0, err
 	}
 	return ls, trained, nil

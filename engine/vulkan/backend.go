@@ -161,6 +161,9 @@ func (v *VKBackend) Free(b backend.Buffer) {
 func (v *VKBackend) Memory() backend.Memory {
 	inUse, _ := v.d.MemoryInUse()
 	total := int64(v.d.Info.DeviceLocalBytes)
+	if v.d.limit > 0 && int64(v.d.limit) < total {
+		total = int64(v.d.limit)
+	}
 	return backend.Memory{InUse: int64(inUse), Total: total, Available: max(0, total-int64(inUse))}
 }
 
@@ -606,7 +609,12 @@ func (v *VKBackend) CausalAttention(att, lse, qkv backend.View, seqs []backend.S
 			continue
 		}
 		at := v.spanAttn(att, lse, qkv, sp, a, W)
-		v.bt.Attention(at)
+		if a.HeadDim <= FlashMaxHeadDim {
+			v.bt.FlashAttention(at, true) // no [heads, T, T] scratch
+		} else {
+			at.P = v.tmp(a.Heads * sp.N * sp.N * 4)
+			v.bt.Attention(at)
+		}
 	}
 	v.done()
 }
@@ -615,7 +623,7 @@ func (v *VKBackend) CausalAttention(att, lse, qkv backend.View, seqs []backend.S
 func (v *VKBackend) spanAttn(att, lse, qkv backend.View, sp backend.Span, a backend.Attn, W int) Attn {
 	x := buf(qkv).b
 	base := qkv.Off + sp.Off*W
-	return Attn{Q: x, K: x, V: x, Out: buf(att).b, P: v.tmp(a.Heads * sp.N * sp.N * 4), LSE: buf(lse).b,
+	return Attn{Q: x, K: x, V: x, Out: buf(att).b, LSE: buf(lse).b,
 		T: sp.N, S: sp.N, Hq: a.Heads, Hkv: a.KVHeads, D: a.HeadDim, Scale: a.Scale,
 		QOff: base, QStride: W, KOff: base + a.QDim(), VOff: base + a.QDim() + a.KVDim(), KHead: a.HeadDim, KRow: W,
 		OOff: att.Off + sp.Off*a.QDim(), OStride: a.QDim(),
@@ -629,6 +637,7 @@ func (v *VKBackend) CausalAttentionBackward(dqkv, datt, qkv, att, lse backend.Vi
 			continue
 		}
 		at := v.spanAttn(datt, v.tmpView(a.Heads*sp.N), qkv, sp, a, W)
+		at.P = v.tmp(a.Heads * sp.N * sp.N * 4)
 		// Recompute the probabilities (the forward's P is not kept), into
 		// a throwaway output.
 		fwd := at
@@ -669,6 +678,17 @@ func (v *VKBackend) CachedAttention(att, qkv backend.View, seqs []backend.Cached
 			p0 := pos[r0]
 			ctx := p0 + n
 			runs := visibleRuns(sq.Runs, ctx)
+			if n > 1 && len(runs) == 1 && hd <= FlashMaxHeadDim {
+				// Prefill against one cache run: the tiled kernel, no
+				// [heads, n, ctx] score matrix.
+				rn := runs[0]
+				v.bt.FlashAttention(Attn{Q: x, K: buf(rn.K).b, V: buf(rn.V).b, Out: buf(att).b,
+					T: n, S: ctx, Pos0: p0, Hq: H, Hkv: a.KVHeads, D: hd, Scale: a.Scale,
+					QOff: qkv.Off + r0*W, QStride: W, KOff: rn.K.Off, VOff: rn.V.Off, KHead: rn.Cap * hd, KRow: hd,
+					OOff: att.Off + r0*a.QDim(), OStride: a.QDim()}, false)
+				lo = hi
+				continue
+			}
 			P := v.tmp(H * n * ctx * 4)
 			lseT := v.tmp(H * n * 4)
 			qOff := qkv.Off + r0*W
@@ -765,10 +785,77 @@ func (v *VKBackend) AdamWStep(param, grad, m, vv backend.View, h backend.AdamW) 
 	v.done()
 }
 
-// Sample downloads the rows and runs the rows' own seeded samplers on the
-// host, so draws replay the CPU path exactly (the device sampling kernel,
-// Batch.Sample, is for rollouts that keep logits on the device).
+// Sample runs the sampling kernel on the device (temperature, top-k,
+// top-p; sample.comp) inside the current batch and downloads only the
+// tokens and their log-probs, not the [rows, vocab] logits. Each row's
+// uniform comes from its own seeded sampler (Sampler.Uniform), so the
+// streams advance exactly as on the CPU. Greedy, temperature-only and
+// top-k draws pick the CPU sampler's token unless the draw lands within
+// float32 rounding of a boundary of the cumulative distribution (the device
+// accumulates in float32, the CPU in float64); top-k with top-p too (both
+// walk the kept tokens in descending order), with the same float32
+// tolerance at the nucleus edge. Top-p without top-k takes the host path:
+// the CPU sampler walks that nucleus in its own (binned, partly id) order,
+// which the kernel does not reproduce, so the same uniform would pick
+// another token of the same distribution. Rows must share one Params (one
+// Generate call's samplers); mixed rows take the host path too.
 func (v *VKBackend) Sample(dst []sample.Result, logits backend.View, vocab int, s []*sample.Sampler) error {
+	B := len(s)
+	if B == 0 {
+		return nil
+	}
+	p := s[0].Params()
+	for _, x := range s[1:] {
+		if x.Params() != p {
+			return v.sampleOnHost(dst, logits, vocab, s)
+		}
+	}
+	if topK := p.TopK > 0 && p.TopK < vocab; !p.Greedy() && p.TopP > 0 && p.TopP < 1 && !topK {
+		return v.sampleOnHost(dst, logits, vocab, s)
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	u := make([]float32, B)
+	if !p.Greedy() {
+		for i, x := range s {
+			u[i] = float32(x.Uniform())
+		}
+	}
+	ub, tok, lp, st := v.hostTmp(B*4), v.hostTmp(B*4), v.hostTmp(B*8), v.hostTmp(B*4)
+	if v.err != nil {
+		return v.sync()
+	}
+	copy(ub.Bytes(), bytesOf(u))
+	topK := p.TopK
+	if topK >= vocab {
+		topK = 0
+	}
+	v.bt.Sample(tok, lp, st, v.in(logits.Slice(0, B*vocab)), ub, B, vocab, SampleArgs{Temperature: p.Temperature, TopK: topK, TopP: p.TopP})
+	// The results are host-visible: read them right after the run (the
+	// recycled temporaries keep their bytes until the next op takes them).
+	v.fail(v.run())
+	if v.err != nil {
+		return v.err
+	}
+	toks := unsafe.Slice((*uint32)(unsafe.Pointer(&tok.Bytes()[0])), B)
+	lps := unsafe.Slice((*float32)(unsafe.Pointer(&lp.Bytes()[0])), 2*B)
+	sts := unsafe.Slice((*uint32)(unsafe.Pointer(&st.Bytes()[0])), B)
+	for i := range s {
+		if sts[i] != 0 {
+			return fmt.Errorf("sample row %d: the logits hold NaN or infinity (a broken forward pass)", i)
+		}
+		dst[i] = sample.Result{Token: int(toks[i]), LogProb: lps[2*i], RawLogProb: lps[2*i+1]}
+		if p.Greedy() {
+			dst[i].LogProb = 0
+		}
+	}
+	return nil
+}
+
+// sampleOnHost downloads the rows and runs the rows' own seeded samplers on
+// the host.
+func (v *VKBackend) sampleOnHost(dst []sample.Result, logits backend.View, vocab int, s []*sample.Sampler) error {
 	l := make([]float32, len(s)*vocab)
 	if err := v.Download(l, logits.Slice(0, len(l))); err != nil {
 		return err

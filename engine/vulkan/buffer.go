@@ -92,6 +92,11 @@ func (d *Device) allocLocked(n uint64, want, prefer uint32) (*Buffer, error) {
 		d.tab.call(fnDestroyBuffer, d.handle, b.handle, 0)
 		return nil, &Error{Kind: ErrInit, Op: "allocate buffer", Detail: "no suitable memory type"}
 	}
+	if d.limit > 0 && d.inUse+req.size > d.limit {
+		d.tab.call(fnDestroyBuffer, d.handle, b.handle, 0)
+		return nil, &Error{Kind: ErrOutOfMemory, Op: fmt.Sprintf("allocate %d KiB of device memory (%d KiB in use)", req.size>>10, d.inUse>>10),
+			Detail: fmt.Sprintf("over the memory limit of %d KiB", d.limit>>10)}
+	}
 	mai := &memoryAllocateInfo{sType: stMemoryAllocateInfo, allocationSize: req.size, memoryTypeIndex: uint32(mt)}
 	if r := d.tab.res(fnAllocateMemory, d.handle, ptr(&p, mai), 0, ptr(&p, &b.mem)); r != vkSuccess {
 		d.tab.call(fnDestroyBuffer, d.handle, b.handle, 0)

@@ -286,6 +286,11 @@ type Options struct {
 	// (lavapipe), which is slower than the engine's own CPU backend for
 	// real work but runs every kernel: tests set it.
 	AllowCPU bool
+	// MemoryLimit, if > 0, caps the bytes of memory this device's buffers
+	// may hold: an allocation past it fails as the driver's out-of-memory
+	// would (ErrOutOfMemory). It lets a user keep part of a shared GPU
+	// free, and lets tests exhaust memory mid-step on purpose.
+	MemoryLimit uint64
 }
 
 // choose picks a device index by the rules in Options.
@@ -346,6 +351,7 @@ type Device struct {
 	staging  *Buffer
 	inUse    uint64 // bytes of device memory held by live buffers
 	peak     uint64
+	limit    uint64 // Options.MemoryLimit
 	buffers  map[*Buffer]struct{}
 	lostErr  error
 	xferCmd  uintptr // command buffer for uploads/downloads
@@ -368,7 +374,8 @@ func Open(o Options) (*Device, error) {
 		in.destroy()
 		return nil, err
 	}
-	d := &Device{Info: infos[idx], in: in, phys: hs[idx], kernels: map[kernelKey]*pipeline{}, buffers: map[*Buffer]struct{}{}}
+	d := &Device{Info: infos[idx], in: in, phys: hs[idx], kernels: map[kernelKey]*pipeline{}, buffers: map[*Buffer]struct{}{},
+		limit: o.MemoryLimit}
 	if err := d.init(); err != nil {
 		d.Close()
 		return nil, err

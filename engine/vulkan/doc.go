@@ -29,6 +29,16 @@
 // SWARMDESK_VULKAN_SOFTWARE=1, because the engine's own CPU backend is
 // faster than shaders run on the CPU. Tests open lavapipe directly.
 //
+// What runs on the device for a model moved there (qwen2.Model.UseBackend):
+// prefill and decode (prefill attention with the flash-style kernel, no
+// score matrix), sampling inside the decode step (only tokens and log-probs
+// come back; top-p without top-k samples on the host, see
+// VKBackend.Sample), and training when engine/train makes a trainer for
+// it: the training forward and backward, the chunked LM-head log-probs and
+// gradient, and AdamW on fp32 master weights and moments kept on the
+// device (checkpoints download them). Options.MemoryLimit caps the device
+// memory the backend may use.
+//
 // # Environment
 //
 //   - SWARMDESK_VULKAN_LIB: full path of the Vulkan loader to open.

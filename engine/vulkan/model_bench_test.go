@@ -5,6 +5,7 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
+	"github.com/swarmdesk/swarmdesk/engine/train"
 )
 
 // BenchmarkModel runs the whole model on the Vulkan backend: rollouts at
@@ -12,8 +13,7 @@ import (
 // GPU the model has Qwen2.5-0.5B's shape (random bf16 weights, nothing is
 // downloaded); on a software device the tiny test model, so the benchmark
 // stays runnable anywhere. scripts/gpu-check.sh puts these in its table.
-// Training of a model on a device runs on the CPU backend in this build,
-// so there is no GRPO-step figure for Vulkan yet.
+// The device's GRPO step is BenchmarkTrainStep.
 func BenchmarkModel(b *testing.B) {
 	d := device(b)
 	shape := testmodel.Tiny{Layers: 2, MaxPos: 1024}
@@ -78,4 +78,86 @@ func BenchmarkModel(b *testing.B) {
 		}
 		b.ReportMetric(float64(len(p)*b.N)/b.Elapsed().Seconds(), "tok/s")
 	})
+}
+
+// BenchmarkTrainStep is one whole GRPO optimizer step on the Vulkan
+// backend, training on the device (forward, GRPO loss on the host, backward,
+// AdamW on fp32 master weights and moments kept on the device): on a GPU
+// the Qwen2.5-0.5B shape with random F32 weights and engine/train's
+// BenchmarkGRPOStep batch (4 groups × 2 answers, 96-token prompts, 256-token
+// answers, all 8 in one micro-batch); on a software device the tiny model
+// with short answers, so it runs anywhere (a correctness smoke, not a
+// speed figure). tok/s counts every token that went through forward and
+// backward, prompts included, as StepStats.TokPerS does.
+func BenchmarkTrainStep(b *testing.B) {
+	d := device(b)
+	prompt, answer, mb := 16, 16, 8
+	var m *qwen2.Model
+	var err error
+	if d.Info.Type != TypeCPU {
+		prompt, answer = 96, 256
+		if m, err = qwen2.New(testmodel.Qwen05B, qwen2.F32); err != nil {
+			b.Fatal(err)
+		}
+		testmodel.Randomize(m)
+	} else {
+		dir := b.TempDir()
+		if err := testmodel.Write(dir, testmodel.Tiny{Layers: 2}, 1); err != nil {
+			b.Fatal(err)
+		}
+		if m, err = qwen2.Load(dir, qwen2.LoadOptions{WeightDType: qwen2.F32}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	be, err := NewBackend(Options{Index: d.Info.Index, AllowCPU: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer be.Close()
+	if err := m.UseBackend(be); err != nil {
+		b.Fatal(err)
+	}
+	tr, err := train.New(m, nil, train.Config{Optim: train.DefaultOptimConfig(), MicroBatch: mb})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !tr.OnDevice() {
+		b.Fatalf("training is not on the device: %s", tr.DeviceFallback())
+	}
+	V := m.Config.VocabSize
+	groups := make([]train.Group, 4)
+	for g := range groups {
+		groups[g].Prompt = make([]int, prompt)
+		for i := range groups[g].Prompt {
+			groups[g].Prompt[i] = (i*7919 + g*104729 + 3) % V
+		}
+		for a := 0; a < 2; a++ {
+			ans := train.Answer{Tokens: make([]int, answer), LogProbs: make([]float32, answer), Reward: float64(a)}
+			for i := range ans.Tokens {
+				ans.Tokens[i] = (i*31337 + a*7 + g*13) % V
+				ans.LogProbs[i] = -12 // far from the model's: exercises clipping too
+			}
+			groups[g].Answers = append(groups[g].Answers, ans)
+		}
+	}
+	// Warm up: pipelines, the tape's buffers, the gradient and moments.
+	st, err := tr.Step(groups)
+	if err != nil {
+		b.Fatal(err)
+	}
+	be.d.ResetPeak()
+	var tok, secs float64
+	b.ResetTimer()
+	for range b.N {
+		if st, err = tr.Step(groups); err != nil {
+			b.Fatal(err)
+		}
+		tok += float64(st.Trained)
+		secs += st.Duration.Seconds()
+	}
+	b.StopTimer()
+	_, peak := be.d.MemoryInUse()
+	b.ReportMetric(tok/secs, "tok/s")
+	b.ReportMetric(st.GFLOPS, "GFLOP/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
 }

@@ -1,6 +1,7 @@
 package vulkan
 
 import (
+	"fmt"
 	"math"
 	"strings"
 )
@@ -197,6 +198,34 @@ func (b *Batch) Attention(a Attn) {
 	b.Gemm(GEMM{A: a.P, B: a.V, C: a.Out, M: a.T, N: a.D, K: a.S, Batch: a.Hq,
 		SAM: a.S, SAK: 1, SA: a.T * a.S, SBK: a.KRow, SBN: 1, SB: a.KHead, BDiv: grp, BOff: a.VOff,
 		SCM: a.OStride, SC: a.D, COff: a.OOff, Alpha: 1})
+}
+
+// FlashMaxHeadDim is the widest head FlashAttention takes (its per-row
+// registers and shared-memory tiles are sized by the head width).
+const FlashMaxHeadDim = 128
+
+// FlashAttention records what Attention computes, Out (and LSE when
+// writeLSE), with the tiled online-softmax kernel (flash_attn.comp): no
+// [T, S] probability matrix, so a.P is not used and prefill memory does not
+// grow with the square of the prompt. Heads up to FlashMaxHeadDim wide.
+func (b *Batch) FlashAttention(a Attn, writeLSE bool) {
+	a = a.norm()
+	if a.D > FlashMaxHeadDim || a.D < 1 || a.Hkv < 1 || a.Hq%a.Hkv != 0 {
+		if b.err == nil {
+			b.err = &Error{Kind: ErrBadArgument, Op: "flash attention", Detail: fmt.Sprintf("head width %d, %d/%d heads", a.D, a.Hq, a.Hkv)}
+		}
+		return
+	}
+	lse, wl := a.LSE, 0
+	if writeLSE && lse != nil {
+		wl = 1
+	} else {
+		lse = a.Out // a binding must name a buffer; never written
+	}
+	b.Dispatch("flash_attn", [4]uint32{uint32(a.D)}, []*Buffer{a.Q, a.K, a.V, a.Out, lse},
+		push(nil).u(a.T, a.S, a.Pos0, a.Hq, a.Hkv, a.QOff, a.QStride, a.KOff, a.VOff, a.KHead, a.KRow,
+			a.OOff, a.OStride, a.LSEOff, a.LSET, a.LSEH, wl).f(a.Scale),
+		uint32((a.T+63)/64), uint32(a.Hq), 1)
 }
 
 // AttnGrad says where AttentionBackward writes: dQ like Q (DQOff,

@@ -46,6 +46,7 @@ var kernelBuffers = map[string]int{
 	"softmax_causal": 2,
 	"softmax_bwd":    2,
 	"attn_decode":    6,
+	"flash_attn":     5,
 	"swiglu":         3,
 	"swiglu_bwd":     5,
 	"add":            3,
