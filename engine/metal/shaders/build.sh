@@ -47,7 +47,9 @@ compile() { # name source [defines...]
 }
 for src in "$vk"/*.comp "$here"/*.comp; do
   base=$(basename "$src" .comp)
-  case $base in gemm | gemv | embed) continue ;; esac
+  # gemm/gemv/embed are built per weight type below; flash_attn is used by the Vulkan backend's
+  # own op layer only (the shared engine/backend/gpu layer has no fused attention yet).
+  case $base in gemm | gemv | embed | flash_attn) continue ;; esac
   compile "$base" "$src"
 done
 compile gemm_f32 "$vk/gemm.comp" -DBTYPE=0
