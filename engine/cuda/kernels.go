@@ -23,18 +23,20 @@ var ptxFiles embed.FS
 // generated for: compute_75 runs on every card from Turing on; compute_80
 // modules (bf16 tensor cores) load only on Ampere and newer.
 type Module struct {
-	Name string
-	Arch int // 75, 80
+	Name    string
+	Arch    int      // 75, 80
+	Kernels []string // the extern "C" __global__ functions the backend calls
 }
 
 // Modules lists every kernel module in load order.
 var Modules = []Module{
-	{"elementwise", 75},
-	{"norm", 75},
-	{"attention", 75},
-	{"lmhead", 75},
-	{"gemm", 75},
-	{"gemm_mma", 80},
+	{"elementwise", 75, []string{"add_f32", "scale_f32", "cast", "sumsq_partial", "gather_rows", "embed_bwd",
+		"sum_rows", "swiglu", "swiglu_bwd", "rope", "kv_append", "adamw"}},
+	{"norm", 75, []string{"rmsnorm", "rmsnorm_scale", "rmsnorm_bwd", "rmsnorm_bwd_dw"}},
+	{"attention", 75, []string{"attn_causal", "attn_bwd_dot", "attn_bwd_dq", "attn_bwd_dkv", "attn_cached"}},
+	{"lmhead", 75, []string{"lse_chunk", "logp_final", "logp_grad"}},
+	{"gemm", 75, []string{"gemm_f32", "gemm_bf16", "gemm_f16", "gemv_f32", "gemv_bf16", "gemv_f16"}},
+	{"gemm_mma", 80, []string{"gemm_mma_bf16"}},
 }
 
 // Source is the module's CUDA C source.

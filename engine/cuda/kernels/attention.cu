@@ -1,12 +1,15 @@
 // attention.cu: causal grouped-query attention on fused qkv rows
 // [rows, (H+2·KVH)·D] (q | k | v, head-major in each), flash style: one
 // warp per (query row, head), an online softmax over the keys, each lane
-// holding D/32 of the head's dimensions (D a multiple of 32, at most 128).
+// holding dimensions lane, lane+32, … of the head (D at most 128).
 // Probabilities are never stored: the backward pass rebuilds them from the
 // kept log-sum-exp.
 #include "common.cuh"
 
-#define MAXV 4 // D/32 values per lane
+#define MAXV 4 // ceil(D/32) values per lane
+
+// LANES(i) visits this lane's dimensions d = lane + 32·i of a head.
+#define LANES(i) for (int i = 0; i < nv; i++) if (lane + 32 * i < D)
 
 // RowSpan says which keys a packed-sequence query row sees: rows
 // [start, row] of the same qkv matrix; end is the span's end (exclusive),
@@ -21,27 +24,27 @@ extern "C" __global__ void attn_causal(float* att, float* lse, const float* qkv,
   int lane = threadIdx.x & 31, h = blockIdx.y * 4 + (threadIdx.x >> 5);
   if (h >= H) return;
   RowSpan s = spans[blockIdx.x];
-  int W = (H + 2 * KVH) * D, Q = H * D, KV = KVH * D, g = h / (H / KVH), nv = D / 32;
+  int W = (H + 2 * KVH) * D, Q = H * D, KV = KVH * D, g = h / (H / KVH), nv = (D + 31) / 32;
   const float* q = qkv + (long)s.row * W + h * D;
   float qv[MAXV], acc[MAXV];
   for (int i = 0; i < MAXV; i++) {
-    qv[i] = i < nv ? q[lane + 32 * i] * scale : 0.f;
+    qv[i] = lane + 32 * i < D ? q[lane + 32 * i] * scale : 0.f;
     acc[i] = 0.f;
   }
   float m = NEG_INF, l = 0.f;
   for (int j = s.start; j <= s.row; j++) {
     const float* k = qkv + (long)j * W + Q + g * D;
     float d = 0.f;
-    for (int i = 0; i < nv; i++) d += qv[i] * k[lane + 32 * i];
+    LANES(i) d += qv[i] * k[lane + 32 * i];
     d = warp_sum(d);
     float mn = fmaxf(m, d), corr = expf(m - mn), p = expf(d - mn);
     l = l * corr + p;
     const float* v = qkv + (long)j * W + Q + KV + g * D;
-    for (int i = 0; i < nv; i++) acc[i] = acc[i] * corr + p * v[lane + 32 * i];
+    LANES(i) acc[i] = acc[i] * corr + p * v[lane + 32 * i];
     m = mn;
   }
   float* o = att + (long)s.row * Q + h * D;
-  for (int i = 0; i < nv; i++) o[lane + 32 * i] = acc[i] / l;
+  LANES(i) o[lane + 32 * i] = acc[i] / l;
   if (lane == 0) lse[(long)s.row * H + h] = m + logf(l);
 }
 
@@ -64,13 +67,13 @@ extern "C" __global__ void attn_bwd_dq(float* dqkv, const float* datt, const flo
   int lane = threadIdx.x & 31, h = blockIdx.y * 4 + (threadIdx.x >> 5);
   if (h >= H) return;
   RowSpan s = spans[blockIdx.x];
-  int W = (H + 2 * KVH) * D, Q = H * D, KV = KVH * D, g = h / (H / KVH), nv = D / 32;
+  int W = (H + 2 * KVH) * D, Q = H * D, KV = KVH * D, g = h / (H / KVH), nv = (D + 31) / 32;
   const float* q = qkv + (long)s.row * W + h * D;
   const float* dO = datt + (long)s.row * Q + h * D;
   float qv[MAXV], dov[MAXV], dq[MAXV];
   for (int i = 0; i < MAXV; i++) {
-    qv[i] = i < nv ? q[lane + 32 * i] * scale : 0.f;
-    dov[i] = i < nv ? dO[lane + 32 * i] : 0.f;
+    qv[i] = lane + 32 * i < D ? q[lane + 32 * i] * scale : 0.f;
+    dov[i] = lane + 32 * i < D ? dO[lane + 32 * i] : 0.f;
     dq[i] = 0.f;
   }
   float L = lse[(long)s.row * H + h], Ds = dsum[(long)s.row * H + h];
@@ -78,17 +81,17 @@ extern "C" __global__ void attn_bwd_dq(float* dqkv, const float* datt, const flo
     const float* k = qkv + (long)j * W + Q + g * D;
     const float* v = k + KV;
     float sc = 0.f, dp = 0.f;
-    for (int i = 0; i < nv; i++) {
+    LANES(i) {
       sc += qv[i] * k[lane + 32 * i];
       dp += dov[i] * v[lane + 32 * i];
     }
     sc = warp_sum(sc);
     dp = warp_sum(dp);
     float ds = expf(sc - L) * (dp - Ds) * scale;
-    for (int i = 0; i < nv; i++) dq[i] += ds * k[lane + 32 * i];
+    LANES(i) dq[i] += ds * k[lane + 32 * i];
   }
   float* o = dqkv + (long)s.row * W + h * D;
-  for (int i = 0; i < nv; i++) o[lane + 32 * i] = dq[i];
+  LANES(i) o[lane + 32 * i] = dq[i];
 }
 
 // attn_bwd_dkv writes the k and v parts of dqkv: for key row j and KV head
@@ -99,14 +102,14 @@ extern "C" __global__ void attn_bwd_dkv(float* dqkv, const float* datt, const fl
   int lane = threadIdx.x & 31, g = blockIdx.y * 4 + (threadIdx.x >> 5);
   if (g >= KVH) return;
   RowSpan s = spans[blockIdx.x];
-  int W = (H + 2 * KVH) * D, Q = H * D, KV = KVH * D, grp = H / KVH, nv = D / 32;
+  int W = (H + 2 * KVH) * D, Q = H * D, KV = KVH * D, grp = H / KVH, nv = (D + 31) / 32;
   int j = s.row;
   const float* k = qkv + (long)j * W + Q + g * D;
   const float* v = k + KV;
   float kv[MAXV], vv[MAXV], dk[MAXV], dv[MAXV];
   for (int i = 0; i < MAXV; i++) {
-    kv[i] = i < nv ? k[lane + 32 * i] : 0.f;
-    vv[i] = i < nv ? v[lane + 32 * i] : 0.f;
+    kv[i] = lane + 32 * i < D ? k[lane + 32 * i] : 0.f;
+    vv[i] = lane + 32 * i < D ? v[lane + 32 * i] : 0.f;
     dk[i] = 0.f;
     dv[i] = 0.f;
   }
@@ -116,7 +119,7 @@ extern "C" __global__ void attn_bwd_dkv(float* dqkv, const float* datt, const fl
       const float* q = qkv + (long)r * W + h * D;
       const float* dO = datt + (long)r * Q + h * D;
       float sc = 0.f, dp = 0.f;
-      for (int i = 0; i < nv; i++) {
+      LANES(i) {
         sc += q[lane + 32 * i] * kv[i];
         dp += dO[lane + 32 * i] * vv[i];
       }
@@ -124,14 +127,14 @@ extern "C" __global__ void attn_bwd_dkv(float* dqkv, const float* datt, const fl
       dp = warp_sum(dp);
       float p = expf(sc - lse[(long)r * H + h]);
       float ds = p * (dp - dsum[(long)r * H + h]) * scale;
-      for (int i = 0; i < nv; i++) {
+      LANES(i) {
         dv[i] += p * dO[lane + 32 * i];
         dk[i] += ds * q[lane + 32 * i];
       }
     }
   }
   float* o = dqkv + (long)j * W + Q + g * D;
-  for (int i = 0; i < nv; i++) {
+  LANES(i) {
     o[lane + 32 * i] = dk[i];
     o[KV + lane + 32 * i] = dv[i];
   }
@@ -156,11 +159,11 @@ extern "C" __global__ void attn_cached(float* att, const float* qkv, const Cache
   int lane = threadIdx.x & 31, h = blockIdx.y * 4 + (threadIdx.x >> 5);
   if (h >= H) return;
   CachedRow cr = rowsd[blockIdx.x];
-  int W = (H + 2 * KVH) * D, g = h / (H / KVH), nv = D / 32;
+  int W = (H + 2 * KVH) * D, g = h / (H / KVH), nv = (D + 31) / 32;
   const float* q = qkv + (long)cr.row * W + h * D;
   float qv[MAXV], acc[MAXV];
   for (int i = 0; i < MAXV; i++) {
-    qv[i] = i < nv ? q[lane + 32 * i] * scale : 0.f;
+    qv[i] = lane + 32 * i < D ? q[lane + 32 * i] * scale : 0.f;
     acc[i] = 0.f;
   }
   float m = NEG_INF, l = 0.f;
@@ -173,14 +176,14 @@ extern "C" __global__ void attn_cached(float* att, const float* qkv, const Cache
     const float* vb = rn.v + (long)g * rn.cap * D;
     for (int p = 0; p < n; p++) {
       float d = 0.f;
-      for (int i = 0; i < nv; i++) d += qv[i] * kb[(long)p * D + lane + 32 * i];
+      LANES(i) d += qv[i] * kb[(long)p * D + lane + 32 * i];
       d = warp_sum(d);
       float mn = fmaxf(m, d), corr = expf(m - mn), e = expf(d - mn);
       l = l * corr + e;
-      for (int i = 0; i < nv; i++) acc[i] = acc[i] * corr + e * vb[(long)p * D + lane + 32 * i];
+      LANES(i) acc[i] = acc[i] * corr + e * vb[(long)p * D + lane + 32 * i];
       m = mn;
     }
   }
   float* o = att + (long)cr.row * H * D + h * D;
-  for (int i = 0; i < nv; i++) o[lane + 32 * i] = l > 0.f ? acc[i] / l : 0.f;
+  LANES(i) o[lane + 32 * i] = l > 0.f ? acc[i] / l : 0.f;
 }
