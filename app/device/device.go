@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
+	_ "github.com/swarmdesk/swarmdesk/engine/cuda" // registers the CUDA backend
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/train"
 	_ "github.com/swarmdesk/swarmdesk/engine/vulkan" // registers the Vulkan backend
