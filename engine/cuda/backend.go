@@ -104,6 +104,7 @@ type Backend struct {
 	scope   bool
 	err     error
 	inUse   int64
+	peak    int64     // most bytes in use (buffers and step scratch) since ResetPeak
 	mma     bool      // bf16 tensor-core GEMM (compute 8.0+)
 	frees   []uintptr // freed while ops were pending
 	ver     int
@@ -128,6 +129,9 @@ func NewBackend(index int) (*Backend, error) {
 	}, free: c.memFreeHost}
 	b.dev = arena{alloc: func(n int) (p uintptr, err error) {
 		err = c.Do(func() error { p, err = c.memAlloc(n); return err })
+		if err == nil {
+			b.track(int64(n))
+		}
 		return p, err
 	}, free: c.memFree}
 	if res := Probe(); res.Err == nil {
@@ -135,6 +139,18 @@ func NewBackend(index int) (*Backend, error) {
 	}
 	return b, nil
 }
+
+func (b *Backend) track(n int64) {
+	b.inUse += n
+	b.peak = max(b.peak, b.inUse)
+}
+
+// PeakMemory is the most device memory the backend held (buffers and step
+// scratch) since ResetPeak.
+func (b *Backend) PeakMemory() int64 { return b.peak }
+
+// ResetPeak restarts PeakMemory from what is in use now.
+func (b *Backend) ResetPeak() { b.peak = b.inUse }
 
 // SetTensorCores turns the bf16 mma.sync GEMM on or off (when the card has
 // it); off, every GEMM takes the fp32 kernel.
@@ -190,7 +206,7 @@ func (b *Backend) Alloc(dt backend.DType, n int) (backend.Buffer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cuda backend: allocate %d MiB: %w", size>>20, err)
 	}
-	b.inUse += int64(size)
+	b.track(int64(size))
 	return &cbuf{p: p, dt: dt, n: n}, nil
 }
 
