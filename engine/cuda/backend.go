@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/backend/host"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 	"github.com/swarmdesk/swarmdesk/engine/safetensors"
 	"github.com/swarmdesk/swarmdesk/engine/sample"
@@ -570,20 +571,11 @@ func (b *Backend) RMSNormBackward(dx, dw, dy, x, w, rstd backend.View, rows, col
 	b.done()
 }
 
+// RoPETables computes the tables on the host exactly as the CPU backend
+// does (float64 angles) and uploads them inside the step.
 func (b *Backend) RoPETables(cos, sin backend.View, pos []int, headDim int, theta float64) {
-	half := headDim / 2
-	c, s := make([]float32, len(pos)*half), make([]float32, len(pos)*half)
-	inv := make([]float64, half)
-	for i := range inv {
-		inv[i] = math.Pow(theta, -float64(2*i)/float64(headDim))
-	}
-	for r, p := range pos {
-		for i := 0; i < half; i++ {
-			a := float64(p) * inv[i]
-			c[r*half+i] = float32(math.Cos(a))
-			s[r*half+i] = float32(math.Sin(a))
-		}
-	}
+	c, s := make([]float32, cos.N), make([]float32, sin.N)
+	host.New().RoPETables(host.Wrap(c), host.Wrap(s), pos, headDim, theta)
 	b.fail(b.Upload(cos, c))
 	b.fail(b.Upload(sin, s))
 }
