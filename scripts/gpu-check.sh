@@ -8,10 +8,15 @@
 # 3. runs the kernel benchmarks and the whole model (Qwen2.5-0.5B shape,
 #    random weights) on Vulkan: rollouts at batch 1 and 64, prefill, and one
 #    GRPO step trained on the device (F32 master weights, AdamW on the GPU),
-# 4. where Python has torch + transformers + CUDA, measures PyTorch on the
+# 4. on an NVIDIA GPU, the same for CUDA (engine/cuda, issue 22): doctor's
+#    CUDA section, the CUDA parity suite (SWARMDESK_CUDA_REQUIRE_GPU=1: no
+#    skipping), our GEMM against cuBLAS where cuBLAS is found, and the whole
+#    model on CUDA (rollouts at batch 1 and 64 replayed as CUDA graphs,
+#    prefill, peak device memory; GRPO step on the device),
+# 5. where Python has torch + transformers + CUDA, measures PyTorch on the
 #    Qwen2.5-0.5B shape (generate at batch 1 and 64, one GRPO-style step),
 # and prints one table. Meant to finish well inside 8 minutes on an H100.
-# Needs Go 1.26 and a Vulkan driver; nothing is downloaded.
+# Needs Go 1.26 and a Vulkan or CUDA driver; nothing is downloaded.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -41,6 +46,24 @@ echo "== whole model on Vulkan (Qwen2.5-0.5B shape, random weights: bf16 rollout
 go test -count=1 -run '^$' -bench 'Model|TrainStep' -benchtime=1x -timeout 20m ./engine/vulkan 2>&1 | tee "$out/model.txt" | grep -E '^Benchmark|^ok|FAIL' || true
 cat "$out/model.txt" >> "$out/bench.txt"
 
+cuda_parity="not run (no NVIDIA GPU)"
+: >"$out/cuda.txt"
+if [ -e /dev/nvidiactl ] || command -v nvidia-smi >/dev/null; then
+  echo "== CUDA (doctor's section)"
+  go run -tags migrated_fynedo . doctor 2>/dev/null | sed -n '/^NVIDIA CUDA/,/^$/p'
+  echo "== CUDA parity suite (engine/cuda, on the GPU)"
+  start=$(date +%s.%N)
+  SWARMDESK_CUDA_REQUIRE_GPU=1 go test -count=1 -v ./engine/cuda -run . 2>&1 | tee "$out/cuda-parity.txt" | grep -E '^(--- |ok|FAIL|PASS)|    --- FAIL' || true
+  cuda_s=$(echo "$(date +%s.%N) - $start" | bc)
+  cuda_parity=PASS
+  grep -q '^FAIL' "$out/cuda-parity.txt" && cuda_parity=FAIL
+  cuda_parity="$cuda_parity in $(printf '%.1f' "$cuda_s") s"
+  echo "== CUDA kernel benchmarks: our GEMM vs cuBLAS (benchtime $benchtime)"
+  go test -count=1 -run '^$' -bench 'Gemm' -benchtime="$benchtime" ./engine/cuda 2>&1 | tee "$out/cuda.txt" | grep -E '^Benchmark|^ok|FAIL' || true
+  echo "== whole model on CUDA (Qwen2.5-0.5B shape, random bf16 weights)"
+  go test -count=1 -run '^$' -bench 'Model' -benchtime=1x -timeout 20m ./engine/cuda 2>&1 | tee -a "$out/cuda.txt" | grep -E '^Benchmark|^ok|FAIL' || true
+fi
+
 torch_rows=""
 if python3 -c 'import torch, transformers; assert torch.cuda.is_available()' 2>/dev/null; then
   echo "== PyTorch + transformers on the same model shape"
@@ -53,6 +76,19 @@ metric() { # benchmark-name-regex unit: "value unit" (shapes are smaller on soft
 }
 gemm() { # M dtype
   awk -v pat="^BenchmarkGemm/$1x[0-9]+x[0-9]+_$2" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == "GFLOP/s") { sub(/^BenchmarkGemm\//, "", $1); sub(/-[0-9]+$/, "", $1); print $i " GFLOP/s (" $1 ")"; exit } }' "$out/bench.txt"
+}
+cmetric() { # like metric, over the CUDA benchmarks
+  awk -v pat="$1" -v unit="$2" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == unit) { print $i; exit } }' "$out/cuda.txt"
+}
+cgemm() { # MxNxK: "ours GFLOP/s vs cuBLAS GFLOP/s (ratio)"
+  local o c
+  o=$(cmetric "^BenchmarkGemm/$1_ours" GFLOP/s)
+  c=$(cmetric "^BenchmarkGemm/$1_cublas" GFLOP/s)
+  if [ -n "$o" ] && [ -n "$c" ]; then
+    echo "$o vs cuBLAS $c GFLOP/s ($(echo "scale=0; 100 * $o / $c" | bc) %)"
+  else
+    echo "${o:-?} GFLOP/s${c:+ vs cuBLAS $c}${o:+ (cuBLAS not found)}"
+  fi
 }
 echo
 echo "================ swarmdesk gpu-check ================"
@@ -73,9 +109,17 @@ printf '%-44s %s tok/s\n' "prefill 512 tokens (our engine, Vulkan)" "$(metric 'M
 printf '%-44s %s MiB\n' "peak device memory (rollout batch 64)" "$(metric 'Model/rollout_batch64' peak-MiB)"
 printf '%-44s %s tok/s (%s GFLOP/s)\n' "GRPO step, 8 x (96+256) tokens (our engine)" "$(metric 'TrainStep' tok/s)" "$(metric 'TrainStep' GFLOP/s)"
 printf '%-44s %s MiB\n' "peak device memory (GRPO step)" "$(metric 'TrainStep' peak-MiB)"
+printf '%-44s %s\n' "CUDA parity suite" "$cuda_parity"
+for shape in 1x9728x896 64x9728x896 512x9728x896 512x896x4864 64x151936x896; do
+  printf '%-44s %s\n' "CUDA GEMM $shape (bf16 weights)" "$(cgemm $shape)"
+done
+printf '%-44s %s tok/s (%s graph replays)\n' "rollout batch 1 (our engine, CUDA)" "$(cmetric 'Model/rollout_batch1-' tok/s)" "$(cmetric 'Model/rollout_batch1-' graph-replays)"
+printf '%-44s %s tok/s\n' "rollout batch 64 (our engine, CUDA)" "$(cmetric 'Model/rollout_batch64' tok/s)"
+printf '%-44s %s tok/s\n' "prefill 512 tokens (our engine, CUDA)" "$(cmetric 'Model/prefill512' tok/s)"
+printf '%-44s %s MiB\n' "peak device memory (CUDA, rollout batch 64)" "$(cmetric 'Model/rollout_batch64' peak-MiB)"
 if [ -n "$torch_rows" ]; then
   echo "$torch_rows"
 else
   printf '%-44s %s\n' "PyTorch + transformers" "not measured (no torch/transformers/CUDA in python3)"
 fi
-[ "${parity%% *}" = PASS ]
+[ "${parity%% *}" = PASS ] && [ "${cuda_parity%% *}" != FAIL ]
