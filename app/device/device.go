@@ -10,7 +10,7 @@ import (
 	"fmt"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
-	_ "github.com/swarmdesk/swarmdesk/engine/cuda" // registers the CUDA backend
+	_ "github.com/swarmdesk/swarmdesk/engine/cuda"  // registers the CUDA backend
 	_ "github.com/swarmdesk/swarmdesk/engine/metal" // registers the Metal backend (macOS)
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/train"
