@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
+	p2pcrypto "github.com/libp2p/go-libp2p/core/crypto"
 
 	"github.com/swarmdesk/swarmdesk/app/chain/contract"
 )
@@ -48,6 +49,9 @@ type Options struct {
 	// Confirmations keeps the indexer this many blocks behind the head so
 	// a shallow reorg cannot corrupt the cache. Default 0 (dev chain).
 	Confirmations uint64
+	// PeerKey is the node's libp2p key; RegisterPeer signs the peer-ID ownership proof
+	// with it (see peerproof.go). SetPeerKey sets it later.
+	PeerKey p2pcrypto.PrivKey
 }
 
 // Client talks to one SwarmCoordinator through ethclient. Reads work with
@@ -64,6 +68,9 @@ type Client struct {
 	writeMu sync.Mutex // serializes outbox processing
 	lbMu    sync.Mutex // serializes leaderboard indexing
 	lb      *lbCache
+
+	peerMu  sync.Mutex
+	peerKey p2pcrypto.PrivKey
 }
 
 // Dial connects to p.RPCURL and returns a client for p's contract. key may
