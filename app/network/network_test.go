@@ -2,12 +2,15 @@ package network
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net"
 	"testing"
 	"time"
 
 	ethcrypto "github.com/ethereum/go-ethereum/crypto"
+	p2pcrypto "github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/swarmdesk/swarmdesk/app/config"
 )
@@ -34,7 +37,14 @@ func TestLocalStartAttachRestart(t *testing.T) {
 	if err := first.EnsureFunds(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := first.Client.RegisterPeer(ctx, "QmTestPeer1"); err != nil {
+	pk, _, err := p2pcrypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := peer.IDFromPrivateKey(pk)
+	qmTestPeer1 := pid.String()
+	first.Client.SetPeerKey(pk)
+	if err := first.Client.RegisterPeer(ctx, qmTestPeer1); err != nil {
 		t.Fatal(err)
 	}
 	second, err := Open(ctx, n, t.TempDir(), nil, nil)
@@ -48,7 +58,7 @@ func TestLocalStartAttachRestart(t *testing.T) {
 		t.Fatal("attached to a different contract")
 	}
 	ids, err := second.Client.PeerIDs(ctx, ethcrypto.PubkeyToAddress(key.PublicKey))
-	if err != nil || len(ids) != 1 || ids[0] != "QmTestPeer1" {
+	if err != nil || len(ids) != 1 || ids[0] != qmTestPeer1 {
 		t.Fatalf("attached client sees peer IDs %v, %v", ids, err)
 	}
 	second.Close()
@@ -63,7 +73,7 @@ func TestLocalStartAttachRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 || entries[0].PeerID != "QmTestPeer1" {
+	if len(entries) != 1 || entries[0].PeerID != qmTestPeer1 {
 		t.Fatalf("after restart the leaderboard has %+v, want the registered peer", entries)
 	}
 }
