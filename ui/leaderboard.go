@@ -55,7 +55,7 @@ func selfRankText(rows []session.LeaderRow) string {
 	return fmt.Sprintf("Your node is not on the leaderboard yet (%d peers are)", len(rows))
 }
 
-var leaderHeaders = []string{"Rank", "Name", "Peer ID", "Rewards", "Wins", "Votes"}
+var leaderHeaders = []string{"Rank", "Name", "Peer ID", "Rewards", "Wins", "Votes", "Note"}
 
 // leaderCell is the text of one table cell.
 func leaderCell(r session.LeaderRow, col int) string {
@@ -75,6 +75,8 @@ func leaderCell(r session.LeaderRow, col int) string {
 		return fmt.Sprint(r.Wins)
 	case 5:
 		return fmt.Sprint(r.Votes)
+	case 6:
+		return r.Note
 	}
 	return ""
 }
@@ -118,8 +120,11 @@ func newLeaderboard(refresh func()) *leaderboard {
 			r := l.shown[id.Row]
 			lb.TextStyle = fyne.TextStyle{Bold: r.Self, Monospace: id.Col == 2}
 			lb.Importance = widget.MediumImportance
-			if r.Self {
+			switch {
+			case r.Self:
 				lb.Importance = widget.HighImportance
+			case r.Note != "":
+				lb.Importance = widget.WarningImportance // not a proven member: see the Note column
 			}
 			lb.SetText(leaderCell(r, id.Col))
 		})
@@ -132,7 +137,7 @@ func newLeaderboard(refresh func()) *leaderboard {
 			o.(*widget.Label).SetText(leaderHeaders[id.Col])
 		}
 	}
-	for col, w := range []float32{64, 180, 140, 90, 64, 64} {
+	for col, w := range []float32{64, 180, 140, 90, 64, 64, 420} {
 		l.table.SetColumnWidth(col, w)
 	}
 	reload := widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), refresh)

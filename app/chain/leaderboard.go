@@ -249,6 +249,22 @@ func (c *Client) Leaderboard(ctx context.Context) ([]Entry, error) {
 	return entries, nil
 }
 
+// Note is a short sentence the window and the CLI show beside a row that is not simply a
+// proven member, saying what the row is; empty for a proven, unchallenged peer.
+func (e Entry) Note() string {
+	switch {
+	case e.Proven && e.Squatted:
+		return "another account also claimed this peer ID without a valid proof (ignored)"
+	case e.Proven:
+		return ""
+	case e.EOA == (common.Address{}):
+		return "never registered (only seen in votes): not a member"
+	case e.Squatted:
+		return "registered without proof that the account holds this peer's key: not a member"
+	}
+	return "registered without proof of the peer's key (an older client?): not a member"
+}
+
 // applyOwnership checks each row's claims: a proven row gets its owner's account and the
 // reward that owner's claim submitted (a squatter's submissions for the same peer ID do not
 // count towards it).

@@ -80,6 +80,8 @@ type LeaderRow struct {
 	Wins    uint64
 	Votes   uint64
 	Self    bool // this node
+	// Note explains a row that is not a proven member (chain.Entry.Note); empty otherwise.
+	Note string
 }
 
 // Leaderboard is the board and when it was read.
