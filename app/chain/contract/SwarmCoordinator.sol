@@ -159,7 +159,9 @@ contract SwarmCoordinator {
 
     // ---------------------------------------------------------------- peers
 
-    /// @notice Claims a peer ID for the caller. The first claimer owns it forever.
+    /// @notice Claims a peer ID for the caller, without proof (v0.6.0's call, kept for
+    /// existing callers): the first claimer is named by getEoa. swarmdesk readers treat a
+    /// claim without a valid proof as not a member; see registerPeerWithProof.
     function registerPeer(string calldata peerId) external {
         if (_peerIdToEoa[peerId] != address(0)) revert PeerIdAlreadyRegistered();
         _eoaToPeerId[msg.sender].push(peerId);
