@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/libp2p/go-libp2p/core/crypto"
 )
@@ -52,13 +51,9 @@ func (c *Client) currentPeerKey() crypto.PrivKey {
 // Ownerships reads and checks the claims of each peer ID at block (nil: the latest).
 func (c *Client) Ownerships(ctx context.Context, peerIDs []string, block *big.Int) ([]Ownership, error) {
 	d, err := c.coord.TryPackGetPeerClaims(peerIDs)
+	out, err := c.callAt(ctx, "getPeerClaims", d, err, block)
 	if err != nil {
-		return nil, fmt.Errorf("getPeerClaims: encode call: %w", err)
-	}
-	to := c.profile.Contract
-	out, err := c.ec.CallContract(ctx, ethereum.CallMsg{From: c.Account(), To: &to, Data: d}, block)
-	if err != nil {
-		return nil, fmt.Errorf("getPeerClaims: %w", asContractError(err))
+		return nil, err
 	}
 	v, err := c.coord.UnpackGetPeerClaims(out)
 	if err != nil {

@@ -157,11 +157,16 @@ func (c *Client) Outbox() *Outbox { return c.outbox }
 
 // call runs a view; pack errors and reverts come back as Go errors.
 func (c *Client) call(ctx context.Context, what string, data []byte, packErr error) ([]byte, error) {
+	return c.callAt(ctx, what, data, packErr, nil)
+}
+
+// callAt is call at block (nil: the latest).
+func (c *Client) callAt(ctx context.Context, what string, data []byte, packErr error, block *big.Int) ([]byte, error) {
 	if packErr != nil {
 		return nil, fmt.Errorf("%s: encode call: %w", what, packErr)
 	}
 	to := c.profile.Contract
-	out, err := c.ec.CallContract(ctx, ethereum.CallMsg{From: c.Account(), To: &to, Data: data}, nil)
+	out, err := c.ec.CallContract(ctx, ethereum.CallMsg{From: c.Account(), To: &to, Data: data}, block)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, asContractError(err))
 	}

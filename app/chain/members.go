@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -115,13 +114,9 @@ func (m *Members) IsMember(peerID string) bool {
 // eoasAt is Eoas read at block (nil: the latest).
 func (c *Client) eoasAt(ctx context.Context, peerIDs []string, block *big.Int) ([]common.Address, error) {
 	d, err := c.coord.TryPackGetEoa(peerIDs)
+	out, err := c.callAt(ctx, "getEoa", d, err, block)
 	if err != nil {
-		return nil, fmt.Errorf("getEoa: encode call: %w", err)
-	}
-	to := c.profile.Contract
-	out, err := c.ec.CallContract(ctx, ethereum.CallMsg{From: c.Account(), To: &to, Data: d}, block)
-	if err != nil {
-		return nil, fmt.Errorf("getEoa: %w", asContractError(err))
+		return nil, err
 	}
 	v, err := c.coord.UnpackGetEoa(out)
 	if err != nil {
