@@ -93,6 +93,7 @@ type blockAssistScreen struct {
 	training bool
 	mine     [2]int // the player's effective places, breaks
 	theirs   [2]int // the assistant's
+	helper   string // what the assistant does or waits for (assist.State.Sentence)
 }
 
 // newBlockAssistScreen builds the screen and finalises sessions a crash left open
@@ -235,7 +236,7 @@ func (x *blockAssistScreen) onStarted(s *blockassist.Session, g *goals.Structure
 		return
 	}
 	x.sess, x.goal, x.started = s, s.Goal(), x.d.now()
-	x.mine, x.theirs = [2]int{}, [2]int{}
+	x.mine, x.theirs, x.helper = [2]int{}, [2]int{}, ""
 	x.summary.Hide()
 	x.trainBtn.Hide()
 	x.goalPick.Disable()
@@ -291,6 +292,7 @@ func (x *blockAssistScreen) onTick(s *blockassist.Session, r blockassist.TickRes
 	}
 	if r.Assistant != nil {
 		count(&x.theirs, *r.Assistant)
+		x.helper = r.AssistantState.Sentence()
 	}
 	applied := 0
 	if r.Human.Attempted.Type != world.Noop {
@@ -436,6 +438,9 @@ func (x *blockAssistScreen) updateCounts() {
 	txt := fmt.Sprintf("You: %d placed, %d broken", x.mine[0], x.mine[1])
 	if x.sess == nil || x.assistOn.Checked {
 		txt += fmt.Sprintf(" · Assistant: %d placed, %d broken", x.theirs[0], x.theirs[1])
+	}
+	if x.sess != nil && x.helper != "" {
+		txt += "\n" + x.helper
 	}
 	x.counts.SetText(txt)
 }

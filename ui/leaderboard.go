@@ -55,7 +55,7 @@ func selfRankText(rows []session.LeaderRow) string {
 	return fmt.Sprintf("Your node is not on the leaderboard yet (%d peers are)", len(rows))
 }
 
-var leaderHeaders = []string{"Rank", "Name", "Peer ID", "Rewards", "Wins", "Votes"}
+var leaderHeaders = []string{"Rank", "Name", "Peer ID", "Rewards", "Wins", "Votes", "Member"}
 
 // leaderCell is the text of one table cell.
 func leaderCell(r session.LeaderRow, col int) string {
@@ -75,6 +75,14 @@ func leaderCell(r session.LeaderRow, col int) string {
 		return fmt.Sprint(r.Wins)
 	case 5:
 		return fmt.Sprint(r.Votes)
+	case 6: // whether the peer proved its ID (chain/peerproof.go); selecting the row says more
+		switch {
+		case !r.Member:
+			return "no"
+		case r.Note != "":
+			return "yes*"
+		}
+		return "yes"
 	}
 	return ""
 }
@@ -118,8 +126,11 @@ func newLeaderboard(refresh func()) *leaderboard {
 			r := l.shown[id.Row]
 			lb.TextStyle = fyne.TextStyle{Bold: r.Self, Monospace: id.Col == 2}
 			lb.Importance = widget.MediumImportance
-			if r.Self {
+			switch {
+			case r.Self:
 				lb.Importance = widget.HighImportance
+			case !r.Member:
+				lb.Importance = widget.WarningImportance // not a proven member: selecting the row says why
 			}
 			lb.SetText(leaderCell(r, id.Col))
 		})
@@ -132,7 +143,14 @@ func newLeaderboard(refresh func()) *leaderboard {
 			o.(*widget.Label).SetText(leaderHeaders[id.Col])
 		}
 	}
-	for col, w := range []float32{64, 180, 140, 90, 64, 64} {
+	l.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(l.shown) && l.shown[id.Row].Note != "" {
+			r := l.shown[id.Row]
+			l.status.Importance = widget.WarningImportance
+			l.status.SetText(r.Name + ": " + r.Note)
+		}
+	}
+	for col, w := range []float32{64, 150, 130, 80, 56, 60, 76} {
 		l.table.SetColumnWidth(col, w)
 	}
 	reload := widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), refresh)

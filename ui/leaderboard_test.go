@@ -16,9 +16,9 @@ import (
 var testBoard = session.Leaderboard{
 	Read: time.Date(2026, 11, 23, 14, 5, 0, 0, time.Local),
 	Rows: []session.LeaderRow{
-		{Rank: 1, Name: "agile tawny owl", PeerID: "QmAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Rewards: big.NewInt(1200), Wins: 9, Votes: 30},
-		{Rank: 2, Name: "beaked fishy cat", PeerID: "QmBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", Rewards: big.NewInt(800), Wins: 4, Votes: 21, Self: true},
-		{Rank: 3, Name: "calm grey heron", PeerID: "QmCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCxyz", Rewards: nil, Wins: 0, Votes: 2},
+		{Rank: 1, Name: "agile tawny owl", PeerID: "QmAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Rewards: big.NewInt(1200), Wins: 9, Votes: 30, Member: true},
+		{Rank: 2, Name: "beaked fishy cat", PeerID: "QmBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", Rewards: big.NewInt(800), Wins: 4, Votes: 21, Self: true, Member: true},
+		{Rank: 3, Name: "calm grey heron", PeerID: "QmCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCxyz", Rewards: nil, Wins: 0, Votes: 2, Note: "never registered"},
 	},
 }
 
@@ -64,7 +64,7 @@ func TestSelfRankText(t *testing.T) {
 
 func TestLeaderCells(t *testing.T) {
 	r := testBoard.Rows[2]
-	want := []string{"#3", "calm grey heron", "QmCCCC…CCCxyz", "0", "0", "2"}
+	want := []string{"#3", "calm grey heron", "QmCCCC…CCCxyz", "0", "0", "2", "no"}
 	for col, w := range want {
 		if got := leaderCell(r, col); got != w {
 			t.Errorf("col %d = %q, want %q", col, got, w)

@@ -55,11 +55,14 @@ type Summary struct {
 
 // TickResult reports one tick to the UI.
 type TickResult struct {
-	Tick        int
-	Human       world.StepResult
-	Assistant   *world.StepResult // nil when playing alone
-	GoalPercent float64
-	Done        bool
+	Tick      int
+	Human     world.StepResult
+	Assistant *world.StepResult // nil when playing alone
+	// AssistantState says what the assistant does or waits for (its Sentence is the window's
+	// status line), so a player is not left guessing why it places nothing.
+	AssistantState assist.State
+	GoalPercent    float64
+	Done           bool
 }
 
 // ErrQueueFull is returned by Queue when MaxQueued actions are waiting.
@@ -192,6 +195,7 @@ func (s *Session) Tick() (TickResult, error) {
 	out := TickResult{Tick: tick, Human: res[0], GoalPercent: s.env.GoalPercent()}
 	if a != nil {
 		out.Assistant = &res[1]
+		out.AssistantState = a.State()
 	}
 	if err := s.w.AppendTick(&rec); err != nil {
 		// The recording is broken; end what we can so nothing hangs.

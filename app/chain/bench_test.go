@@ -37,7 +37,9 @@ func BenchmarkSubmitReward(b *testing.B) {
 	}
 	ids := make([]string, b.N)
 	for i := range ids {
-		ids[i] = fmt.Sprintf("QmBench%06d", i)
+		k, id := newPeerKey(b)
+		ids[i] = id
+		c.SetPeerKey(k)
 		if err := c.RegisterPeer(ctx, ids[i]); err != nil {
 			b.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
+	p2pcrypto "github.com/libp2p/go-libp2p/core/crypto"
 
 	"github.com/swarmdesk/swarmdesk/app/chain/contract"
 )
@@ -48,6 +49,9 @@ type Options struct {
 	// Confirmations keeps the indexer this many blocks behind the head so
 	// a shallow reorg cannot corrupt the cache. Default 0 (dev chain).
 	Confirmations uint64
+	// PeerKey is the node's libp2p key; RegisterPeer signs the peer-ID ownership proof
+	// with it (see peerproof.go). SetPeerKey sets it later.
+	PeerKey p2pcrypto.PrivKey
 }
 
 // Client talks to one SwarmCoordinator through ethclient. Reads work with
@@ -64,6 +68,9 @@ type Client struct {
 	writeMu sync.Mutex // serializes outbox processing
 	lbMu    sync.Mutex // serializes leaderboard indexing
 	lb      *lbCache
+
+	peerMu  sync.Mutex
+	peerKey p2pcrypto.PrivKey
 }
 
 // Dial connects to p.RPCURL and returns a client for p's contract. key may
@@ -150,11 +157,16 @@ func (c *Client) Outbox() *Outbox { return c.outbox }
 
 // call runs a view; pack errors and reverts come back as Go errors.
 func (c *Client) call(ctx context.Context, what string, data []byte, packErr error) ([]byte, error) {
+	return c.callAt(ctx, what, data, packErr, nil)
+}
+
+// callAt is call at block (nil: the latest).
+func (c *Client) callAt(ctx context.Context, what string, data []byte, packErr error, block *big.Int) ([]byte, error) {
 	if packErr != nil {
 		return nil, fmt.Errorf("%s: encode call: %w", what, packErr)
 	}
 	to := c.profile.Contract
-	out, err := c.ec.CallContract(ctx, ethereum.CallMsg{From: c.Account(), To: &to, Data: data}, nil)
+	out, err := c.ec.CallContract(ctx, ethereum.CallMsg{From: c.Account(), To: &to, Data: data}, block)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, asContractError(err))
 	}

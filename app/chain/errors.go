@@ -50,6 +50,8 @@ var (
 		"the stage is out of bounds for the coordinator"}
 	ErrInvalidBootnodeIndex = &ContractError{"InvalidBootnodeIndex",
 		"there is no bootnode at that index; list the bootnodes and pick an existing index"}
+	ErrInvalidProof = &ContractError{"InvalidProof",
+		"the peer-ID ownership proof is empty or larger than the coordinator accepts; it is made from the node's swarm.pem key, so check that identity"}
 )
 
 // contractErrors maps each custom error's 4-byte selector to its value. It is
@@ -60,7 +62,7 @@ var contractErrors = func() map[[4]byte]*ContractError {
 	for _, e := range []*ContractError{
 		ErrPeerIdAlreadyRegistered, ErrInvalidVoterPeerId, ErrInvalidRoundNumber, ErrInvalidStageNumber,
 		ErrRewardAlreadySubmitted, ErrWinnerAlreadyVoted, ErrInvalidVote, ErrOnlyOwner, ErrOnlyStageManager,
-		ErrOnlyBootnodeManager, ErrStageOutOfBounds, ErrInvalidBootnodeIndex,
+		ErrOnlyBootnodeManager, ErrStageOutOfBounds, ErrInvalidBootnodeIndex, ErrInvalidProof,
 	} {
 		byName[e.Name] = e
 	}

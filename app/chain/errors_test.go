@@ -21,8 +21,8 @@ func TestEveryABIErrorIsMapped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(parsed.Errors) != 12 {
-		t.Fatalf("ABI has %d custom errors, want the 12 of SwarmCoordinator v0.6.0", len(parsed.Errors))
+	if len(parsed.Errors) != 13 {
+		t.Fatalf("ABI has %d custom errors, want the 12 of SwarmCoordinator v0.6.0 and InvalidProof", len(parsed.Errors))
 	}
 	for name := range parsed.Errors {
 		got := decodeRevert(selector(name))

@@ -11,7 +11,7 @@ import (
 // glance.
 func FormatLeaderboard(w io.Writer, entries []Entry, me string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	if _, err := fmt.Fprintln(tw, "RANK\t \tNAME\tPEER\tREWARDS\tWINS\tVOTES"); err != nil {
+	if _, err := fmt.Fprintln(tw, "RANK\t \tNAME\tPEER\tREWARDS\tWINS\tVOTES\tNOTE"); err != nil {
 		return fmt.Errorf("write leaderboard: %w", err)
 	}
 	for _, e := range entries {
@@ -23,7 +23,7 @@ func FormatLeaderboard(w io.Writer, entries []Entry, me string) error {
 		if e.Rewards != nil {
 			rewards = e.Rewards.String()
 		}
-		if _, err := fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\n", e.Rank, mark, e.Name, ShortPeerID(e.PeerID), rewards, e.Wins, e.Votes); err != nil {
+		if _, err := fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", e.Rank, mark, e.Name, ShortPeerID(e.PeerID), rewards, e.Wins, e.Votes, e.Note()); err != nil {
 			return fmt.Errorf("write leaderboard: %w", err)
 		}
 	}

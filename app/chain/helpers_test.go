@@ -3,13 +3,17 @@ package chain_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"crypto/rand"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
+	p2pcrypto "github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
+	"github.com/swarmdesk/swarmdesk/app/chain/contract"
 	"github.com/swarmdesk/swarmdesk/app/chain/devchain"
 )
 
@@ -75,11 +79,45 @@ func chainOpts() chain.Options { return chain.Options{} }
 
 func ptr[T any](v T) *T { return &v }
 
+// mustRegister registers a made-up peer ID the old way (registerPeer, no ownership proof),
+// for tests of submission rules that do not involve proofs; such a peer is no member
+// (see mustRegisterProven).
 func mustRegister(t *testing.T, c *chain.Client, peerID string) {
 	t.Helper()
-	if err := c.RegisterPeer(testCtx(t), peerID); err != nil {
+	data, err := contract.NewSwarmCoordinator().TryPackRegisterPeer(peerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := c.Profile().Contract
+	if _, err := c.TxManager().Transact(testCtx(t), &to, data, nil, nil); err != nil {
 		t.Fatalf("register %s: %v", peerID, err)
 	}
+}
+
+// newPeerKey makes a libp2p ed25519 key and returns it with its peer ID.
+func newPeerKey(t testing.TB) (p2pcrypto.PrivKey, string) {
+	t.Helper()
+	k, _, err := p2pcrypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := peer.IDFromPrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, id.String()
+}
+
+// mustRegisterProven gives c a fresh peer key, registers its peer ID with proof as the app
+// does, and returns the peer ID.
+func mustRegisterProven(t *testing.T, c *chain.Client) string {
+	t.Helper()
+	k, id := newPeerKey(t)
+	c.SetPeerKey(k)
+	if err := c.RegisterPeer(testCtx(t), id); err != nil {
+		t.Fatalf("register %s: %v", id, err)
+	}
+	return id
 }
 
 // autoCommit seals blocks every d until the returned stop is called.

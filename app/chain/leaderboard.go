@@ -28,6 +28,13 @@ type Entry struct {
 	Rewards *big.Int // cumulative reward (getTotalRewards)
 	Wins    uint64   // times voted a winner (WinnerSubmitted events)
 	Votes   uint64   // rounds this peer voted in (WinnerSubmitted events)
+	// Proven says an account proved this peer ID with the peer's own key (peerproof.go);
+	// EOA is then that account and Rewards what its claim submitted. An unproven row is
+	// not a member of the swarm (a squatter, an older client, or a peer that only appears
+	// in votes) and the window marks it.
+	Proven bool
+	// Squatted says another account registered this peer ID without a valid proof.
+	Squatted bool
 }
 
 // LeaderboardCacheFile is the cache file name inside Options.CacheDir.
@@ -235,8 +242,66 @@ func (c *Client) Leaderboard(ctx context.Context) ([]Entry, error) {
 		p := lb.Peers[id]
 		entries[i] = Entry{PeerID: id, Name: c.name(id), EOA: p.EOA, Rewards: rewards[i], Wins: p.Wins, Votes: p.Votes}
 	}
+	if err := c.applyOwnership(ctx, entries); err != nil {
+		return nil, fmt.Errorf("leaderboard: %w", err)
+	}
 	RankEntries(entries)
 	return entries, nil
+}
+
+// Note is a short sentence the window and the CLI show beside a row that is not simply a
+// proven member, saying what the row is; empty for a proven, unchallenged peer.
+func (e Entry) Note() string {
+	switch {
+	case e.Proven && e.Squatted:
+		return "another account also claimed this peer ID without a valid proof (ignored)"
+	case e.Proven:
+		return ""
+	case e.EOA == (common.Address{}):
+		return "never registered (only seen in votes): not a member"
+	case e.Squatted:
+		return "registered without proof that the account holds this peer's key: not a member"
+	}
+	return "registered without proof of the peer's key (an older client?): not a member"
+}
+
+// applyOwnership checks each row's claims: a proven row gets its owner's account and the
+// reward that owner's claim submitted (a squatter's submissions for the same peer ID do not
+// count towards it).
+func (c *Client) applyOwnership(ctx context.Context, entries []Entry) error {
+	const batch = 100
+	for i := 0; i < len(entries); i += batch {
+		part := entries[i:min(i+batch, len(entries))]
+		ids := make([]string, len(part))
+		for j := range part {
+			ids[j] = part[j].PeerID
+		}
+		own, err := c.Ownerships(ctx, ids, nil)
+		if err != nil {
+			return err
+		}
+		var pids []string
+		var accts []common.Address
+		var rows []int
+		for j, o := range own {
+			part[j].Proven, part[j].Squatted = o.Proven(), o.Squatted()
+			if o.Proven() {
+				part[j].EOA = o.Owner
+				pids, accts, rows = append(pids, ids[j]), append(accts, o.Owner), append(rows, j)
+			}
+		}
+		if len(pids) == 0 {
+			continue
+		}
+		r, err := c.ClaimRewards(ctx, pids, accts)
+		if err != nil {
+			return err
+		}
+		for k, j := range rows {
+			part[j].Rewards = r[k]
+		}
+	}
+	return nil
 }
 
 func (c *Client) name(peerID string) string {

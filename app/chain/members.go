@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -64,12 +63,12 @@ func (m *Members) Advance(ctx context.Context, round uint64) error {
 	m.mu.Unlock()
 	fresh := map[string]bool{}
 	if len(ids) > 0 {
-		owners, err := m.c.eoasAt(ctx, ids, block)
+		owners, err := m.c.Ownerships(ctx, ids, block)
 		if err != nil {
 			return fmt.Errorf("members of round %d: %w", round, err)
 		}
 		for i, id := range ids {
-			fresh[id] = owners[i] != (common.Address{})
+			fresh[id] = owners[i].Proven()
 		}
 	}
 	m.mu.Lock()
@@ -81,7 +80,9 @@ func (m *Members) Advance(ctx context.Context, round uint64) error {
 	return nil
 }
 
-// IsMember reports whether peerID was registered when this node's current round began. A
+// IsMember reports whether peerID was registered with a valid ownership proof (peerproof.go)
+// when this node's current round began; a registration without one (a squatter's) is not a
+// member. A
 // failed chain read answers false without caching it (the rollout is dropped, not blamed, and
 // the sync protocol fetches it again once the chain answers).
 func (m *Members) IsMember(peerID string) bool {
@@ -94,11 +95,11 @@ func (m *Members) IsMember(peerID string) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), memberLookupTimeout)
 	defer cancel()
-	owners, err := m.c.eoasAt(ctx, []string{peerID}, block)
+	owners, err := m.c.Ownerships(ctx, []string{peerID}, block)
 	if err != nil {
 		return false
 	}
-	ok = owners[0] != (common.Address{})
+	ok = owners[0].Proven()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.round == round && m.block == block {
@@ -113,13 +114,9 @@ func (m *Members) IsMember(peerID string) bool {
 // eoasAt is Eoas read at block (nil: the latest).
 func (c *Client) eoasAt(ctx context.Context, peerIDs []string, block *big.Int) ([]common.Address, error) {
 	d, err := c.coord.TryPackGetEoa(peerIDs)
+	out, err := c.callAt(ctx, "getEoa", d, err, block)
 	if err != nil {
-		return nil, fmt.Errorf("getEoa: encode call: %w", err)
-	}
-	to := c.profile.Contract
-	out, err := c.ec.CallContract(ctx, ethereum.CallMsg{From: c.Account(), To: &to, Data: d}, block)
-	if err != nil {
-		return nil, fmt.Errorf("getEoa: %w", asContractError(err))
+		return nil, err
 	}
 	v, err := c.coord.UnpackGetEoa(out)
 	if err != nil {

@@ -14,7 +14,11 @@ func TestMembersCountFromTheNextRound(t *testing.T) {
 	ch := startChain(t, devchain.Config{})
 	ctx := testCtx(t)
 	early, late, unasked := join(t, ch, chainOpts()), join(t, ch, chainOpts()), join(t, ch, chainOpts())
-	mustRegister(t, early, "QmEarly")
+	qmEarly := mustRegisterProven(t, early)
+	lateKey, qmLate := newPeerKey(t)
+	unaskedKey, qmUnasked := newPeerKey(t)
+	late.SetPeerKey(lateKey)
+	unasked.SetPeerKey(unaskedKey)
 	m := chain.NewMembers(ch.Host())
 	if err := m.Advance(ctx, 1); err != nil {
 		t.Fatal(err)
@@ -23,19 +27,28 @@ func TestMembersCountFromTheNextRound(t *testing.T) {
 		do   func()
 		want map[string]bool
 	}{
-		{func() {}, map[string]bool{"QmEarly": true, "QmLate": false, "QmNobody": false}},
-		{func() { mustRegister(t, late, "QmLate"); mustRegister(t, unasked, "QmUnasked") },
-			map[string]bool{"QmEarly": true, "QmLate": false, "QmUnasked": false}},
+		{func() {}, map[string]bool{qmEarly: true, qmLate: false, "QmNobody": false}},
+		{func() {
+			for _, c := range []struct {
+				c  *chain.Client
+				id string
+			}{{late, qmLate}, {unasked, qmUnasked}} {
+				if err := c.c.RegisterPeer(ctx, c.id); err != nil {
+					t.Fatal(err)
+				}
+			}
+		},
+			map[string]bool{qmEarly: true, qmLate: false, qmUnasked: false}},
 		{func() {
 			if err := m.Advance(ctx, 2); err != nil {
 				t.Fatal(err)
 			}
-		}, map[string]bool{"QmEarly": true, "QmLate": true, "QmUnasked": true, "QmNobody": false}},
+		}, map[string]bool{qmEarly: true, qmLate: true, qmUnasked: true, "QmNobody": false}},
 		{func() { // an older round never moves the view back
 			if err := m.Advance(ctx, 1); err != nil {
 				t.Fatal(err)
 			}
-		}, map[string]bool{"QmLate": true}},
+		}, map[string]bool{qmLate: true}},
 	}
 	for i, st := range steps {
 		st.do()

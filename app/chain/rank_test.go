@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math/big"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
 )
 
 func TestRankEntries(t *testing.T) {
@@ -33,17 +35,17 @@ func TestRankEntries(t *testing.T) {
 
 func TestFormatLeaderboard(t *testing.T) {
 	entries := []Entry{
-		{Rank: 1, PeerID: "QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N", Name: "agile tall swan", Rewards: big.NewInt(120), Wins: 3, Votes: 2},
-		{Rank: 2, PeerID: "QmB", Name: "quiet red fox", Rewards: big.NewInt(-4), Wins: 0, Votes: 11},
+		{Rank: 1, PeerID: "QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N", Name: "agile tall swan", Rewards: big.NewInt(120), Wins: 3, Votes: 2, Proven: true},
+		{Rank: 2, PeerID: "QmB", Name: "quiet red fox", Rewards: big.NewInt(-4), Wins: 0, Votes: 11, EOA: common.HexToAddress("0xB")},
 	}
 	var buf bytes.Buffer
 	if err := FormatLeaderboard(&buf, entries, "QmB"); err != nil {
 		t.Fatal(err)
 	}
 	want := "" +
-		"RANK     NAME             PEER         REWARDS  WINS  VOTES\n" +
-		"1        agile tall swan  QmYyQ..hx5N  120      3     2\n" +
-		"2     *  quiet red fox    QmB          -4       0     11\n"
+		"RANK     NAME             PEER         REWARDS  WINS  VOTES  NOTE\n" +
+		"1        agile tall swan  QmYyQ..hx5N  120      3     2      \n" +
+		"2     *  quiet red fox    QmB          -4       0     11     registered without proof of the peer's key (an older client?): not a member\n"
 	if buf.String() != want {
 		t.Fatalf("got\n%s\nwant\n%s", buf.String(), want)
 	}

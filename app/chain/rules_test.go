@@ -19,24 +19,33 @@ func TestRegisterPeer(t *testing.T) {
 	ctx := testCtx(t)
 	a, b := join(t, ch, chainOpts()), join(t, ch, chainOpts())
 
-	if err := a.RegisterPeer(ctx, "QmAlice"); err != nil {
-		t.Fatalf("register: %v", err)
+	if err := a.RegisterPeer(ctx, "QmAlice"); !errors.Is(err, chain.ErrNoPeerKey) {
+		t.Fatalf("registering without a peer key must refuse (no proof), got %v", err)
 	}
-	if err := a.RegisterPeer(ctx, "QmAlice2"); err != nil {
+	alice := mustRegisterProven(t, a)
+	alice2Key, alice2 := newPeerKey(t)
+	if err := a.RegisterPeer(ctx, alice2); !errors.Is(err, chain.ErrNoPeerKey) {
+		t.Fatalf("registering a peer ID whose key is not loaded must refuse, got %v", err)
+	}
+	a.SetPeerKey(alice2Key)
+	if err := a.RegisterPeer(ctx, alice2); err != nil {
 		t.Fatalf("second peer ID for the same account: %v", err)
 	}
-	if err := a.RegisterPeer(ctx, "QmAlice"); err != nil {
+	if err := a.RegisterPeer(ctx, alice2); err != nil {
 		t.Fatalf("re-registering one's own peer ID must be a no-op, got %v", err)
 	}
-	err := b.RegisterPeer(ctx, "QmAlice")
+	// Another account that holds the key too (the same person, a new account) cannot take it
+	// once proven: readers would keep the first proven claim.
+	b.SetPeerKey(alice2Key)
+	err := b.RegisterPeer(ctx, alice2)
 	var ce *chain.ContractError
 	if !errors.Is(err, chain.ErrPeerIdAlreadyRegistered) || !errors.As(err, &ce) || ce.Name != "PeerIdAlreadyRegistered" {
-		t.Fatalf("taking another account's peer ID: got %v", err)
+		t.Fatalf("taking another account's proven peer ID: got %v", err)
 	}
 
-	// The same rule enforced by the contract itself (no client pre-check).
+	// The old rule is unchanged for registerPeer itself (no client pre-check).
 	coord := contract.NewSwarmCoordinator()
-	data, err := coord.TryPackRegisterPeer("QmAlice")
+	data, err := coord.TryPackRegisterPeer(alice)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +53,7 @@ func TestRegisterPeer(t *testing.T) {
 		t.Fatalf("contract revert for a taken peer ID: got %v", err)
 	}
 
-	owners, err := b.Eoas(ctx, []string{"QmAlice", "QmAlice2", "QmNobody"})
+	owners, err := b.Eoas(ctx, []string{alice, alice2, "QmNobody"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +64,7 @@ func TestRegisterPeer(t *testing.T) {
 		}
 	}
 	ids, err := b.PeerIDs(ctx, a.Account())
-	if err != nil || len(ids) != 2 || ids[0] != "QmAlice" || ids[1] != "QmAlice2" {
+	if err != nil || len(ids) != 2 || ids[0] != alice || ids[1] != alice2 {
 		t.Fatalf("getPeerId = %v, %v", ids, err)
 	}
 }

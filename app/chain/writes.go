@@ -40,39 +40,6 @@ func (c *Client) transact(ctx context.Context, data []byte, packErr error, onSig
 	return c.tm.Transact(ctx, &to, data, nil, onSigned)
 }
 
-// RegisterPeer claims peerID for this account. Registering a peer ID this
-// account already owns is a no-op; one owned by another account fails with
-// ErrPeerIdAlreadyRegistered before anything is signed.
-func (c *Client) RegisterPeer(ctx context.Context, peerID string) error {
-	if err := c.writable(); err != nil {
-		return err
-	}
-	if peerID == "" || len(peerID) > maxPeerIDLen {
-		return fmt.Errorf("register peer: peer ID must be 1..%d bytes", maxPeerIDLen)
-	}
-	owners, err := c.Eoas(ctx, []string{peerID})
-	if err != nil {
-		return fmt.Errorf("register peer %s: %w", peerID, err)
-	}
-	switch owners[0] {
-	case c.Account():
-		return nil
-	case common.Address{}:
-	default:
-		return fmt.Errorf("register peer %s: %w", peerID, ErrPeerIdAlreadyRegistered)
-	}
-	d, err := c.coord.TryPackRegisterPeer(peerID)
-	if c.opts.Sender != nil && err == nil {
-		err = c.opts.Sender.Send(ctx, c.profile.Contract, d, nil)
-	} else {
-		_, err = c.transact(ctx, d, err, nil)
-	}
-	if err != nil {
-		return fmt.Errorf("register peer %s: %w", peerID, err)
-	}
-	return nil
-}
-
 // SubmitReward records peerID's reward for (round, stage). The submission is
 // queued in the outbox first, so if the app stops before it is mined,
 // FlushOutbox finishes it later. If the reward is already on chain it
@@ -238,17 +205,7 @@ func (c *Client) pack(e OutboxEntry) ([]byte, error) {
 
 // isOnChain asks the contract whether the entry's effect already happened.
 func (c *Client) isOnChain(ctx context.Context, e OutboxEntry) (bool, error) {
-	switch e.Kind {
-	case KindReward:
-		return c.HasSubmittedReward(ctx, e.Round, e.Stage, e.PeerID)
-	case KindWinners:
-		votes, err := c.VoterVotes(ctx, e.Round, e.PeerID)
-		if err != nil {
-			return false, err
-		}
-		return len(votes) > 0, nil
-	}
-	return false, fmt.Errorf("unknown outbox kind %q", e.Kind)
+	return c.claimDone(ctx, e)
 }
 
 // AdvanceRound moves the coordinator to the next stage/round. Only the stage

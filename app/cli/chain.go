@@ -55,6 +55,9 @@ http://` + network.LocalRPCAddr + `), "custom" any EVM chain, "gensyn-testnet" G
 			done()
 			return nil, nil, nil, nil, err
 		}
+		if id != nil {
+			conn.Client.SetPeerKey(id.Key) // registration proves the peer ID with it
+		}
 		return conn, id, ctx, func() { conn.Close(); done() }, nil
 	}
 

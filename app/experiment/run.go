@@ -180,12 +180,16 @@ func runOne(ctx context.Context, o Options, r run, modelDir string) (rows []Row,
 		if err != nil {
 			return nil, err
 		}
+		key, err := nodeKey(r.Seed, i) // the same key again: it proves the peer ID on chain
+		if err != nil {
+			return nil, err
+		}
 		if _, err := dc.Fund(ctx, ethcrypto.PubkeyToAddress(acct.PublicKey)); err != nil {
 			return nil, fmt.Errorf("fund node %d: %w", i, err)
 		}
 		dir := filepath.Join(work, fmt.Sprintf("node%d", i))
 		if m.client, err = chain.Dial(ctx, dc.Profile(), acct, chain.Options{OutboxDir: filepath.Join(dir, "outbox"),
-			StartBlock: dc.DeployBlock(), Tx: chain.TxConfig{PollInterval: 20 * time.Millisecond}}); err != nil {
+			StartBlock: dc.DeployBlock(), Tx: chain.TxConfig{PollInterval: 20 * time.Millisecond}, PeerKey: key}); err != nil {
 			return nil, fmt.Errorf("node %d: connect to the dev chain: %w", i, err)
 		}
 		model, tok, err := loadModel(modelDir)

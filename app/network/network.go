@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net"
 	neturl "net/url"
 	"path/filepath"
+	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -31,6 +33,9 @@ type Conn struct {
 	Client *chain.Client
 	// Local is the dev chain when this process runs it (nil when attached to another's).
 	Local *devchain.Chain
+	// Notice is a sentence for the user about how the chain was opened (e.g. the usual port
+	// was taken by another swarmdesk's chain); empty when there is nothing to say.
+	Notice string
 
 	signedIn *liveSender // writes from the signed-in smart account (gensyn-testnet)
 }
@@ -101,36 +106,74 @@ func Open(ctx context.Context, n config.Network, dataDir string, key *ecdsa.Priv
 	}
 }
 
+// defaultLocalAddr is where a local chain listens when network.rpc_url is empty. A test binary
+// takes a free port instead, so a test run never takes the user's port nor looks like the
+// user's chain (issue 18).
+var defaultLocalAddr = func() string {
+	if testing.Testing() {
+		return "127.0.0.1:0"
+	}
+	return LocalRPCAddr
+}()
+
+// DefaultLocalAddr is where this computer's local chain listens when network.rpc_url is empty:
+// LocalRPCAddr, or a free port inside a test binary.
+func DefaultLocalAddr() string { return defaultLocalAddr }
+
+// openLocal attaches to this data folder's own dev chain when another process (the app,
+// `swarmdesk host`, a headless node) already runs it, and starts it otherwise. A chain is this
+// folder's own when its genesis matches the one recorded in dataDir/chain (devchain.Identity).
+// Another data folder's chain on the same port (another install, a test run) is joined only
+// when the user asked to join a swarm — network.rpc_url or network.bootnodes set, as the
+// host's join command does for a second node on the computer; otherwise this folder runs its
+// own chain on a free port (the identity record tells its other processes where) and
+// Conn.Notice says why, instead of silently adding this node to a stranger's swarm.
 func openLocal(ctx context.Context, n config.Network, dataDir string, key *ecdsa.PrivateKey, store secrets.Store, opts chain.Options) (*Conn, error) {
+	chainDir := filepath.Join(dataDir, "chain")
+	own, ownErr := devchain.ReadIdentity(chainDir)
 	url := n.RPCURL
-	if url == "" {
-		url = "http://" + LocalRPCAddr
+	switch {
+	case url != "":
+	case ownErr == nil && own.RPCURL != "" && len(n.Bootnodes) == 0:
+		url = own.RPCURL // where this folder's chain last served (it may run on a free port)
+	default:
+		url = "http://" + defaultLocalAddr
 	}
-	// Another swarmdesk process (the app, `swarmdesk host`) may already run the chain.
+	addr, err := localAddr(url)
+	if err != nil {
+		return nil, err
+	}
 	dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	p, start, err := devchain.Discover(dctx, url)
+	info, perr := devchain.Probe(dctx, url)
 	cancel()
-	if err == nil {
-		opts.StartBlock = start
-		c, err := chain.Dial(ctx, p, key, opts)
-		if err != nil {
-			return nil, fmt.Errorf("attach to the local chain at %s: %w", url, err)
+	notice := ""
+	if perr == nil {
+		if joining := n.RPCURL != "" || len(n.Bootnodes) > 0; ownErr == nil && info.Genesis == own.Genesis || joining {
+			p, start, err := devchain.ProfileOf(url, info)
+			if err != nil {
+				return nil, err
+			}
+			opts.StartBlock = start
+			c, err := chain.Dial(ctx, p, key, opts)
+			if err != nil {
+				return nil, fmt.Errorf("attach to the local chain at %s: %w", url, err)
+			}
+			return &Conn{Client: c}, nil
 		}
-		return &Conn{Client: c}, nil
-	}
-	// Nobody serves it: run it in this process, where network.rpc_url (if set) says.
-	addr := LocalRPCAddr
-	if n.RPCURL != "" {
-		u, perr := neturl.Parse(n.RPCURL)
-		if perr != nil || u.Host == "" {
-			return nil, fmt.Errorf("network.rpc_url %q: want http://127.0.0.1:PORT for the local chain", n.RPCURL)
+		whose := "another swarmdesk data folder"
+		if info.DataDir != "" {
+			whose = info.DataDir
 		}
-		addr = u.Host
+		notice = fmt.Sprintf("%s is served by the local chain of %s, not this folder's: this node runs its own chain on another port "+
+			"(to join that swarm instead, use its invite or set network.rpc_url=%s)", addr, whose, url)
+		addr = "127.0.0.1:0"
+	} else if n.RPCURL == "" && !free(addr) {
+		addr = "127.0.0.1:0" // something else holds the port: any free one will do
 	}
-	local, err := devchain.Start(ctx, devchain.Config{DataDir: filepath.Join(dataDir, "chain"), HTTPAddr: addr,
+	local, err := devchain.Start(ctx, devchain.Config{DataDir: chainDir, HTTPAddr: addr,
 		RoundLength: time.Duration(n.RoundSeconds) * time.Second, Secrets: store})
 	if err != nil {
-		return nil, fmt.Errorf("start the local chain in %s: %w", filepath.Join(dataDir, "chain"), err)
+		return nil, fmt.Errorf("start the local chain in %s: %w", chainDir, err)
 	}
 	opts.StartBlock = local.DeployBlock()
 	c, err := chain.Dial(ctx, local.Profile(), key, opts)
@@ -138,7 +181,26 @@ func openLocal(ctx context.Context, n config.Network, dataDir string, key *ecdsa
 		local.Close()
 		return nil, err
 	}
-	return &Conn{Client: c, Local: local}, nil
+	return &Conn{Client: c, Local: local, Notice: notice}, nil
+}
+
+// localAddr is the host:port of a local chain URL.
+func localAddr(url string) (string, error) {
+	u, err := neturl.Parse(url)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("network.rpc_url %q: want http://127.0.0.1:PORT for the local chain", url)
+	}
+	return u.Host, nil
+}
+
+// free reports whether addr can be listened on now.
+func free(addr string) bool {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return false
+	}
+	_ = l.Close()
+	return true
 }
 
 // EnsureFunds asks the chain's faucet for gas money when the account has none: the local dev

@@ -81,7 +81,7 @@ func measuredNode(t *testing.T, cfg Config, modelDir, tokPath, dataDir string, u
 	defer p.sw.Close()
 	cl, err := chain.Dial(ctx, dc.Profile(), p.acct, chain.Options{
 		OutboxDir: filepath.Join(p.dir, "outbox"), StartBlock: dc.DeployBlock(),
-		Tx: chain.TxConfig{PollInterval: 20 * time.Millisecond}})
+		Tx: chain.TxConfig{PollInterval: 20 * time.Millisecond}, PeerKey: p.key})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func (p *participant) startNode(t *testing.T, dc *devchain.Chain, cfg Config, ho
 	t.Helper()
 	cl, err := chain.Dial(t.Context(), dc.Profile(), p.acct, chain.Options{
 		OutboxDir: filepath.Join(p.dir, "outbox"), StartBlock: dc.DeployBlock(),
-		Tx: chain.TxConfig{PollInterval: 20 * time.Millisecond}})
+		Tx: chain.TxConfig{PollInterval: 20 * time.Millisecond}, PeerKey: p.key})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -183,7 +183,7 @@ func (s *Session) Leaderboard(ctx context.Context) (Leaderboard, error) {
 	lb := Leaderboard{Rows: make([]LeaderRow, len(entries)), Read: time.Now()}
 	for i, e := range entries {
 		lb.Rows[i] = LeaderRow{Rank: e.Rank, Name: e.Name, PeerID: e.PeerID, Rewards: e.Rewards,
-			Wins: e.Wins, Votes: e.Votes, Self: e.PeerID == self}
+			Wins: e.Wins, Votes: e.Votes, Self: e.PeerID == self, Member: e.Proven, Note: e.Note()}
 	}
 	return lb, nil
 }

@@ -142,7 +142,7 @@ func LocalChainAddr(n config.Network) (string, error) {
 		return "", fmt.Errorf("network.profile is %q: hosting runs a local swarm; use --set network.profile=local", n.Profile)
 	}
 	if n.RPCURL == "" {
-		return network.LocalRPCAddr, nil
+		return network.DefaultLocalAddr(), nil
 	}
 	u, err := neturl.Parse(n.RPCURL)
 	if err != nil || u.Host == "" {

@@ -26,12 +26,14 @@ func TestOnlyMembersRolloutsAreKept(t *testing.T) {
 	}
 	defer dc.Close()
 	host := dc.Host()
+	keys := map[string]crypto.PrivKey{}
 	newNode := func(boot []string, members *chain.Members) (*swarm.Node, string) {
 		k, _, err := crypto.GenerateEd25519Key(rand.Reader)
 		if err != nil {
 			t.Fatal(err)
 		}
 		id, _ := peer.IDFromPrivateKey(k)
+		keys[id.String()] = k
 		cfg := swarm.Config{Key: k, SwarmID: "members-test", ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, Bootstrap: boot,
 			MaintainEvery: 200 * time.Millisecond, RoundPoll: 50 * time.Millisecond}
 		if members != nil {
@@ -48,7 +50,12 @@ func TestOnlyMembersRolloutsAreKept(t *testing.T) {
 	member, memberID := newNode(recv.Addrs(), nil)
 	stranger, strangerID := newNode(recv.Addrs(), nil)
 	newcomer, newcomerID := newNode(recv.Addrs(), nil)
-	if err := host.RegisterPeer(ctx, memberID); err != nil {
+	// The host registers the others' peer IDs for them, with their keys' proofs.
+	register := func(id string) error {
+		host.SetPeerKey(keys[id])
+		return host.RegisterPeer(ctx, id)
+	}
+	if err := register(memberID); err != nil {
 		t.Fatal(err)
 	}
 	if err := recv.WaitPeers(ctx, 3); err != nil {
@@ -62,7 +69,7 @@ func TestOnlyMembersRolloutsAreKept(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	// The newcomer registers during the round.
-	if err := host.RegisterPeer(ctx, newcomerID); err != nil {
+	if err := register(newcomerID); err != nil {
 		t.Fatal(err)
 	}
 	publish := func(n *swarm.Node, r uint64) {

@@ -107,6 +107,10 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	if r.conn, err = network.Open(ctx, cfg.Network, s.env.Dirs.Data, id.Account, store); err != nil {
 		return chainError(cfg.Network, err)
 	}
+	r.conn.Client.SetPeerKey(id.Key) // registration proves the peer ID with it (chain/peerproof.go)
+	if r.conn.Notice != "" {
+		s.log.Warn(r.conn.Notice)
+	}
 	p := r.conn.Client.Profile()
 	s.log.Info("chain", "network", p.Name, "rpc", RedactURL(p.RPCURL), "chain_id", p.ChainID, "coordinator", p.Contract.Hex(), "read_only", r.conn.Client.ReadOnly())
 	if r.conn.Local != nil {

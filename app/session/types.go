@@ -83,6 +83,10 @@ type LeaderRow struct {
 	Wins    uint64
 	Votes   uint64
 	Self    bool // this node
+	// Member: the peer proved its ID with its own key (chain.Entry.Proven). Note explains a
+	// row that is not simply a proven member (chain.Entry.Note); empty otherwise.
+	Member bool
+	Note   string
 }
 
 // Leaderboard is the board and when it was read.

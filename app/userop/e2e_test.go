@@ -3,6 +3,7 @@ package userop_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"crypto/rand"
 	"errors"
 	"math/big"
 	"testing"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	p2pcrypto "github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
 	"github.com/swarmdesk/swarmdesk/app/userop"
@@ -58,21 +61,23 @@ func TestUserOpsOnDevChain(t *testing.T) {
 		t.Fatalf("client account %s, want the smart account %s", c.Account(), acct)
 	}
 
-	if err := c.RegisterPeer(ctx, "QmSmartPeer"); err != nil {
+	smartKey, qmSmartPeer := testPeer(t)
+	c.SetPeerKey(smartKey)
+	if err := c.RegisterPeer(ctx, qmSmartPeer); err != nil {
 		t.Fatalf("registerPeer as a UserOperation: %v", err)
 	}
 	if code, _ := d.ch.Attach().CodeAt(ctx, acct, nil); len(code) == 0 {
 		t.Fatal("the first operation did not deploy the account")
 	}
-	owners, err := c.Eoas(ctx, []string{"QmSmartPeer"})
+	owners, err := c.Eoas(ctx, []string{qmSmartPeer})
 	if err != nil || owners[0] != acct {
 		t.Fatalf("peer owner = %v (%v), want the smart account %s", owners, err, acct)
 	}
 
-	if err := c.SubmitReward(ctx, 0, 0, big.NewInt(42), "QmSmartPeer"); err != nil {
+	if err := c.SubmitReward(ctx, 0, 0, big.NewInt(42), qmSmartPeer); err != nil {
 		t.Fatalf("submitReward as a UserOperation: %v", err)
 	}
-	tot, err := c.TotalRewards(ctx, []string{"QmSmartPeer"})
+	tot, err := c.TotalRewards(ctx, []string{qmSmartPeer})
 	if err != nil || tot[0].Int64() != 42 {
 		t.Fatalf("total rewards = %v (%v), want 42", tot, err)
 	}
@@ -82,7 +87,7 @@ func TestUserOpsOnDevChain(t *testing.T) {
 
 	// A coordinator revert inside the operation comes back as its named
 	// error: voting with a peer ID this account does not own.
-	err = c.SubmitWinners(ctx, 0, []string{"QmSmartPeer"}, "QmNotMine")
+	err = c.SubmitWinners(ctx, 0, []string{qmSmartPeer}, "QmNotMine")
 	if !errors.Is(err, chain.ErrInvalidVoterPeerId) {
 		t.Fatalf("vote for someone else's peer: %v, want ErrInvalidVoterPeerId", err)
 	}
@@ -185,7 +190,8 @@ func TestUserOpOutboxSurvivesCrash(t *testing.T) {
 		t.Cleanup(c.Close)
 		return c
 	}
-	if err := open(s).RegisterPeer(ctx, "QmCrash"); err != nil {
+	crashKey, qmCrash := testPeer(t)
+	if err := withPeerKey(open(s), crashKey).RegisterPeer(ctx, qmCrash); err != nil {
 		t.Fatal(err)
 	}
 	for _, submitted := range []bool{false, true} {
@@ -198,7 +204,7 @@ func TestUserOpOutboxSurvivesCrash(t *testing.T) {
 		}
 		before := d.bundler.sent
 		c := open(crashing{s, submitted})
-		if err := c.SubmitReward(ctx, round, 0, big.NewInt(5), "QmCrash"); !errors.Is(err, errCrash) {
+		if err := c.SubmitReward(ctx, round, 0, big.NewInt(5), qmCrash); !errors.Is(err, errCrash) {
 			t.Fatalf("submitted=%v: %v, want the simulated crash", submitted, err)
 		}
 		c.Close()
@@ -210,7 +216,7 @@ func TestUserOpOutboxSurvivesCrash(t *testing.T) {
 			t.Fatalf("submitted=%v: handleOps called %d times for one reward, want exactly 1", submitted, got)
 		}
 	}
-	tot, _ := open(s).TotalRewards(ctx, []string{"QmCrash"})
+	tot, _ := open(s).TotalRewards(ctx, []string{qmCrash})
 	if tot[0].Int64() != 10 {
 		t.Fatalf("total %v, want 10 (two rewards of 5, none lost or doubled)", tot[0])
 	}
@@ -222,13 +228,14 @@ func TestExpiredSessionHoldsWrites(t *testing.T) {
 	d := startDevAA(t)
 	ctx := testCtx(t)
 	s := newSender(t, d, newKey(t))
-	if err := mustClient(t, d, s).RegisterPeer(ctx, "QmLater"); err != nil {
+	laterKey, qmLater := testPeer(t)
+	if err := withPeerKey(mustClient(t, d, s), laterKey).RegisterPeer(ctx, qmLater); err != nil {
 		t.Fatal(err)
 	}
 	expired := *s
 	expired.Expires = timeInPast()
 	c := mustClient(t, d, &expired)
-	if err := c.SubmitReward(ctx, 0, 0, big.NewInt(3), "QmLater"); !errors.Is(err, chain.ErrSignInNeeded) {
+	if err := c.SubmitReward(ctx, 0, 0, big.NewInt(3), qmLater); !errors.Is(err, chain.ErrSignInNeeded) {
 		t.Fatalf("expired session: %v, want ErrSignInNeeded", err)
 	}
 	if n := len(c.Outbox().Entries()); n != 1 {
@@ -243,6 +250,25 @@ func mustClient(t *testing.T, d *devAA, s chain.Sender) *chain.Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
+	return c
+}
+
+// testPeer makes a libp2p key and its peer ID: registrations carry a proof signed by it.
+func testPeer(t *testing.T) (p2pcrypto.PrivKey, string) {
+	t.Helper()
+	k, _, err := p2pcrypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := peer.IDFromPrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, id.String()
+}
+
+func withPeerKey(c *chain.Client, k p2pcrypto.PrivKey) *chain.Client {
+	c.SetPeerKey(k)
 	return c
 }
 

@@ -1,6 +1,7 @@
 package assist
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/swarmdesk/swarmdesk/app/blockassist/world"
@@ -43,7 +44,59 @@ type Assistant struct {
 	topY    int    // highest layer a human has edited; -1 before any edit
 	box     [4]int // human edit bounding box: minX, minZ, maxX, maxZ
 	m       Marginals
+	state   State // what the last Act decided, for the window
 }
+
+// State says what the assistant is doing, or what it waits for, so the window can tell a player
+// why it places nothing: by design it acts only where the player has built and only when sure.
+type State struct {
+	Reason Reason
+	// Sure is the highest probability the assistant gives any block it could place in the
+	// area it may work in (0..1); it places only above (1+Threshold)/2.
+	Sure float64
+}
+
+// Reason is why the assistant did or did not edit the world on a tick.
+type Reason int
+
+const (
+	// Editing: it placed or broke a block (or tried to).
+	Editing Reason = iota
+	// Walking: it knows what to do and walks there.
+	Walking
+	// WaitingFirstBlocks: the player has not placed or broken anything yet.
+	WaitingFirstBlocks
+	// WaitingOutline: every open voxel inside the player's outline is done or was touched
+	// by the player a moment ago; it works only inside the area and up to the layer the
+	// player has built on.
+	WaitingOutline
+	// WaitingSure: there are open voxels in the area, but it is not sure enough of any.
+	WaitingSure
+	// Blocked: it knows what to place but cannot reach any such voxel now.
+	Blocked
+)
+
+// Sentence is the status line for the window.
+func (s State) Sentence() string {
+	switch s.Reason {
+	case Walking:
+		return "The assistant is walking to a block it will place."
+	case WaitingFirstBlocks:
+		return "The assistant waits for your first blocks: it helps where you build."
+	case WaitingOutline:
+		return "The assistant waits: it fills only inside the area and up to the layer you have built on. " +
+			"Mark the corners of a floor or wall and it fills in between."
+	case Blocked:
+		return "The assistant knows where a block goes but cannot reach it from where it stands."
+	case WaitingSure:
+		return fmt.Sprintf("The assistant is not sure yet what you are building (best guess %.0f %%): "+
+			"keep building and it joins in once it is sure.", 100*s.Sure)
+	}
+	return ""
+}
+
+// State reports what the last Act decided.
+func (a *Assistant) State() State { return a.state }
 
 // New returns an assistant using pred for goal inference.
 func New(pred Predictor, cfg Config) *Assistant {
@@ -77,8 +130,15 @@ type candidate struct {
 // the best such target it cannot reach yet, else Noop. It never breaks a
 // block a human placed and never touches a recently edited voxel.
 func (a *Assistant) Act(obs *Observation) world.Action {
+	act, st := a.act(obs)
+	a.state = st
+	return act
+}
+
+func (a *Assistant) act(obs *Observation) (world.Action, State) {
 	a.Pred.Predict(obs, &a.m)
 	var cands []candidate
+	open, sure := 0, 0.0
 	for v := 0; v < world.NumVoxels; v++ {
 		if t, ok := a.touched[v]; ok && obs.Tick-t < a.Cfg.RecentTicks {
 			continue
@@ -89,6 +149,10 @@ func (a *Assistant) Act(obs *Observation) world.Action {
 		cur := obs.Cur[v]
 		p := &a.m[v]
 		if cur == world.Air {
+			open++
+			for b := world.Dirt; b <= world.Wool; b++ {
+				sure = max(sure, p[b])
+			}
 			best, bg := world.Air, a.Cfg.Threshold
 			for b := world.Dirt; b <= world.Wool; b++ {
 				if p[b] <= 0.5 {
@@ -111,7 +175,14 @@ func (a *Assistant) Act(obs *Observation) world.Action {
 		}
 	}
 	if len(cands) == 0 {
-		return a.park(obs)
+		st := State{Reason: WaitingSure, Sure: sure}
+		switch {
+		case a.topY < 0:
+			st.Reason = WaitingFirstBlocks
+		case open == 0:
+			st.Reason = WaitingOutline
+		}
+		return a.park(obs), st
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].gain > cands[j].gain })
 	feet := obs.Players[obs.Self]
@@ -119,7 +190,7 @@ func (a *Assistant) Act(obs *Observation) world.Action {
 		if CanDo(obs.Cur, obs.Players, feet, c.act) {
 			// Take the best doable action only if nothing much better is
 			// waiting elsewhere; otherwise still act (a bird in the hand).
-			return c.act
+			return c.act, State{Reason: Editing, Sure: sure}
 		}
 	}
 	for i, c := range cands {
@@ -127,10 +198,10 @@ func (a *Assistant) Act(obs *Observation) world.Action {
 			break
 		}
 		if m, ok := StepToward(obs.Cur, obs.Players, obs.Self, c.act); ok {
-			return m
+			return m, State{Reason: Walking, Sure: sure}
 		}
 	}
-	return a.park(obs)
+	return a.park(obs), State{Reason: Blocked, Sure: sure}
 }
 
 // park moves an idle assistant out of the way: to the top layer (y=9,

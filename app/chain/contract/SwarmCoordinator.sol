@@ -33,6 +33,19 @@ contract SwarmCoordinator {
 
     mapping(bytes32 => mapping(address => bool)) private _roles;
 
+    /// @dev A proof holds the peer's public key and its signature; an
+    /// RSA-8192 key (the largest libp2p accepts) needs about 2.1 kB.
+    uint256 private constant _MAX_PROOF_BYTES = 4096;
+
+    /// @dev Proof-carrying claims of a peer ID (see registerPeerWithProof):
+    /// claimants in claim order, their proofs, and per-claim submission
+    /// state, so that no claimant's submissions can block another's.
+    mapping(string => address[]) private _claimants;
+    mapping(string => mapping(address => bytes)) private _proofs;
+    mapping(uint256 => mapping(uint256 => mapping(string => mapping(address => bool)))) private _claimRewarded;
+    mapping(uint256 => mapping(string => mapping(address => bool))) private _claimVoted;
+    mapping(string => mapping(address => int256)) private _claimRewards;
+
     bytes32 public constant OWNER_ROLE = keccak256("OWNER_ROLE");
     bytes32 public constant BOOTNODE_MANAGER_ROLE = keccak256("BOOTNODE_MANAGER_ROLE");
     bytes32 public constant STAGE_MANAGER_ROLE = keccak256("STAGE_MANAGER_ROLE");
@@ -52,6 +65,7 @@ contract SwarmCoordinator {
         address indexed account, uint256 indexed roundNumber, uint256 indexed stageNumber, int256 reward, string peerId
     );
     event CumulativeRewardsUpdated(address indexed account, string peerId, int256 totalRewards);
+    event PeerProofRegistered(address indexed eoa, string peerId, bytes proof);
 
     // --------------------------------------------------------------- errors
 
@@ -67,6 +81,7 @@ contract SwarmCoordinator {
     error RewardAlreadySubmitted();
     error InvalidStageNumber();
     error InvalidVote();
+    error InvalidProof();
 
     // ------------------------------------------------------------ modifiers
 
@@ -144,12 +159,97 @@ contract SwarmCoordinator {
 
     // ---------------------------------------------------------------- peers
 
-    /// @notice Claims a peer ID for the caller. The first claimer owns it forever.
+    /// @notice Claims a peer ID for the caller, without proof (v0.6.0's call, kept for
+    /// existing callers): the first claimer is named by getEoa. swarmdesk readers treat a
+    /// claim without a valid proof as not a member; see registerPeerWithProof.
     function registerPeer(string calldata peerId) external {
         if (_peerIdToEoa[peerId] != address(0)) revert PeerIdAlreadyRegistered();
         _eoaToPeerId[msg.sender].push(peerId);
         _peerIdToEoa[peerId] = msg.sender;
         emit PeerRegistered(msg.sender, peerId);
+    }
+
+    /// @notice Claims a peer ID with a proof of owning its libp2p key.
+    /// @dev Squatting defence. registerPeer lets the first account to name a
+    /// peer ID own it, so anyone could lock the real owner out. Here a claim
+    /// carries `proof`: the peer's libp2p public key and its signature over
+    /// a domain-separated message naming the chain id, this contract and the
+    /// claiming account (app/chain/peerproof.go has the format). The EVM
+    /// cannot check RSA or ed25519 signatures cheaply, so the contract only
+    /// stores the proof; every reader checks it against the
+    /// public key inside the peer ID and treats claims without a valid proof
+    /// as not members. Claims are kept per (peer ID, account) and never
+    /// refused for being second, so an earlier squatter (with registerPeer,
+    /// or with a garbage proof) cannot lock the owner out: the owner's claim
+    /// is added beside it, may submit rewards and votes for the peer ID
+    /// (recorded per claim, so the squatter's submissions block nothing),
+    /// and readers pick the first claim whose proof verifies. getEoa keeps
+    /// naming the first claimant, as for existing callers.
+    function registerPeerWithProof(string calldata peerId, bytes calldata proof) external {
+        if (proof.length == 0 || proof.length > _MAX_PROOF_BYTES) revert InvalidProof();
+        if (_proofs[peerId][msg.sender].length != 0) revert PeerIdAlreadyRegistered();
+        _proofs[peerId][msg.sender] = proof;
+        _claimants[peerId].push(msg.sender);
+        address first = _peerIdToEoa[peerId];
+        if (first == address(0)) {
+            _peerIdToEoa[peerId] = msg.sender;
+        }
+        if (first != msg.sender) {
+            _eoaToPeerId[msg.sender].push(peerId);
+        }
+        emit PeerRegistered(msg.sender, peerId);
+        emit PeerProofRegistered(msg.sender, peerId, proof);
+    }
+
+    /// @notice The proof-carrying claims of each peer ID, in claim order.
+    function getPeerClaims(string[] calldata peerIds)
+        external
+        view
+        returns (address[][] memory eoas, bytes[][] memory proofs)
+    {
+        eoas = new address[][](peerIds.length);
+        proofs = new bytes[][](peerIds.length);
+        for (uint256 i = 0; i < peerIds.length; i++) {
+            address[] storage cs = _claimants[peerIds[i]];
+            eoas[i] = cs;
+            proofs[i] = new bytes[](cs.length);
+            for (uint256 j = 0; j < cs.length; j++) {
+                proofs[i][j] = _proofs[peerIds[i]][cs[j]];
+            }
+        }
+    }
+
+    /// @notice The cumulative reward each (peer ID, account) claim submitted.
+    function getClaimRewards(string[] calldata peerIds, address[] calldata eoas)
+        external
+        view
+        returns (int256[] memory rewards)
+    {
+        if (peerIds.length != eoas.length) revert InvalidVoterPeerId();
+        rewards = new int256[](peerIds.length);
+        for (uint256 i = 0; i < peerIds.length; i++) {
+            rewards[i] = _claimRewards[peerIds[i]][eoas[i]];
+        }
+    }
+
+    /// @notice Whether account's claim of peerId submitted its reward for (round, stage).
+    function hasClaimSubmittedReward(uint256 roundNumber, uint256 stageNumber, string calldata peerId, address account)
+        external
+        view
+        returns (bool)
+    {
+        return _claimRewarded[roundNumber][stageNumber][peerId][account];
+    }
+
+    /// @notice Whether account's claim of peerId voted in round.
+    function hasClaimVoted(uint256 roundNumber, string calldata peerId, address account) external view returns (bool) {
+        return _claimVoted[roundNumber][peerId][account];
+    }
+
+    /// @dev Whether account may submit for peerId: the first claimant, or
+    /// any account that claimed it with a proof.
+    function _mayActFor(string calldata peerId, address account) internal view returns (bool) {
+        return _peerIdToEoa[peerId] == account || _proofs[peerId][account].length != 0;
     }
 
     function getPeerId(address[] calldata eoas) external view returns (string[][] memory) {
@@ -205,13 +305,14 @@ contract SwarmCoordinator {
     /// @notice Records the caller's vote (peerId is the voter) for a round's winners.
     function submitWinners(uint256 roundNumber, string[] memory winners, string calldata peerId) external {
         if (roundNumber > _currentRound) revert InvalidRoundNumber();
-        if (_roundVotes[roundNumber][peerId].length > 0) revert WinnerAlreadyVoted();
-        if (_peerIdToEoa[peerId] != msg.sender) revert InvalidVoterPeerId();
+        if (_claimVoted[roundNumber][peerId][msg.sender]) revert WinnerAlreadyVoted();
+        if (!_mayActFor(peerId, msg.sender)) revert InvalidVoterPeerId();
         for (uint256 i = 0; i < winners.length; i++) {
             for (uint256 j = i + 1; j < winners.length; j++) {
                 if (keccak256(bytes(winners[i])) == keccak256(bytes(winners[j]))) revert InvalidVote();
             }
         }
+        _claimVoted[roundNumber][peerId][msg.sender] = true;
         _roundVotes[roundNumber][peerId] = winners;
         if (_voterVoteCounts[peerId] == 0) {
             _uniqueVoters++;
@@ -255,12 +356,14 @@ contract SwarmCoordinator {
         } else {
             if (stageNumber > _STAGE_COUNT) revert InvalidStageNumber();
         }
-        if (_hasSubmittedRoundStageReward[roundNumber][stageNumber][peerId]) revert RewardAlreadySubmitted();
-        if (_peerIdToEoa[peerId] != msg.sender) revert InvalidVoterPeerId();
+        if (_claimRewarded[roundNumber][stageNumber][peerId][msg.sender]) revert RewardAlreadySubmitted();
+        if (!_mayActFor(peerId, msg.sender)) revert InvalidVoterPeerId();
 
         _roundStageRewards[roundNumber][stageNumber][msg.sender] += reward;
         _hasSubmittedRoundStageReward[roundNumber][stageNumber][peerId] = true;
+        _claimRewarded[roundNumber][stageNumber][peerId][msg.sender] = true;
         _totalRewards[peerId] += reward;
+        _claimRewards[peerId][msg.sender] += reward;
 
         emit RewardSubmitted(msg.sender, roundNumber, stageNumber, reward, peerId);
         emit CumulativeRewardsUpdated(msg.sender, peerId, _totalRewards[peerId]);

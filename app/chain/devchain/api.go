@@ -19,6 +19,10 @@ type Info struct {
 	DeployBlock hexutil.Uint64 `json:"deployBlock"`
 	Host        common.Address `json:"host"`
 	FaucetWei   *hexutil.Big   `json:"faucetWei"`
+	// Genesis identifies the chain (see Identity); DataDir is where it keeps its data, so a
+	// process that finds someone else's chain on its port can say whose it is.
+	Genesis common.Hash `json:"genesis"`
+	DataDir string      `json:"dataDir,omitempty"`
 }
 
 // api is the "swarmdesk" JSON-RPC namespace of the dev chain.
@@ -32,6 +36,8 @@ func (a *api) Info() Info {
 		DeployBlock: hexutil.Uint64(a.c.deployed.Block),
 		Host:        a.c.HostAddress(),
 		FaucetWei:   (*hexutil.Big)(a.c.cfg.FaucetAmount),
+		Genesis:     a.c.Genesis(),
+		DataDir:     a.c.cfg.DataDir,
 	}
 }
 
@@ -46,15 +52,16 @@ func (a *api) Faucet(ctx context.Context, addr common.Address) (common.Hash, err
 // Discover asks a dev chain at rpcURL for its coordinator and returns the
 // matching "local" profile and the deploy block (for chain.Options.StartBlock).
 func Discover(ctx context.Context, rpcURL string) (chain.Profile, uint64, error) {
-	rc, err := rpc.DialContext(ctx, rpcURL)
+	info, err := Probe(ctx, rpcURL)
 	if err != nil {
-		return chain.Profile{}, 0, fmt.Errorf("connect to local chain %s: %w", rpcURL, err)
+		return chain.Profile{}, 0, err
 	}
-	defer rc.Close()
-	var info Info
-	if err := rc.CallContext(ctx, &info, "swarmdesk_info"); err != nil {
-		return chain.Profile{}, 0, fmt.Errorf("ask %s for the local coordinator (is it a swarmdesk dev chain?): %w", rpcURL, err)
-	}
+	return ProfileOf(rpcURL, info)
+}
+
+// ProfileOf is the "local" profile of the chain that answered info at rpcURL, and its deploy
+// block.
+func ProfileOf(rpcURL string, info Info) (chain.Profile, uint64, error) {
 	return chain.Profile{Name: chain.ProfileLocal, RPCURL: rpcURL, ChainID: int64(info.ChainID), Contract: info.Coordinator}, uint64(info.DeployBlock), nil
 }
 

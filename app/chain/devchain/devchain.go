@@ -171,6 +171,10 @@ func Start(ctx context.Context, cfg Config) (*Chain, error) {
 	if host != "" {
 		c.rpcURL = stack.HTTPEndpoint()
 	}
+	if err := writeIdentity(cfg.DataDir, Identity{Genesis: c.Genesis(), RPCURL: c.rpcURL}); err != nil {
+		_ = stack.Close()
+		return nil, err
+	}
 	switch {
 	case cfg.Manual:
 	case cfg.BlockPeriod > 0:
@@ -266,6 +270,10 @@ func (c *Chain) ensureCoordinator(ctx context.Context) error {
 
 // RPCURL is the HTTP JSON-RPC endpoint ("http://127.0.0.1:port").
 func (c *Chain) RPCURL() string { return c.rpcURL }
+
+// Genesis is the hash of the chain's genesis block, which tells this chain from any other
+// local chain (see Identity).
+func (c *Chain) Genesis() common.Hash { return c.backend.BlockChain().Genesis().Hash() }
 
 // Profile is the "local" profile pointing at this chain.
 func (c *Chain) Profile() chain.Profile { return c.profile }
