@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/app/session"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
@@ -56,7 +57,7 @@ run (--fresh starts over).`,
 			if err != nil {
 				return err
 			}
-			applyThreads(e)
+			device.SetThreads(e.Config.Resources.Threads)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			errw, w := cmd.ErrOrStderr(), cmd.OutOrStdout()

@@ -49,10 +49,6 @@ type Config struct {
 	// leave that round's reward queued for the next run. Nothing new is sent after a stop.
 	StopGrace time.Duration
 
-	// Threads is the engine's CPU thread count (resources.threads); 0 keeps the current
-	// setting (all cores by default). It is process-wide: Run applies it with cpu.SetThreads.
-	Threads int
-
 	// ACPowerOnly pauses the node while the computer runs on battery, where the OS tells
 	// (see onACPower); PowerCheckEvery is how often it looks [30s].
 	ACPowerOnly     bool
@@ -173,7 +169,6 @@ func ConfigFrom(c config.Config) (Config, error) {
 	nc.ACPowerOnly = c.Resources.ACPowerOnly
 	nc.IdleOnly = c.Resources.IdleOnly
 	nc.IdleAfter = time.Duration(c.Resources.IdleMinutes) * time.Minute
-	nc.Threads = c.Resources.Threads
 	nc.PrometheusAddr = c.Metrics.PrometheusAddr
 	nc.Mode, nc.LoRARank = train.Mode(c.Training.Mode), c.Training.LoRARank
 	nc.Train = train.Config{Optim: train.DefaultOptimConfig(), MemoryLimit: int64(c.Resources.MemoryLimitMB) << 20}
