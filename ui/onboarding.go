@@ -174,7 +174,8 @@ func (o *Onboarding) showIdentity() {
 	o.win.SetOnDropped(o.dropped)
 
 	o.async(func() {
-		id, _, _, err := o.b.Identity()
+		opened, err := o.b.Identity()
+		id := opened.ID
 		fyne.Do(func() {
 			if !o.onIdentity {
 				return // the person went back meanwhile

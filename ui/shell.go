@@ -17,17 +17,16 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/swarmdesk/swarmdesk/app/identity"
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/session"
-	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 // Starter is what the window needs from the node's start-up before anything else: the identity
 // and the key store's passphrase (app/session.Session implements it as part of Backend).
 type Starter interface {
-	// Identity opens the key store and loads the identity, creating one on first run.
-	Identity() (*identity.Identity, secrets.Store, bool, error)
+	// Identity opens the key store and loads the identity, creating one on first run; a
+	// *session.LockedError asks for the store's passphrase.
+	Identity() (session.OpenedIdentity, error)
 	// NewSecretsFile reports whether a passphrase would create a new encrypted store.
 	NewSecretsFile() bool
 	SetPassphrase([]byte)
@@ -135,16 +134,17 @@ func (s *Shell) Stop() {
 }
 
 func (s *Shell) load() {
-	id, store, created, err := s.b.Identity()
+	id, err := s.b.Identity()
 	var choice session.Choice
 	var chosen bool
 	if err == nil {
 		choice, chosen = s.b.Choice()
 	}
+	var locked *session.LockedError
 	fyne.Do(func() {
 		switch {
 		case err == nil:
-			s.info = NewIdentityInfo(id, store.Location(), created)
+			s.info = NewIdentityInfo(id.ID, id.KeyLocation, id.Created)
 			if s.OnIdentity != nil {
 				s.OnIdentity(s.info)
 			}
@@ -158,10 +158,8 @@ func (s *Shell) load() {
 				ob.SetIdentity(s.info)
 				s.show(ob.Object())
 			}
-		case errors.Is(err, secrets.ErrPassphraseRequired):
-			s.show(s.passphraseScreen(""))
-		case errors.Is(err, secrets.ErrWrongPassphrase):
-			s.show(s.passphraseScreen("Wrong passphrase. Try again."))
+		case errors.As(err, &locked):
+			s.show(s.passphraseScreen(locked.Prompt))
 		default:
 			s.show(errorScreen(err, s.Start))
 		}

@@ -23,7 +23,6 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/swarm"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
-	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 // Options adjust a Session for the command line and for tests; the zero value is the desktop
@@ -110,9 +109,14 @@ func New(e *env.Env, opts Options) *Session {
 // Logger is the session's log: it feeds Logs and, headless, LogWriter.
 func (s *Session) Logger() *slog.Logger { return s.log }
 
-// Identity opens the key store and loads the identity, creating one on the first run.
-func (s *Session) Identity() (*identity.Identity, secrets.Store, bool, error) {
-	return s.env.Identity()
+// Identity opens the key store and loads the identity, creating one on the first run. When the
+// store needs the person's passphrase first, the error is a *LockedError.
+func (s *Session) Identity() (OpenedIdentity, error) {
+	id, store, created, err := s.env.Identity()
+	if err != nil {
+		return OpenedIdentity{}, lockedError(err)
+	}
+	return OpenedIdentity{ID: id, KeyLocation: store.Location(), Created: created}, nil
 }
 
 // NewSecretsFile reports whether opening the store creates a new encrypted file.
