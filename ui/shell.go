@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/swarmdesk/swarmdesk/app/blockassist"
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/session"
 )
@@ -580,11 +581,10 @@ func (s *Shell) openBlockAssist() {
 	if m == nil || m.blockAssist != nil {
 		return
 	}
-	d := defaultBlockAssistDeps("")
-	d.async = s.async
 	m.blockAssist = &blockAssistScreen{} // building: a second selection must not build twice
 	s.async(func() {
-		d.dataDir = blockAssistDataDir(s.b.DataDir())
+		d := defaultBlockAssistDeps(blockassist.NewMode(blockAssistDataDir(s.b.DataDir())))
+		d.async = s.async
 		fyne.Do(func() {
 			m.blockAssist = newBlockAssistScreen(d)
 			box := m.pages[viewBlockAssist].(*fyne.Container)
