@@ -14,11 +14,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/swarmdesk/swarmdesk/app/chainconn"
 	"github.com/swarmdesk/swarmdesk/app/config"
 	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/app/env"
 	"github.com/swarmdesk/swarmdesk/app/identity"
-	"github.com/swarmdesk/swarmdesk/app/network"
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/swarm"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
@@ -82,7 +82,7 @@ type running struct {
 	err    error         // Run's error, set before done closes
 	node   *node.Node
 	sw     *swarm.Node
-	conn   *network.Conn
+	conn   *chainconn.Conn
 	host   *Host
 	id     *identity.Identity
 	model  string

@@ -13,11 +13,11 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
+	"github.com/swarmdesk/swarmdesk/app/chainconn"
 	"github.com/swarmdesk/swarmdesk/app/config"
 	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/app/identity"
 	"github.com/swarmdesk/swarmdesk/app/models"
-	"github.com/swarmdesk/swarmdesk/app/network"
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/swarm"
 	"github.com/swarmdesk/swarmdesk/engine/hub"
@@ -99,7 +99,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 			return err
 		}
 	}
-	if r.conn, err = network.Open(ctx, cfg.Network, s.env.Dirs.Data, id.Account, store); err != nil {
+	if r.conn, err = chainconn.Open(ctx, cfg.Network, s.env.Dirs.Data, id.Account, store); err != nil {
 		return chainError(cfg.Network, err)
 	}
 	p := r.conn.Client.Profile()
@@ -319,7 +319,7 @@ func (s *Session) register(ctx context.Context, r *running, strict bool) error {
 }
 
 // bootstrapAddrs merges network.bootnodes with the coordinator's published bootnodes.
-func (s *Session) bootstrapAddrs(ctx context.Context, cfg config.Config, conn *network.Conn) []string {
+func (s *Session) bootstrapAddrs(ctx context.Context, cfg config.Config, conn *chainconn.Conn) []string {
 	out := append([]string(nil), cfg.Network.Bootnodes...)
 	fromChain, err := conn.Client.Bootnodes(ctx)
 	if err != nil {

@@ -1,7 +1,7 @@
-// Package network connects the node to its swarm's chain as the config's network profile says:
+// Package chainconn connects the node to its swarm's chain as the config's network profile says:
 // "local" attaches to this computer's dev chain (starting it if no other swarmdesk process runs
 // it), "custom" dials any EVM chain, "gensyn-testnet" reads Gensyn's testnet.
-package network
+package chainconn
 
 import (
 	"context"
