@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func envOf(m map[string]string) Env { return func(k string) string { return m[k] } }
+func envOf(m map[string]string) Getenv { return func(k string) string { return m[k] } }
 
 func TestDirsFor(t *testing.T) {
 	home := "/home/ana"
