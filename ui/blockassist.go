@@ -17,6 +17,7 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/app/blockassist"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/goalnet"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/play"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/render"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/world"
 )
@@ -25,7 +26,7 @@ import (
 // choose does not keep replaying the same house.
 const randomGoal = "Random goal"
 
-// BlockAssist is what the BlockAssist screen needs from the game; app/blockassist.Mode is it.
+// BlockAssist is what the BlockAssist screen needs from the game; app/play.Mode is it.
 // The game, the recording and its recovery, the assistant and training all happen there.
 type BlockAssist interface {
 	// Open reads the goal catalog and recovers interrupted sessions; it returns the goals'
@@ -33,7 +34,7 @@ type BlockAssist interface {
 	Open() (labels []string, recoverErr, err error)
 	// Start sets up a session on the goal with that label (a random one for any other label),
 	// with or without the assistant. Slow.
-	Start(label string, assistant bool) (blockassist.Started, error)
+	Start(label string, assistant bool) (play.Started, error)
 	// Run plays the session until it ends, calling onTick after each tick.
 	Run(ctx context.Context, s *blockassist.Session, onTick func(blockassist.TickResult)) (*blockassist.Summary, error)
 	// Train trains the assistant's goal model on the recorded sessions.
@@ -181,7 +182,7 @@ func (x *blockAssistScreen) startSession() {
 }
 
 // onStarted shows a new session and starts its tick loop.
-func (x *blockAssistScreen) onStarted(st blockassist.Started, err error) {
+func (x *blockAssistScreen) onStarted(st play.Started, err error) {
 	x.starting = false
 	if err != nil {
 		x.start.Enable()

@@ -19,6 +19,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/blockassist/assist"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/goalnet"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/goals"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/play"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/world"
 )
 
@@ -26,7 +27,7 @@ import (
 // session's tick loop is captured and run by the test, and the clock advances 1 s per read.
 type baHarness struct {
 	x    *blockAssistScreen
-	mode *blockassist.Mode
+	mode *play.Mode
 	w    fyne.Window
 	loop func() // the captured tick loop of the running session
 }
@@ -36,7 +37,7 @@ func newBAHarness(t *testing.T) *baHarness {
 	test.NewTempApp(t)
 	h := &baHarness{}
 	clock := time.Date(2025, 8, 1, 12, 0, 0, 0, time.UTC)
-	h.mode = blockassist.NewMode(t.TempDir())
+	h.mode = play.NewMode(t.TempDir())
 	d := defaultBlockAssistDeps(h.mode)
 	d.async = func(f func()) { f() }
 	d.background = func(f func()) { h.loop = f }
@@ -91,7 +92,7 @@ func TestBlockAssistGoalPicker(t *testing.T) {
 		}
 	}
 	g, _ := cat.Get("oak_cottage")
-	h.x.goalPick.SetSelected(blockassist.GoalLabel(g))
+	h.x.goalPick.SetSelected(play.GoalLabel(g))
 	if got := h.mode.Goal(h.x.goalPick.Selected); got.ID != "oak_cottage" {
 		t.Fatalf("picked %s, want oak_cottage", got.ID)
 	}
@@ -284,7 +285,7 @@ func TestBlockAssistRecoversOnOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	test.NewTempApp(t)
-	d := defaultBlockAssistDeps(blockassist.NewMode(dir))
+	d := defaultBlockAssistDeps(play.NewMode(dir))
 	d.async = func(f func()) { f() }
 	newBlockAssistScreen(d)
 	if _, err := os.Stat(filepath.Join(s.Dir(), blockassist.MetricsFile)); err != nil {
@@ -301,7 +302,7 @@ func TestBlockAssistNavEntry(t *testing.T) {
 	if s.main.current != viewBlockAssist || s.main.blockAssist == nil || s.main.blockAssist.obj == nil {
 		t.Fatalf("Ctrl+6: view %d, screen %v", s.main.current, s.main.blockAssist)
 	}
-	if got := s.main.blockAssist.d.game.(*blockassist.Mode).Dir; got != filepath.Join(b.dataDir, "blockassist") {
+	if got := s.main.blockAssist.d.game.(*play.Mode).Dir; got != filepath.Join(b.dataDir, "blockassist") {
 		t.Fatalf("BlockAssist data in %q", got)
 	}
 	first := s.main.blockAssist

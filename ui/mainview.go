@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/swarmdesk/swarmdesk/app/blockassist"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/play"
 	"github.com/swarmdesk/swarmdesk/app/node"
 )
 
@@ -98,7 +98,7 @@ func (s *Shell) openBlockAssist() {
 	}
 	m.blockAssist = &blockAssistScreen{} // building: a second selection must not build twice
 	s.async(func() {
-		d := defaultBlockAssistDeps(blockassist.NewMode(blockAssistDataDir(s.b.DataDir())))
+		d := defaultBlockAssistDeps(play.NewMode(blockAssistDataDir(s.b.DataDir())))
 		d.async = s.async
 		fyne.Do(func() {
 			m.blockAssist = newBlockAssistScreen(d)

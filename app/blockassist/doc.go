@@ -6,10 +6,10 @@
 //
 // Layout (dependencies point down):
 //
-//	blockassist      Mode: the desktop window's facade (catalog, start with or
-//	                 without the assistant, run, train); Session: input queue,
-//	                 fixed tick, assistant, recorder, the single end path
-//	                 (100 % and manual stop), RecoverAll
+//	play             Mode: the desktop window's facade (catalog, start with or
+//	                 without the assistant, run, train); above everything below
+//	blockassist      Session: input queue, fixed tick, assistant, recorder,
+//	                 the single end path (100 % and manual stop), RecoverAll
 //	├── assist       goal inference (catalog posterior + per-voxel rules,
 //	│                Predictor interface for a learned net) and the
 //	│                expected-gain assistant; ScriptedBuilder + Simulate
@@ -23,7 +23,7 @@
 //	└── world        MBAG rules: 11×10×10 grid, 10 blocks, actions, reach and
 //	                 line of sight, similarity and goal percentage
 //
-// The desktop window goes through Mode (ui.BlockAssist) and draws with render; underneath,
+// The desktop window goes through play.Mode (ui.BlockAssist) and draws with render; underneath,
 // typical use is:
 //
 //	cat, _ := goals.Embedded()

@@ -1,4 +1,7 @@
-package blockassist
+// Package play is BlockAssist as the desktop window plays it (ui.BlockAssist): the goal catalog,
+// starting a session with or without the assistant, the tick loop and training the assistant's
+// goal model. It sits above blockassist and goalnet, which must not import each other's users.
+package play
 
 import (
 	"context"
@@ -6,6 +9,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/swarmdesk/swarmdesk/app/blockassist"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/assist"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/goalnet"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/goals"
@@ -18,13 +22,13 @@ import (
 type Mode struct {
 	// Dir holds the sessions and the goal model (the app's data folder + "blockassist").
 	Dir string
-	// TickSeconds is the game tick; 0 = DefaultTickSeconds.
+	// TickSeconds is the game tick; 0 = blockassist.DefaultTickSeconds.
 	TickSeconds float64
 	// Rand draws random goals and placements.
 	Rand *rand.Rand
-	// RunSession, TrainNet and LoadNet are Run, goalnet.Train and loading the trained goal
+	// RunSession, TrainNet and LoadNet are blockassist.Run, goalnet.Train and loading the trained goal
 	// model; tests replace them to play deterministic sessions and train fast.
-	RunSession func(context.Context, *Session, func(TickResult)) (*Summary, error)
+	RunSession func(context.Context, *blockassist.Session, func(blockassist.TickResult)) (*blockassist.Summary, error)
 	TrainNet   func(context.Context, string, goalnet.Options, func(goalnet.Progress)) (goalnet.Result, error)
 	LoadNet    func(dir string) (assist.Predictor, error)
 
@@ -36,7 +40,7 @@ func NewMode(dir string) *Mode {
 	return &Mode{
 		Dir:        dir,
 		Rand:       rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
-		RunSession: Run,
+		RunSession: blockassist.Run,
 		TrainNet:   goalnet.Train,
 		LoadNet: func(dir string) (assist.Predictor, error) {
 			n, err := goalnet.Load(dir)
@@ -48,12 +52,12 @@ func NewMode(dir string) *Mode {
 	}
 }
 
-// Open reads the goal catalog and finalises sessions a crash left open (RecoverAll), so
+// Open reads the goal catalog and finalises sessions a crash left open (blockassist.RecoverAll), so
 // training sees them. It returns the goals' labels for a picker (see GoalLabel); recoverErr
 // says which interrupted sessions could not be recovered. Slow: call it off the UI goroutine.
 func (m *Mode) Open() (labels []string, recoverErr, err error) {
 	cat, err := goals.Embedded()
-	_, recoverErr = RecoverAll(m.Dir)
+	_, recoverErr = blockassist.RecoverAll(m.Dir)
 	if err != nil {
 		return nil, recoverErr, err
 	}
@@ -95,7 +99,7 @@ func (m *Mode) Goal(label string) *goals.Structure {
 
 // Started is a session that Start set up, with what the window says about it.
 type Started struct {
-	*Session
+	*blockassist.Session
 	// About is a sentence naming the goal and who helps ("Building … The assistant uses …").
 	About string
 }
@@ -109,7 +113,7 @@ func (m *Mode) Start(label string, assistant bool) (Started, error) {
 	if g == nil {
 		return Started{}, fmt.Errorf("no goals to build: the goal catalog was not read")
 	}
-	cfg := Config{DataDir: m.Dir, Goal: g, TickSeconds: m.TickSeconds}
+	cfg := blockassist.Config{DataDir: m.Dir, Goal: g, TickSeconds: m.TickSeconds}
 	p, err := goals.RandomPlacement(g, m.Rand)
 	if err != nil {
 		return Started{}, err
@@ -129,7 +133,7 @@ func (m *Mode) Start(label string, assistant bool) (Started, error) {
 		cfg.Assistant = assist.New(pred, assist.DefaultConfig())
 	}
 	cfg.Placement = p
-	s, err := Start(cfg)
+	s, err := blockassist.Start(cfg)
 	if err != nil {
 		return Started{}, err
 	}
@@ -137,7 +141,7 @@ func (m *Mode) Start(label string, assistant bool) (Started, error) {
 }
 
 // Run plays s until 100 %, the horizon or ctx ends it, calling onTick after every tick.
-func (m *Mode) Run(ctx context.Context, s *Session, onTick func(TickResult)) (*Summary, error) {
+func (m *Mode) Run(ctx context.Context, s *blockassist.Session, onTick func(blockassist.TickResult)) (*blockassist.Summary, error) {
 	return m.RunSession(ctx, s, onTick)
 }
 
