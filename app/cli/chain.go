@@ -150,7 +150,7 @@ http://` + chainconn.LocalRPCAddr + `), "custom" any EVM chain, "gensyn-testnet"
 
 // chainIdentity loads the identity: required (asking for a passphrase if need be) when the
 // command signs, best effort otherwise.
-func chainIdentity(cmd *cobra.Command, e *env.Env, need bool) (*identity.Identity, secrets.Store, error) {
+func chainIdentity(cmd *cobra.Command, e *env.Setup, need bool) (*identity.Identity, secrets.Store, error) {
 	if need {
 		s, err := openStore(cmd, e)
 		if err != nil {

@@ -16,7 +16,7 @@ func init() {
 	registerDoctorSection(doctorSection{order: 30, title: "The model", report: reportModel})
 }
 
-func reportModel(e *env.Env, w io.Writer) error {
+func reportModel(e *env.Setup, w io.Writer) error {
 	name := e.Config.Model.Name
 	cache := models.FromEnv(os.Getenv, e.Dirs.Cache, false).CacheDir
 	switch fi, err := os.Stat(name); {

@@ -17,7 +17,7 @@ import (
 )
 
 // signInProfile is the configured network's profile when it needs a sign-in.
-func signInProfile(e *env.Env) (chain.Profile, error) {
+func signInProfile(e *env.Setup) (chain.Profile, error) {
 	p, err := chain.ProfileByName(e.Config.Network.Profile)
 	if err != nil {
 		if e.Config.Network.Profile == chain.ProfileCustom {
@@ -141,7 +141,7 @@ func newLogoutCmd(g *globals, o Options) *cobra.Command {
 }
 
 // printSignIn adds who is signed in to identity show.
-func printSignIn(w io.Writer, e *env.Env, s secrets.Store) {
+func printSignIn(w io.Writer, e *env.Setup, s secrets.Store) {
 	p, err := signInProfile(e)
 	if err != nil || !p.SignIn.Needed() {
 		return

@@ -58,7 +58,7 @@ var ErrRunning = errors.New("the node is running: stop it first")
 // Session is one computer's place in a swarm. Its methods are safe from any goroutine; those
 // that touch disk, chain or network may block.
 type Session struct {
-	env  *env.Env
+	env  *env.Setup
 	opts Options
 	log  *slog.Logger
 	ring *ring
@@ -90,7 +90,7 @@ type running struct {
 
 // New prepares a session on e; it opens nothing until Start. The saved choice and the training
 // switch are read from the data folder (a damaged file counts as a first run, and is logged).
-func New(e *env.Env, opts Options) *Session {
+func New(e *env.Setup, opts Options) *Session {
 	s := &Session{env: e, opts: opts, ring: newRing(LogLines)}
 	level := parseLevel(e.Config.Log.Level)
 	hs := teeHandler{slog.NewTextHandler(s.ring, &slog.HandlerOptions{Level: level})}
