@@ -50,12 +50,12 @@ type Config struct {
 	StopGrace time.Duration
 
 	// ACPowerOnly pauses the node while the computer runs on battery, where the OS tells
-	// (see onACPower); PowerCheckEvery is how often it looks [30s].
+	// (see platform.OnACPower); PowerCheckEvery is how often it looks [30s].
 	ACPowerOnly     bool
 	PowerCheckEvery time.Duration
 
 	// IdleOnly pauses the node while someone uses the computer: it trains only once keyboard
-	// and mouse have been idle for IdleAfter [5min], where the OS tells (see userIdle; where it
+	// and mouse have been idle for IdleAfter [5min], where the OS tells (see platform.UserIdle; where it
 	// does not, the node trains regardless). IdleCheckEvery is how often it looks [10s]; a
 	// user coming back is noticed within that and honoured at the next safe point.
 	IdleOnly       bool
