@@ -16,6 +16,20 @@ import (
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
+// signInStore opens the key store and the configured network's profile, as login and logout
+// both need.
+func signInStore(cmd *cobra.Command, g *globals, o Options) (secrets.Store, chain.Profile, error) {
+	e, s, err := storeFor(cmd, g, o)
+	if err != nil {
+		return nil, chain.Profile{}, err
+	}
+	p, err := signInProfile(e)
+	if err != nil {
+		return nil, chain.Profile{}, err
+	}
+	return s, p, nil
+}
+
 // signInProfile is the configured network's profile when it needs a sign-in.
 func signInProfile(e *env.Setup) (chain.Profile, error) {
 	p, err := chain.ProfileByName(e.Config.Network.Profile)
@@ -42,11 +56,7 @@ is kept only in the OS keychain (or the encrypted key store). Local and invite s
 sign-in; they use this computer's account key.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, s, err := storeFor(cmd, g, o)
-			if err != nil {
-				return err
-			}
-			p, err := signInProfile(e)
+			s, p, err := signInStore(cmd, g, o)
 			if err != nil {
 				return err
 			}
@@ -115,11 +125,7 @@ func newLogoutCmd(g *globals, o Options) *cobra.Command {
 		Short: "Sign out: the session key is removed from the keychain and writes wait until the next sign-in",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, s, err := storeFor(cmd, g, o)
-			if err != nil {
-				return err
-			}
-			p, err := signInProfile(e)
+			s, p, err := signInStore(cmd, g, o)
 			if err != nil {
 				return err
 			}
