@@ -1,6 +1,3 @@
-// Package ui is the desktop app's screens. Screens only show state and forward what the person
-// does; opening the key store, starting the node and everything else happens in app/ behind
-// Backend.
 package ui
 
 import (

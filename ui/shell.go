@@ -1,6 +1,6 @@
 // Package ui is the desktop app's screens. Screens only show state and forward what the person
 // does; opening the key store, starting the node and everything else happens in app/ behind
-// Backend.
+// Backend (and, for BlockAssist mode, behind BlockAssist).
 package ui
 
 import (
