@@ -22,8 +22,8 @@ type Dirs struct {
 	Cache  string // re-creatable files (compiled kernels, downloads in progress)
 }
 
-// Env reads one environment variable; tests pass a map-backed one.
-type Env func(string) string
+// Getenv reads one environment variable; tests pass a map-backed one.
+type Getenv func(string) string
 
 // AppDirs returns the folders for this OS and user. SWARMDESK_HOME puts all three under one folder,
 // which is what a portable install, a second node on the same machine, or a test wants.
@@ -36,7 +36,7 @@ func AppDirs() (Dirs, error) {
 }
 
 // DirsFor computes the folders for goos from env and home, without touching the file system.
-func DirsFor(goos string, env Env, home string) (Dirs, error) {
+func DirsFor(goos string, env Getenv, home string) (Dirs, error) {
 	if root := env("SWARMDESK_HOME"); root != "" {
 		return Dirs{
 			Config: filepath.Join(root, "config"),
@@ -80,7 +80,7 @@ func DirsFor(goos string, env Env, home string) (Dirs, error) {
 
 // xdg returns $name when it is an absolute path (the spec says relative values are invalid and
 // must be ignored), else home/fallback.
-func xdg(env Env, name, home, fallback string) string {
+func xdg(env Getenv, name, home, fallback string) string {
 	if v := env(name); v != "" && filepath.IsAbs(v) {
 		return v
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func envOf(m map[string]string) Env { return func(k string) string { return m[k] } }
+func envOf(m map[string]string) Getenv { return func(k string) string { return m[k] } }
 
 func TestDirsFor(t *testing.T) {
 	home := "/home/ana"
@@ -44,29 +44,5 @@ func TestDirsFor(t *testing.T) {
 	}
 	if _, err := DirsFor("linux", envOf(nil), ""); err == nil {
 		t.Fatal("no home and no SWARMDESK_HOME: want an error")
-	}
-}
-
-func TestHFCache(t *testing.T) {
-	home := "/home/ana"
-	tests := []struct {
-		env       map[string]string
-		wantHome  string
-		wantCache string
-	}{
-		{nil, "/home/ana/.cache/huggingface", "/home/ana/.cache/huggingface/hub"},
-		{map[string]string{"XDG_CACHE_HOME": "/c"}, "/c/huggingface", "/c/huggingface/hub"},
-		{map[string]string{"HF_HOME": "/hf"}, "/hf", "/hf/hub"},
-		{map[string]string{"HF_HOME": "~/hf"}, "/home/ana/hf", "/home/ana/hf/hub"},
-		{map[string]string{"HF_HOME": "/hf", "HF_HUB_CACHE": "/models"}, "/hf", "/models"},
-		{map[string]string{"HUGGINGFACE_HUB_CACHE": "/legacy"}, "/home/ana/.cache/huggingface", "/legacy"},
-	}
-	for _, tt := range tests {
-		if got := HFHomeFor(envOf(tt.env), home); got != filepath.FromSlash(tt.wantHome) {
-			t.Errorf("HFHome(%v) = %s, want %s", tt.env, got, tt.wantHome)
-		}
-		if got := HFHubCacheFor(envOf(tt.env), home); got != filepath.FromSlash(tt.wantCache) {
-			t.Errorf("HFHubCache(%v) = %s, want %s", tt.env, got, tt.wantCache)
-		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"math/rand/v2"
 	"path/filepath"
 	"time"
 
@@ -17,9 +16,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/swarmdesk/swarmdesk/app/blockassist"
-	"github.com/swarmdesk/swarmdesk/app/blockassist/assist"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/goalnet"
-	"github.com/swarmdesk/swarmdesk/app/blockassist/goals"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/play"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/render"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/world"
 )
@@ -28,36 +26,36 @@ import (
 // choose does not keep replaying the same house.
 const randomGoal = "Random goal"
 
-// blockAssistDeps are the screen's ties to the game, the trainer and the goroutines; tests
-// replace them to play deterministic sessions and fast training.
+// BlockAssist is what the BlockAssist screen needs from the game; app/play.Mode is it.
+// The game, the recording and its recovery, the assistant and training all happen there.
+type BlockAssist interface {
+	// Open reads the goal catalog and recovers interrupted sessions; it returns the goals'
+	// labels. Slow.
+	Open() (labels []string, recoverErr, err error)
+	// Start sets up a session on the goal with that label (a random one for any other label),
+	// with or without the assistant. Slow.
+	Start(label string, assistant bool) (play.Started, error)
+	// Run plays the session until it ends, calling onTick after each tick.
+	Run(ctx context.Context, s *blockassist.Session, onTick func(blockassist.TickResult)) (*blockassist.Summary, error)
+	// Train trains the assistant's goal model on the recorded sessions.
+	Train(ctx context.Context, progress func(goalnet.Progress)) (goalnet.Result, error)
+}
+
+// blockAssistDeps are the screen's ties to the game and the goroutines; tests replace them to
+// play deterministic sessions and fast training.
 type blockAssistDeps struct {
-	dataDir    string           // Backend.DataDir()/blockassist
+	game       BlockAssist
 	async      func(func())     // short off-UI work (session start/stop, model load)
 	background func(func())     // the session's tick loop and training
 	now        func() time.Time // the elapsed timer
-	rng        *rand.Rand       // random goal and placement
-	tick       float64          // seconds per game tick; 0 = blockassist.DefaultTickSeconds
-	run        func(context.Context, *blockassist.Session, func(blockassist.TickResult)) (*blockassist.Summary, error)
-	train      func(context.Context, string, goalnet.Options, func(goalnet.Progress)) (goalnet.Result, error)
-	loadNet    func(dataDir string) (assist.Predictor, error)
 }
 
-func defaultBlockAssistDeps(dataDir string) blockAssistDeps {
+func defaultBlockAssistDeps(game BlockAssist) blockAssistDeps {
 	return blockAssistDeps{
-		dataDir:    dataDir,
+		game:       game,
 		async:      func(f func()) { go f() },
 		background: func(f func()) { go f() },
 		now:        time.Now,
-		rng:        rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
-		run:        blockassist.Run,
-		train:      goalnet.Train,
-		loadNet: func(dir string) (assist.Predictor, error) {
-			n, err := goalnet.Load(dir)
-			if err != nil {
-				return nil, err
-			}
-			return n.Predictor(), nil
-		},
 	}
 }
 
@@ -66,8 +64,8 @@ func defaultBlockAssistDeps(dataDir string) blockAssistDeps {
 // Game rules, recording and training live in app/blockassist; this screen only wires input to
 // Session.Queue and shows ticks. UI goroutine unless noted.
 type blockAssistScreen struct {
-	d   blockAssistDeps
-	cat *goals.Catalog
+	d     blockAssistDeps
+	ready bool // the goal catalog was read
 
 	view      *VoxelView
 	goalPick  *widget.Select
@@ -96,8 +94,8 @@ type blockAssistScreen struct {
 	helper   string // what the assistant does or waits for (assist.State.Sentence)
 }
 
-// newBlockAssistScreen builds the screen and finalises sessions a crash left open
-// (blockassist.RecoverAll) so training sees them.
+// newBlockAssistScreen builds the screen and opens the game (which finalises sessions a crash
+// left open, so training sees them).
 func newBlockAssistScreen(d blockAssistDeps) *blockAssistScreen {
 	x := &blockAssistScreen{d: d}
 	x.view = NewVoxelView()
@@ -146,95 +144,53 @@ func newBlockAssistScreen(d blockAssistDeps) *blockAssistScreen {
 	x.obj = container.NewBorder(top, bottom, nil, nil, x.view)
 
 	d.async(func() {
-		cat, catErr := goals.Embedded()
-		_, recErr := blockassist.RecoverAll(d.dataDir)
-		fyne.Do(func() { x.loaded(cat, catErr, recErr) })
+		labels, recErr, catErr := d.game.Open()
+		fyne.Do(func() { x.loaded(labels, catErr, recErr) })
 	})
 	return x
 }
 
 // loaded fills the goal picker once the catalog was read.
-func (x *blockAssistScreen) loaded(cat *goals.Catalog, catErr, recErr error) {
+func (x *blockAssistScreen) loaded(labels []string, catErr, recErr error) {
 	if catErr != nil {
 		x.status.SetText("The goal catalog could not be read: " + catErr.Error())
 		x.start.Disable()
 		return
 	}
-	x.cat = cat
-	opts := []string{randomGoal}
-	for _, g := range cat.Goals {
-		opts = append(opts, goalLabel(g))
-	}
-	x.goalPick.Options = opts
+	x.ready = len(labels) > 0
+	x.goalPick.Options = append([]string{randomGoal}, labels...)
 	x.goalPick.Refresh()
 	if recErr != nil {
 		x.status.SetText("Some interrupted sessions could not be recovered: " + recErr.Error())
 	}
 }
 
-// goalLabel is how a goal appears in the picker: its name and difficulty.
-func goalLabel(g *goals.Structure) string {
-	name := g.Name
-	if name == "" {
-		name = g.ID
-	}
-	return fmt.Sprintf("%s (%s)", name, g.Difficulty)
-}
-
-// chosenGoal is the picked goal, or a random one.
-func (x *blockAssistScreen) chosenGoal() *goals.Structure {
-	for _, g := range x.cat.Goals {
-		if goalLabel(g) == x.goalPick.Selected {
-			return g
-		}
-	}
-	return x.cat.Goals[x.d.rng.IntN(len(x.cat.Goals))]
-}
-
-// startSession starts a session with the picked goal: placement, assistant (the trained net when
-// there is one) and the recording are set up off the UI goroutine.
+// startSession starts a session with the picked goal (randomGoal matches no goal: the game draws
+// one); the game sets it up off the UI goroutine.
 func (x *blockAssistScreen) startSession() {
-	if x.sess != nil || x.starting || x.cat == nil || len(x.cat.Goals) == 0 {
+	if x.sess != nil || x.starting || !x.ready {
 		return
 	}
 	x.starting = true
 	x.start.Disable()
-	g := x.chosenGoal()
+	label := x.goalPick.Selected
 	helper := x.assistOn.Checked
 	x.status.SetText("Starting…")
 	x.d.async(func() {
-		cfg := blockassist.Config{DataDir: x.d.dataDir, Goal: g, TickSeconds: x.d.tick}
-		p, err := goals.RandomPlacement(g, x.d.rng)
-		var learned bool
-		if err == nil && helper {
-			// The learned net shares the assistant with the catalog inference, which is
-			// sharper on known houses; alone, the inference.
-			pred, lerr := x.d.loadNet(x.d.dataDir)
-			learned = lerr == nil
-			if learned {
-				pred = goalnet.Mix(pred, assist.NewInference(x.cat.Goals), 0.5)
-			} else {
-				pred = assist.NewInference(x.cat.Goals)
-			}
-			cfg.Assistant = assist.New(pred, assist.DefaultConfig())
-		}
-		var s *blockassist.Session
-		if err == nil {
-			cfg.Placement = p
-			s, err = blockassist.Start(cfg)
-		}
-		fyne.Do(func() { x.onStarted(s, g, helper, learned, err) })
+		st, err := x.d.game.Start(label, helper)
+		fyne.Do(func() { x.onStarted(st, err) })
 	})
 }
 
 // onStarted shows a new session and starts its tick loop.
-func (x *blockAssistScreen) onStarted(s *blockassist.Session, g *goals.Structure, helper, learned bool, err error) {
+func (x *blockAssistScreen) onStarted(st play.Started, err error) {
 	x.starting = false
 	if err != nil {
 		x.start.Enable()
 		x.status.SetText("Could not start: " + err.Error())
 		return
 	}
+	s := st.Session
 	x.sess, x.goal, x.started = s, s.Goal(), x.d.now()
 	x.mine, x.theirs, x.helper = [2]int{}, [2]int{}, ""
 	x.summary.Hide()
@@ -244,21 +200,14 @@ func (x *blockAssistScreen) onStarted(s *blockassist.Session, g *goals.Structure
 	x.stop.Enable()
 	x.goalBar.SetValue(0)
 	x.timer.SetText("00:00")
-	who := "You build alone."
-	switch {
-	case helper && learned:
-		who = "The assistant uses your trained model."
-	case helper:
-		who = "The assistant uses built-in goal inference."
-	}
-	x.status.SetText(fmt.Sprintf("Building %s. %s", goalLabel(g), who))
+	x.status.SetText(st.About)
 	cur, players := s.State()
 	x.view.Reset(cur, &x.goal, players)
 	x.updateCounts()
 	ctx, cancel := context.WithCancel(context.Background())
 	x.cancel = cancel
 	x.d.background(func() {
-		sum, err := x.d.run(ctx, s, func(r blockassist.TickResult) { fyne.Do(func() { x.onTick(s, r) }) })
+		sum, err := x.d.game.Run(ctx, s, func(r blockassist.TickResult) { fyne.Do(func() { x.onTick(s, r) }) })
 		fyne.Do(func() { x.ended(s, sum, err) })
 	})
 }
@@ -393,7 +342,7 @@ func (x *blockAssistScreen) startTraining() {
 	x.trainInfo.SetText("Reading your sessions…")
 	x.trainInfo.Show()
 	x.d.background(func() {
-		res, err := x.d.train(context.Background(), x.d.dataDir, goalnet.Options{}, func(p goalnet.Progress) {
+		res, err := x.d.game.Train(context.Background(), func(p goalnet.Progress) {
 			fyne.Do(func() { x.trainProgress(p) })
 		})
 		fyne.Do(func() { x.trained(res, err) })

@@ -19,6 +19,7 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/blockassist/assist"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/goalnet"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/goals"
+	"github.com/swarmdesk/swarmdesk/app/blockassist/play"
 	"github.com/swarmdesk/swarmdesk/app/blockassist/world"
 )
 
@@ -26,6 +27,7 @@ import (
 // session's tick loop is captured and run by the test, and the clock advances 1 s per read.
 type baHarness struct {
 	x    *blockAssistScreen
+	mode *play.Mode
 	w    fyne.Window
 	loop func() // the captured tick loop of the running session
 }
@@ -35,14 +37,15 @@ func newBAHarness(t *testing.T) *baHarness {
 	test.NewTempApp(t)
 	h := &baHarness{}
 	clock := time.Date(2025, 8, 1, 12, 0, 0, 0, time.UTC)
-	d := defaultBlockAssistDeps(t.TempDir())
+	h.mode = play.NewMode(t.TempDir())
+	d := defaultBlockAssistDeps(h.mode)
 	d.async = func(f func()) { f() }
 	d.background = func(f func()) { h.loop = f }
 	d.now = func() time.Time { clock = clock.Add(time.Second); return clock }
-	d.rng = rand.New(rand.NewPCG(1, 2))
-	d.loadNet = func(string) (assist.Predictor, error) { return nil, goalnet.ErrNoModel }
+	h.mode.Rand = rand.New(rand.NewPCG(1, 2))
+	h.mode.LoadNet = func(string) (assist.Predictor, error) { return nil, goalnet.ErrNoModel }
 	// The tick loop ticks as fast as the test runs it, ending like blockassist.Run.
-	d.run = func(ctx context.Context, s *blockassist.Session, onTick func(blockassist.TickResult)) (*blockassist.Summary, error) {
+	h.mode.RunSession = func(ctx context.Context, s *blockassist.Session, onTick func(blockassist.TickResult)) (*blockassist.Summary, error) {
 		for range 200 {
 			if ctx.Err() != nil {
 				break
@@ -89,8 +92,8 @@ func TestBlockAssistGoalPicker(t *testing.T) {
 		}
 	}
 	g, _ := cat.Get("oak_cottage")
-	h.x.goalPick.SetSelected(goalLabel(g))
-	if got := h.x.chosenGoal(); got.ID != "oak_cottage" {
+	h.x.goalPick.SetSelected(play.GoalLabel(g))
+	if got := h.mode.Goal(h.x.goalPick.Selected); got.ID != "oak_cottage" {
 		t.Fatalf("picked %s, want oak_cottage", got.ID)
 	}
 }
@@ -101,7 +104,7 @@ func TestBlockAssistGoalPicker(t *testing.T) {
 func TestBlockAssistPlaysToCompletion(t *testing.T) {
 	h := newBAHarness(t)
 	x := h.x
-	x.loaded(&goals.Catalog{Goals: []*goals.Structure{tinyGoal(t)}}, nil, nil)
+	x.loaded(h.mode.UseCatalog(&goals.Catalog{Goals: []*goals.Structure{tinyGoal(t)}}), nil, nil)
 	x.assistOn.SetChecked(false)
 	test.Tap(x.start)
 	if x.sess == nil || h.loop == nil {
@@ -152,7 +155,7 @@ func TestBlockAssistPlaysToCompletion(t *testing.T) {
 	if !x.trainBtn.Visible() || x.start.Disabled() {
 		t.Fatal("after the session: no Train button or Start still disabled")
 	}
-	m, err := filepath.Glob(filepath.Join(x.d.dataDir, "sessions", "*", blockassist.MetricsFile))
+	m, err := filepath.Glob(filepath.Join(h.mode.Dir, "sessions", "*", blockassist.MetricsFile))
 	if err != nil || len(m) != 1 {
 		t.Fatalf("metrics files %v (%v), want one", m, err)
 	}
@@ -163,8 +166,8 @@ func TestBlockAssistPlaysToCompletion(t *testing.T) {
 	}
 	x.d.background = func(f func()) { f() }
 	var steps int
-	train := x.d.train
-	x.d.train = func(ctx context.Context, dir string, o goalnet.Options, p func(goalnet.Progress)) (goalnet.Result, error) {
+	train := h.mode.TrainNet
+	h.mode.TrainNet = func(ctx context.Context, dir string, o goalnet.Options, p func(goalnet.Progress)) (goalnet.Result, error) {
 		o.Epochs, o.MaxFrames = 1, 50
 		return train(ctx, dir, o, func(pr goalnet.Progress) { steps++; p(pr) })
 	}
@@ -205,12 +208,12 @@ func TestBlockAssistStopShowsSummary(t *testing.T) {
 func TestBlockAssistUsesTrainedModel(t *testing.T) {
 	h := newBAHarness(t)
 	loaded := ""
-	h.x.d.loadNet = func(dir string) (assist.Predictor, error) {
+	h.mode.LoadNet = func(dir string) (assist.Predictor, error) {
 		loaded = dir
 		return assist.NewInference(nil), nil
 	}
 	test.Tap(h.x.start)
-	if loaded != h.x.d.dataDir || !strings.Contains(h.x.status.Text, "your trained model") {
+	if loaded != h.mode.Dir || !strings.Contains(h.x.status.Text, "your trained model") {
 		t.Fatalf("loadNet(%q); status %q", loaded, h.x.status.Text)
 	}
 	test.Tap(h.x.stop)
@@ -234,9 +237,9 @@ func TestBlockAssistTrain(t *testing.T) {
 			x.d.background = func(f func()) { f() }
 			var during []string
 			var bar []float64
-			x.d.train = func(ctx context.Context, dir string, _ goalnet.Options, p func(goalnet.Progress)) (goalnet.Result, error) {
-				if dir != x.d.dataDir {
-					t.Errorf("trained on %q, want %q", dir, x.d.dataDir)
+			h.mode.TrainNet = func(ctx context.Context, dir string, _ goalnet.Options, p func(goalnet.Progress)) (goalnet.Result, error) {
+				if dir != h.mode.Dir {
+					t.Errorf("trained on %q, want %q", dir, h.mode.Dir)
 				}
 				for _, pr := range []goalnet.Progress{{Epoch: 1, Epochs: 2, Step: 1, Steps: 2, Loss: 2.5}, {Epoch: 2, Epochs: 2, Step: 2, Steps: 2, Loss: 0.75}} {
 					p(pr)
@@ -282,7 +285,7 @@ func TestBlockAssistRecoversOnOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	test.NewTempApp(t)
-	d := defaultBlockAssistDeps(dir)
+	d := defaultBlockAssistDeps(play.NewMode(dir))
 	d.async = func(f func()) { f() }
 	newBlockAssistScreen(d)
 	if _, err := os.Stat(filepath.Join(s.Dir(), blockassist.MetricsFile)); err != nil {
@@ -299,7 +302,7 @@ func TestBlockAssistNavEntry(t *testing.T) {
 	if s.main.current != viewBlockAssist || s.main.blockAssist == nil || s.main.blockAssist.obj == nil {
 		t.Fatalf("Ctrl+6: view %d, screen %v", s.main.current, s.main.blockAssist)
 	}
-	if got := s.main.blockAssist.d.dataDir; got != filepath.Join(b.dataDir, "blockassist") {
+	if got := s.main.blockAssist.d.game.(*play.Mode).Dir; got != filepath.Join(b.dataDir, "blockassist") {
 		t.Fatalf("BlockAssist data in %q", got)
 	}
 	first := s.main.blockAssist
@@ -333,7 +336,7 @@ func TestBlockAssistClicksActWhereYouLook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x.loaded(cat, nil, nil)
+	x.loaded(h.mode.UseCatalog(cat), nil, nil)
 	test.Tap(x.start)
 	if x.sess == nil {
 		t.Fatalf("no session: %q", x.status.Text)

@@ -1,6 +1,6 @@
 // Package ui is the desktop app's screens. Screens only show state and forward what the person
 // does; opening the key store, starting the node and everything else happens in app/ behind
-// Backend.
+// Backend (and, for BlockAssist mode, behind BlockAssist).
 package ui
 
 import (
@@ -14,20 +14,17 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
-	"github.com/swarmdesk/swarmdesk/app/identity"
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/session"
-	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 // Starter is what the window needs from the node's start-up before anything else: the identity
 // and the key store's passphrase (app/session.Session implements it as part of Backend).
 type Starter interface {
-	// Identity opens the key store and loads the identity, creating one on first run.
-	Identity() (*identity.Identity, secrets.Store, bool, error)
+	// Identity opens the key store and loads the identity, creating one on first run; a
+	// *session.LockedError asks for the store's passphrase.
+	Identity() (session.OpenedIdentity, error)
 	// NewSecretsFile reports whether a passphrase would create a new encrypted store.
 	NewSecretsFile() bool
 	SetPassphrase([]byte)
@@ -74,10 +71,10 @@ type Shell struct {
 	notes  *notifier
 
 	startCancel context.CancelFunc
-	boardBusy   bool
 	lastBoard   session.Leaderboard // the previous read, for win notifications
-	statusBusy  bool
-	logsBusy    bool
+
+	// One read of each at a time: a refresh while the last is under way is skipped.
+	statusRead, boardRead, logsRead oneAtATime
 }
 
 // NewShell builds the window content; call Start to begin loading.
@@ -135,16 +132,17 @@ func (s *Shell) Stop() {
 }
 
 func (s *Shell) load() {
-	id, store, created, err := s.b.Identity()
+	id, err := s.b.Identity()
 	var choice session.Choice
 	var chosen bool
 	if err == nil {
 		choice, chosen = s.b.Choice()
 	}
+	var locked *session.LockedError
 	fyne.Do(func() {
 		switch {
 		case err == nil:
-			s.info = NewIdentityInfo(id, store.Location(), created)
+			s.info = NewIdentityInfo(id.ID, id.KeyLocation, id.Created)
 			if s.OnIdentity != nil {
 				s.OnIdentity(s.info)
 			}
@@ -158,10 +156,8 @@ func (s *Shell) load() {
 				ob.SetIdentity(s.info)
 				s.show(ob.Object())
 			}
-		case errors.Is(err, secrets.ErrPassphraseRequired):
-			s.show(s.passphraseScreen(""))
-		case errors.Is(err, secrets.ErrWrongPassphrase):
-			s.show(s.passphraseScreen("Wrong passphrase. Try again."))
+		case errors.As(err, &locked):
+			s.show(s.passphraseScreen(locked.Prompt))
 		default:
 			s.show(errorScreen(err, s.Start))
 		}
@@ -205,14 +201,6 @@ func (s *Shell) Content() fyne.CanvasObject {
 
 func (s *Shell) copy(text string) {
 	fyne.CurrentApp().Clipboard().SetContent(text)
-}
-
-func (s *Shell) passphraseScreen(problem string) fyne.CanvasObject {
-	return passphraseScreen(s.b.NewSecretsFile(), s.b.SecretsDir(), problem, func(p []byte) {
-		s.b.SetPassphrase(p)
-		s.show(progressScreen("Unlocking…"))
-		s.async(s.load)
-	})
 }
 
 // running shows the main view once the node runs (after the start screen or the onboarding),
@@ -316,34 +304,24 @@ func (s *Shell) loadMain() {
 
 // refreshStatus re-reads the snapshot and the peer count. UI goroutine.
 func (s *Shell) refreshStatus() {
-	if s.statusBusy {
-		return
-	}
-	s.statusBusy = true
-	s.async(func() {
+	s.statusRead.run(s.async, func() func() {
 		snap, peers, view := s.b.Snapshot(), s.b.PeersConnected(), s.b.PeerView()
-		fyne.Do(func() {
-			s.statusBusy = false
+		return func() {
 			s.main.dash.setSnapshot(snap)
 			s.main.dash.setPeers(peers)
 			s.main.dash.setPeerView(view)
 			s.updateTray()
-		})
+		}
 	})
 }
 
 // refreshBoard re-reads the leaderboard unless a read is under way. UI goroutine.
 func (s *Shell) refreshBoard() {
-	if s.boardBusy {
-		return
-	}
-	s.boardBusy = true
-	s.async(func() {
+	s.boardRead.run(s.async, func() func() {
 		ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
 		b, err := s.b.Leaderboard(ctx)
 		cancel()
-		fyne.Do(func() {
-			s.boardBusy = false
+		return func() {
 			if err != nil {
 				s.main.board.setError(err)
 				return
@@ -354,22 +332,18 @@ func (s *Shell) refreshBoard() {
 				s.notes.notify(n)
 			}
 			s.lastBoard = b
-		})
+		}
 	})
 }
 
 // refreshLogs re-reads the log while the logs screen shows. UI goroutine.
 func (s *Shell) refreshLogs() {
-	if s.main.current != viewLogs || s.logsBusy {
+	if s.main.current != viewLogs {
 		return
 	}
-	s.logsBusy = true
-	s.async(func() {
+	s.logsRead.run(s.async, func() func() {
 		lines := s.b.Logs()
-		fyne.Do(func() {
-			s.logsBusy = false
-			s.main.logs.setLines(lines)
-		})
+		return func() { s.main.logs.setLines(lines) }
 	})
 }
 
@@ -500,214 +474,4 @@ func (s *Shell) settingsActions() settingsActions {
 			d.Show()
 		},
 	}
-}
-
-// The main view's screens, in navigation (and Ctrl+1..6) order.
-const (
-	viewDashboard = iota
-	viewCharts
-	viewLeaderboard
-	viewSettings
-	viewLogs
-	viewBlockAssist
-)
-
-// roundCharts is what the shell needs of the charts screen (*ChartsView).
-type roundCharts interface {
-	Object() fyne.CanvasObject
-	SetHistory([]node.RoundMetrics)
-	Add(node.RoundMetrics)
-}
-
-// mainView is the running app: a side navigation and the selected screen.
-type mainView struct {
-	dash     *dashboard
-	charts   roundCharts
-	board    *leaderboard
-	settings *settingsView
-	logs     *logsView
-	// blockAssist is built the first time its screen shows (it reads the goal catalog and
-	// recovers interrupted sessions, which the node's users may never need).
-	blockAssist *blockAssistScreen
-
-	// demo holds the banner that says the node trains the built-in demo model (modelchooser.go).
-	demo *fyne.Container
-
-	pages   []fyne.CanvasObject
-	buttons []*widget.Button
-	current int
-	content *fyne.Container
-	obj     fyne.CanvasObject
-	onShow  func(view int)
-}
-
-func newMainView(s *Shell) *mainView {
-	m := &mainView{}
-	m.dash = newDashboard(s.info, s.setTraining, s.copy)
-	m.dash.experiment.bind(s.b, s.async)
-	m.charts = s.newCharts()
-	m.board = newLeaderboard(s.refreshBoard)
-	m.logs = newLogsView(s.copy)
-	settingsBox := container.NewStack(container.NewCenter(widget.NewLabel("Loading settings…")))
-	blockAssistBox := container.NewStack(container.NewCenter(widget.NewLabel("Loading BlockAssist…")))
-	m.pages = []fyne.CanvasObject{m.dash.obj, m.charts.Object(), m.board.obj, settingsBox, m.logs.obj, blockAssistBox}
-	titles := []string{"Dashboard", "Charts", "Leaderboard", "Settings", "Logs", "BlockAssist"}
-	icons := []fyne.Resource{theme.HomeIcon(), theme.GridIcon(), theme.ListIcon(), theme.SettingsIcon(), theme.DocumentIcon(), theme.ViewRestoreIcon()}
-	nav := container.NewVBox()
-	for i, t := range titles {
-		b := widget.NewButtonWithIcon(t, icons[i], func() { m.selectView(i) })
-		b.Alignment = widget.ButtonAlignLeading
-		m.buttons = append(m.buttons, b)
-		nav.Add(b)
-	}
-	m.content = container.NewStack()
-	m.demo = container.NewStack()
-	m.setDemo(s)
-	m.obj = container.NewBorder(nil, nil, container.NewPadded(nav), nil, container.NewBorder(m.demo, nil, nil, nil, m.content))
-	m.onShow = func(view int) {
-		if view == viewLogs {
-			s.refreshLogs()
-		}
-		if view == viewBlockAssist {
-			s.openBlockAssist()
-		}
-	}
-	m.selectView(viewDashboard)
-	return m
-}
-
-// openBlockAssist builds the BlockAssist screen the first time it shows, with its data under the
-// app's data folder. UI goroutine.
-func (s *Shell) openBlockAssist() {
-	m := s.main
-	if m == nil || m.blockAssist != nil {
-		return
-	}
-	d := defaultBlockAssistDeps("")
-	d.async = s.async
-	m.blockAssist = &blockAssistScreen{} // building: a second selection must not build twice
-	s.async(func() {
-		d.dataDir = blockAssistDataDir(s.b.DataDir())
-		fyne.Do(func() {
-			m.blockAssist = newBlockAssistScreen(d)
-			box := m.pages[viewBlockAssist].(*fyne.Container)
-			box.Objects = []fyne.CanvasObject{m.blockAssist.obj}
-			box.Refresh()
-		})
-	})
-}
-
-// setSettings puts the settings screen in place once the config was read.
-func (m *mainView) setSettings(v *settingsView) {
-	m.settings = v
-	box := m.pages[viewSettings].(*fyne.Container)
-	box.Objects = []fyne.CanvasObject{v.obj}
-	box.Refresh()
-}
-
-// selectView shows one of the screens (navigation, Ctrl+1..6).
-func (m *mainView) selectView(i int) {
-	if i < 0 || i >= len(m.pages) {
-		return
-	}
-	m.current = i
-	for j, b := range m.buttons {
-		if j == i {
-			b.Importance = widget.HighImportance
-		} else {
-			b.Importance = widget.LowImportance
-		}
-		b.Refresh()
-	}
-	m.content.Objects = []fyne.CanvasObject{m.pages[i]}
-	m.content.Refresh()
-	if m.onShow != nil {
-		m.onShow(i)
-	}
-}
-
-func progressScreen(msg string) fyne.CanvasObject {
-	bar := widget.NewProgressBarInfinite()
-	return container.NewCenter(container.NewVBox(widget.NewLabel(msg), bar))
-}
-
-// stageText names a start-up stage under way, from the same table as the onboarding's list.
-func stageText(st session.Stage) string {
-	for _, s := range onbStages {
-		if s.stage == st {
-			return s.doing
-		}
-	}
-	return string(st)
-}
-
-// startScreen shows the node coming up: the stage, its message, and a byte progress bar for the
-// stages that measure (download, load).
-type startScreen struct {
-	stage *widget.Label
-	msg   *widget.Label
-	bar   *widget.ProgressBar
-	spin  *widget.ProgressBarInfinite
-	obj   fyne.CanvasObject
-}
-
-func newStartScreen() *startScreen {
-	p := &startScreen{
-		stage: widget.NewLabelWithStyle("Starting your node…", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		msg:   widget.NewLabel(""),
-		bar:   widget.NewProgressBar(),
-		spin:  widget.NewProgressBarInfinite(),
-	}
-	p.msg.Alignment = fyne.TextAlignCenter
-	p.msg.Wrapping = fyne.TextWrapWord
-	p.bar.Hide()
-	box := container.NewVBox(p.stage, p.msg, p.bar, p.spin)
-	p.obj = container.NewCenter(container.New(&maxWidth{w: 480}, box))
-	return p
-}
-
-func (p *startScreen) update(pr session.Progress) {
-	p.stage.SetText(stageText(pr.Stage) + "…")
-	p.msg.SetText(pr.Message)
-	if pr.Total > 0 {
-		p.spin.Hide()
-		p.spin.Stop()
-		p.bar.Max = float64(pr.Total)
-		p.bar.TextFormatter = func() string {
-			return formatBytes(uint64(max(pr.Done, 0))) + " of " + formatBytes(uint64(pr.Total))
-		}
-		p.bar.SetValue(float64(pr.Done))
-		p.bar.Show()
-		return
-	}
-	p.bar.Hide()
-	p.spin.Show()
-	p.spin.Start()
-}
-
-// maxWidth gives its content at least w of width (the start screen's text would otherwise
-// wrap to the width of its longest word inside a centring container).
-type maxWidth struct{ w float32 }
-
-func (l *maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Resize(size)
-	}
-}
-
-func (l *maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	s := fyne.NewSize(l.w, 0)
-	for _, o := range objs {
-		m := o.MinSize()
-		s.Width = max(s.Width, m.Width)
-		s.Height = max(s.Height, m.Height)
-	}
-	return s
-}
-
-func errorScreen(err error, retry func()) fyne.CanvasObject {
-	title := widget.NewLabelWithStyle("swarmdesk could not start", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	msg := widget.NewLabel(fmt.Sprint(err))
-	msg.Wrapping = fyne.TextWrapWord
-	return container.NewPadded(container.NewVBox(title, msg, widget.NewButton("Try again", retry)))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 
 	"github.com/swarmdesk/swarmdesk/app/identity"
+	"github.com/swarmdesk/swarmdesk/app/session"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
@@ -31,21 +32,21 @@ type fakeStarter struct {
 	calls    int
 }
 
-func (f *fakeStarter) Identity() (*identity.Identity, secrets.Store, bool, error) {
+func (f *fakeStarter) Identity() (session.OpenedIdentity, error) {
 	f.calls++
 	if f.err != nil {
-		return nil, nil, false, f.err
+		return session.OpenedIdentity{}, f.err
 	}
 	if f.want != "" {
 		switch {
 		case f.got == nil:
-			return nil, nil, false, fmt.Errorf("open: %w", secrets.ErrPassphraseRequired)
+			return session.OpenedIdentity{}, fmt.Errorf("open: %w", &session.LockedError{Err: errors.New("passphrase required")})
 		case string(f.got) != f.want:
-			return nil, nil, false, fmt.Errorf("open: %w", secrets.ErrWrongPassphrase)
+			return session.OpenedIdentity{}, fmt.Errorf("open: %w", &session.LockedError{Prompt: session.WrongPassphrase, Err: errors.New("wrong passphrase")})
 		}
 	}
 	s, _ := secrets.Open(secrets.Options{Backend: secrets.BackendKeyring, Service: "t", Keyring: secrets.NewMemKeyring()})
-	return f.id, s, false, nil
+	return session.OpenedIdentity{ID: f.id, KeyLocation: s.Location()}, nil
 }
 func (f *fakeStarter) NewSecretsFile() bool   { return f.creating }
 func (f *fakeStarter) SetPassphrase(p []byte) { f.got = p }

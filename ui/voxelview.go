@@ -254,10 +254,10 @@ func (v *VoxelView) TappedSecondary(ev *fyne.PointEvent) {
 	}
 }
 
-func (v *VoxelView) pickAt(p fyne.Position) (pickResult, bool) {
+func (v *VoxelView) pickAt(p fyne.Position) (render.Picked, bool) {
 	s := v.Size()
-	o, d := cameraRay(v.cam, float64(s.Width), float64(s.Height), float64(p.X), float64(p.Y))
-	return pick(&v.grid, o, d)
+	o, d := v.cam.Ray(float64(s.Width), float64(s.Height), float64(p.X), float64(p.Y))
+	return render.Pick(&v.grid, o, d)
 }
 
 // Target is the voxel outlined under the mouse; ok is false when the mouse is not over a block.

@@ -266,8 +266,8 @@ func TestVoxelViewHoverHighlights(t *testing.T) {
 						continue
 					}
 					changed++
-					o, d := cameraRay(v.cam, 320, 240, float64(x)+0.5, float64(y)+0.5)
-					if hit, ok := pick(&v.grid, o, d); !ok || hit.Hit != got {
+					o, d := v.cam.Ray(320, 240, float64(x)+0.5, float64(y)+0.5)
+					if hit, ok := render.Pick(&v.grid, o, d); !ok || hit.Hit != got {
 						t.Fatalf("pixel (%d,%d) changed but shows %v, not the target %v", x, y, hit.Hit, got)
 					}
 					if int(l.R)+int(l.G)+int(l.B) >= int(p.R)+int(p.G)+int(p.B) {
@@ -336,37 +336,9 @@ func TestVoxelViewWalksAvatarAfterCamera(t *testing.T) {
 	}
 }
 
-func TestPick(t *testing.T) {
-	g := world.NewGround()
-	g.Set(world.V(5, 2, 5), world.Stone)
-	for _, tc := range []struct {
-		name     string
-		o, d     [3]float64
-		ok       bool
-		hit      world.Vec
-		place    world.Vec
-		canPlace bool
-	}{
-		{"block ahead", [3]float64{5.5, 2.5, 0.5}, [3]float64{0, 0, 1}, true, world.V(5, 2, 5), world.V(5, 2, 4), true},
-		{"down onto dirt", [3]float64{1.5, 5, 1.5}, [3]float64{0, -1, 0}, true, world.V(1, 1, 1), world.V(1, 2, 1), true},
-		{"from outside onto the block's side", [3]float64{-3, 2.5, 5.5}, [3]float64{1, 0, 0}, true, world.V(5, 2, 5), world.V(4, 2, 5), true},
-		{"from below the world into bedrock", [3]float64{3.5, -2, 3.5}, [3]float64{0, 1, 0}, true, world.V(3, 0, 3), world.Vec{}, false},
-		{"sky", [3]float64{5.5, 5, 5.5}, [3]float64{0, 1, 0}, false, world.Vec{}, world.Vec{}, false},
-		{"misses the world", [3]float64{-3, 5, -3}, [3]float64{-1, 0, 0}, false, world.Vec{}, world.Vec{}, false},
-		{"diagonal", [3]float64{0.5, 4.5, 0.5}, normalize([3]float64{1, -3, 0.5}), true, world.V(1, 1, 0), world.V(1, 2, 0), true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r, ok := pick(&g, tc.o, tc.d)
-			if ok != tc.ok || r.Hit != tc.hit || r.Place != tc.place || r.CanPlace != tc.canPlace {
-				t.Fatalf("pick = %+v %v, want hit %v place %v (%v) %v", r, ok, tc.hit, tc.place, tc.canPlace, tc.ok)
-			}
-		})
-	}
-}
-
 func TestCameraRayMatchesCentre(t *testing.T) {
 	cam := lookAt([3]float64{0, 5, 0}, [3]float64{5, 1, 7})
-	_, d := cameraRay(cam, 320, 240, 160, 120)
+	_, d := cam.Ray(320, 240, 160, 120)
 	want := normalize([3]float64{5, -4, 7})
 	for k := range d {
 		if math.Abs(d[k]-want[k]) > 1e-9 {

@@ -6,6 +6,8 @@
 //
 // Layout (dependencies point down):
 //
+//	play             Mode: the desktop window's facade (catalog, start with or
+//	                 without the assistant, run, train); above everything below
 //	blockassist      Session: input queue, fixed tick, assistant, recorder,
 //	                 the single end path (100 % and manual stop), RecoverAll
 //	├── assist       goal inference (catalog posterior + per-voxel rules,
@@ -15,11 +17,14 @@
 //	│                .npy tensor export
 //	├── goals        goal catalog (.goal text files, train/test split,
 //	│                difficulty), placement transforms, generator
-//	├── render       software voxel renderer into *image.RGBA
+//	├── goalnet      the learned goal model: training on recorded sessions
+//	├── render       software voxel renderer into *image.RGBA, and the camera
+//	│                ray and voxel pick a click uses (the same walk)
 //	└── world        MBAG rules: 11×10×10 grid, 10 blocks, actions, reach and
 //	                 line of sight, similarity and goal percentage
 //
-// Typical use by a UI:
+// The desktop window goes through play.Mode (ui.BlockAssist) and draws with render; underneath,
+// typical use is:
 //
 //	cat, _ := goals.Embedded()
 //	g, _ := cat.Get("oak_cottage")

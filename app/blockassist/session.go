@@ -73,7 +73,7 @@ var ErrQueueFull = errors.New("input queue full: wait for the next tick")
 type Session struct {
 	mu      sync.Mutex
 	cfg     Config
-	env     *world.Env
+	env     *world.Episode
 	w       *record.Writer
 	dir     string
 	start   time.Time
@@ -108,7 +108,7 @@ func Start(cfg Config) (*Session, error) {
 	if cfg.Assistant != nil {
 		players = append(players, record.Player{Name: "assistant"})
 	}
-	env, err := world.NewEnv(goal, world.DefaultStarts(len(players)))
+	env, err := world.NewEpisode(goal, world.DefaultStarts(len(players)))
 	if err != nil {
 		return nil, fmt.Errorf("start session: %w", err)
 	}

@@ -14,9 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
+	"github.com/swarmdesk/swarmdesk/app/chainconn"
 	"github.com/swarmdesk/swarmdesk/app/env"
 	"github.com/swarmdesk/swarmdesk/app/identity"
-	"github.com/swarmdesk/swarmdesk/app/network"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
@@ -26,14 +26,14 @@ func newChainCmd(g *globals, o Options) *cobra.Command {
 		Short: "The swarm's coordinator contract: status, leaderboard, registration",
 		Long: `Talks to the chain of the configured network profile (network.profile): "local" is the
 dev chain on this computer (started on first use, kept in the data folder, served on
-http://` + network.LocalRPCAddr + `), "custom" any EVM chain, "gensyn-testnet" Gensyn's testnet (read-only).`,
+http://` + chainconn.LocalRPCAddr + `), "custom" any EVM chain, "gensyn-testnet" Gensyn's testnet (read-only).`,
 	}
 	var timeout time.Duration
 	cmd.PersistentFlags().DurationVar(&timeout, "timeout", time.Minute, "give up after this long")
 
 	// connect opens the chain; with needKey the identity's account signs, otherwise the
 	// identity is used only when the key store opens without asking.
-	connect := func(cmd *cobra.Command, needKey bool) (*network.Conn, *identity.Identity, context.Context, func(), error) {
+	connect := func(cmd *cobra.Command, needKey bool) (*chainconn.Conn, *identity.Identity, context.Context, func(), error) {
 		e, err := loadEnv(g, o)
 		if err != nil {
 			return nil, nil, nil, nil, err
@@ -50,7 +50,7 @@ http://` + network.LocalRPCAddr + `), "custom" any EVM chain, "gensyn-testnet" G
 		if id != nil {
 			key = id.Account
 		}
-		conn, err := network.Open(ctx, e.Config.Network, e.Dirs.Data, key, store)
+		conn, err := chainconn.Open(ctx, e.Config.Network, e.Dirs.Data, key, store)
 		if err != nil {
 			done()
 			return nil, nil, nil, nil, err
@@ -153,7 +153,7 @@ http://` + network.LocalRPCAddr + `), "custom" any EVM chain, "gensyn-testnet" G
 
 // chainIdentity loads the identity: required (asking for a passphrase if need be) when the
 // command signs, best effort otherwise.
-func chainIdentity(cmd *cobra.Command, e *env.Env, need bool) (*identity.Identity, secrets.Store, error) {
+func chainIdentity(cmd *cobra.Command, e *env.Setup, need bool) (*identity.Identity, secrets.Store, error) {
 	if need {
 		s, err := openStore(cmd, e)
 		if err != nil {

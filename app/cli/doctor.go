@@ -21,7 +21,7 @@ type doctorSection struct {
 	title string
 	// report writes the section's lines. An error is printed under the title and the report
 	// goes on: doctor exists to explain problems, so one broken area must not hide the others.
-	report func(e *env.Env, w io.Writer) error
+	report func(e *env.Setup, w io.Writer) error
 }
 
 var doctorSections []doctorSection
@@ -40,7 +40,7 @@ func init() {
 	registerDoctorSection(doctorSection{order: 0, title: "This computer", report: reportMachine})
 }
 
-func reportMachine(e *env.Env, w io.Writer) error {
+func reportMachine(e *env.Setup, w io.Writer) error {
 	fmt.Fprintf(w, "  swarmdesk   %s\n", version.String())
 	fmt.Fprintf(w, "  system      %s/%s, %d CPU threads\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	if m := platform.TotalMemory(); m > 0 {

@@ -19,7 +19,7 @@ func init() {
 // reportCheckpoints says what the node's checkpoints take and cost the disk: each model's
 // checkpoint folder (newest complete step, size, leftovers of an interrupted write), the free
 // space, and the writes of the last day from the round log.
-func reportCheckpoints(e *env.Env, w io.Writer) error {
+func reportCheckpoints(e *env.Setup, w io.Writer) error {
 	nodeDir := filepath.Join(e.Dirs.Data, "node")
 	root := filepath.Join(nodeDir, "checkpoints")
 	models, err := os.ReadDir(root)

@@ -15,7 +15,7 @@ func init() {
 
 // reportDevices lists what each engine backend found, in probe order, why
 // any was skipped, and which device engine.device picks on this computer.
-func reportDevices(e *env.Env, w io.Writer) error {
+func reportDevices(e *env.Setup, w io.Writer) error {
 	setting := e.Config.Engine.Device
 	ch, err := device.Choose(setting)
 	for _, f := range ch.Found {

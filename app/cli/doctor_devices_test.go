@@ -39,7 +39,7 @@ func TestDoctorDevices(t *testing.T) {
 			device.Registry = &backend.Registry{}
 			device.Registry.Register("cpu", host.Probe, nil)
 			device.Registry.Register("vulkan", tc.vulkan, nil)
-			e := &env.Env{Config: config.Default()}
+			e := &env.Setup{Config: config.Default()}
 			e.Config.Engine.Device = tc.setting
 			var out bytes.Buffer
 			if err := reportDevices(e, &out); err != nil {

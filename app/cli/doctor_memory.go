@@ -17,7 +17,7 @@ func init() {
 // reportMemory shows the memory limit and the plan the node would make for the configured
 // model, from its config.json, without loading it: what it trains and why, what each part
 // needs, and the other modes' needs for comparison.
-func reportMemory(e *env.Env, w io.Writer) error {
+func reportMemory(e *env.Setup, w io.Writer) error {
 	mb := e.Config.Resources.MemoryLimitMB
 	switch {
 	case mb > 0:

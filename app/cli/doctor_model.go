@@ -7,7 +7,6 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/app/env"
 	"github.com/swarmdesk/swarmdesk/app/models"
-	"github.com/swarmdesk/swarmdesk/platform"
 )
 
 // The model section of `swarmdesk doctor`: which model the node will train and where it comes
@@ -17,10 +16,9 @@ func init() {
 	registerDoctorSection(doctorSection{order: 30, title: "The model", report: reportModel})
 }
 
-func reportModel(e *env.Env, w io.Writer) error {
+func reportModel(e *env.Setup, w io.Writer) error {
 	name := e.Config.Model.Name
-	home, _ := os.UserHomeDir()
-	cache := platform.HFHubCacheFor(os.Getenv, home)
+	cache := models.FromEnv(os.Getenv, e.Dirs.Cache, false).CacheDir
 	switch fi, err := os.Stat(name); {
 	case models.IsDemo(name):
 		fmt.Fprintf(w, "  model.name  %s: the built-in demo model (no download; made in %s on first use)\n", name, e.Dirs.Cache)

@@ -14,7 +14,7 @@ func init() {
 	registerDoctorSection(doctorSection{order: 40, title: "Sign-in", report: reportSignIn})
 }
 
-func reportSignIn(e *env.Env, w io.Writer) error {
+func reportSignIn(e *env.Setup, w io.Writer) error {
 	p, err := signInProfile(e)
 	if err != nil {
 		return err

@@ -32,10 +32,10 @@ func TestDoctorSectionsSortedByOrder(t *testing.T) {
 func TestDoctorReportsMachineAndGoesOnAfterAProblem(t *testing.T) {
 	saved := slices.Clone(doctorSections)
 	defer func() { doctorSections = saved }()
-	registerDoctorSection(doctorSection{order: 1, title: "Broken area", report: func(*env.Env, io.Writer) error {
+	registerDoctorSection(doctorSection{order: 1, title: "Broken area", report: func(*env.Setup, io.Writer) error {
 		return errTest
 	}})
-	registerDoctorSection(doctorSection{order: 2, title: "Later area", report: func(_ *env.Env, w io.Writer) error {
+	registerDoctorSection(doctorSection{order: 2, title: "Later area", report: func(_ *env.Setup, w io.Writer) error {
 		_, err := io.WriteString(w, "  fine\n")
 		return err
 	}})

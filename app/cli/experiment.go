@@ -2,14 +2,14 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/app/experiment"
-	"github.com/swarmdesk/swarmdesk/platform"
+	"github.com/swarmdesk/swarmdesk/app/models"
 )
 
 func newExperimentCmd(g *globals, o Options) *cobra.Command {
@@ -50,7 +50,7 @@ continues where it stopped.`,
 			if err != nil {
 				return err
 			}
-			applyThreads(e)
+			device.SetThreads(e.Config.Resources.Threads)
 			mixes, err := experiment.ParseMixings(configs)
 			if err != nil {
 				return fmt.Errorf("--configs: %w", err)
@@ -58,7 +58,7 @@ continues where it stopped.`,
 			if out == "" {
 				out = experiment.Folder(e.Dirs.Data)
 			}
-			home, _ := os.UserHomeDir()
+			hfOpt := models.FromEnv(o.Getenv, e.Dirs.Cache, offline)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			w := cmd.OutOrStdout()
@@ -66,7 +66,7 @@ continues where it stopped.`,
 				nodes, configs, seeds, rounds, out)
 			return experiment.Run(ctx, experiment.Options{Out: out, Nodes: nodes, Mixings: mixes, Seeds: seeds,
 				Rounds: rounds, Model: model, Tasks: taskMix, Unit: unit, Answers: answers, CacheDir: e.Dirs.Cache,
-				HFCache: platform.HFHubCacheFor(o.Getenv, home), Offline: offline,
+				HFCache: hfOpt.CacheDir, Offline: hfOpt.Offline,
 				Progress: func(s string) { fmt.Fprintln(w, s) }})
 		},
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
 	"github.com/swarmdesk/swarmdesk/engine/train"
@@ -53,7 +54,7 @@ the prompt's KV cache, the way a swarm round generates rollouts.`,
 			default:
 				return fmt.Errorf("--dtype %q: allowed values are bf16, f32", dtype)
 			}
-			applyThreads(e)
+			device.SetThreads(e.Config.Resources.Threads)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			errw := cmd.ErrOrStderr()

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/swarmdesk/swarmdesk/app/network"
+	"github.com/swarmdesk/swarmdesk/app/chainconn"
 	"github.com/swarmdesk/swarmdesk/app/session"
 )
 
@@ -24,7 +24,7 @@ func newHostCmd(g *globals, o Options) *cobra.Command {
 		Use:   "host",
 		Short: "Start a local swarm (chain, round timer, bootnode) and print the command others join with",
 		Long: `Starts everything a private swarm needs besides its nodes: the local dev chain with the
-coordinator contract (served on http://` + network.LocalRPCAddr + ` for the nodes, kept in the data
+coordinator contract (served on http://` + chainconn.LocalRPCAddr + ` for the nodes, kept in the data
 folder), the timer that starts a new round every network.round_seconds, and a bootnode that peers
 connect through (TCP and QUIC port 4001; it relays for peers behind NATs and never trains). The
 bootnode's addresses are also published on the chain, so nodes on this computer find it by
@@ -101,7 +101,7 @@ ssh -N -L 18545:127.0.0.1:18545 you@this-computer. Runs until Ctrl-C.`,
 // address when it is not the default one.
 func joinCommand(bootnode, rpcURL string) string {
 	cmd := "swarmdesk run --headless --set network.bootnodes=" + bootnode
-	if !strings.HasSuffix(strings.TrimRight(rpcURL, "/"), network.LocalRPCAddr) {
+	if !strings.HasSuffix(strings.TrimRight(rpcURL, "/"), chainconn.LocalRPCAddr) {
 		cmd += " --set network.rpc_url=" + strings.TrimRight(rpcURL, "/")
 	}
 	return cmd

@@ -12,13 +12,29 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
 	"github.com/swarmdesk/swarmdesk/app/env"
-	"github.com/swarmdesk/swarmdesk/app/network"
+	"github.com/swarmdesk/swarmdesk/app/chainconn"
 	"github.com/swarmdesk/swarmdesk/app/signin"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
+// signInStore opens the key store and the configured network's profile, as login and logout
+// both need.
+func signInStore(cmd *cobra.Command, g *globals, o Options) (secrets.Store, chain.Profile, error) {
+	e, s, err := storeFor(cmd, g, o)
+	if err != nil {
+		return nil, chain.Profile{}, err
+	}
+	p, err := signInProfile(e)
+	if err != nil {
+		return nil, chain.Profile{}, err
+	}
+	return s, p, nil
+}
+
 // signInProfile is the configured network's profile with its sign-in settings.
-func signInProfile(e *env.Env) (chain.Profile, error) { return network.SignInProfile(e.Config.Network) }
+func signInProfile(e *env.Setup) (chain.Profile, error) {
+	return chainconn.SignInProfile(e.Config.Network)
+}
 
 func newLoginCmd(g *globals, o Options) *cobra.Command {
 	var email string
@@ -31,11 +47,7 @@ is kept only in the OS keychain (or the encrypted key store). Local and invite s
 sign-in; they use this computer's account key.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, s, err := storeFor(cmd, g, o)
-			if err != nil {
-				return err
-			}
-			p, err := signInProfile(e)
+			s, p, err := signInStore(cmd, g, o)
 			if err != nil {
 				return err
 			}
@@ -50,7 +62,7 @@ sign-in; they use this computer's account key.`,
 					return err
 				}
 			}
-			flow := network.SignInFlow(p, s)
+			flow := chainconn.SignInFlow(p, s)
 			ctx, cancel := context.WithTimeout(cmd.Context(), 15*time.Minute)
 			defer cancel()
 			if err := flow.Start(ctx, email); err != nil {
@@ -100,11 +112,7 @@ func newLogoutCmd(g *globals, o Options) *cobra.Command {
 		Short: "Sign out: the session key is removed from the keychain and writes wait until the next sign-in",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, s, err := storeFor(cmd, g, o)
-			if err != nil {
-				return err
-			}
-			p, err := signInProfile(e)
+			s, p, err := signInStore(cmd, g, o)
 			if err != nil {
 				return err
 			}
@@ -126,7 +134,7 @@ func newLogoutCmd(g *globals, o Options) *cobra.Command {
 }
 
 // printSignIn adds who is signed in to identity show.
-func printSignIn(w io.Writer, e *env.Env, s secrets.Store) {
+func printSignIn(w io.Writer, e *env.Setup, s secrets.Store) {
 	p, err := signInProfile(e)
 	if err != nil || !p.SignIn.Needed() {
 		return

@@ -19,7 +19,7 @@ const minPassphrase = 8
 
 // storeFor loads the environment and opens its key store, as every command that needs the
 // identity does.
-func storeFor(cmd *cobra.Command, g *globals, o Options) (*env.Env, secrets.Store, error) {
+func storeFor(cmd *cobra.Command, g *globals, o Options) (*env.Setup, secrets.Store, error) {
 	e, err := loadEnv(g, o)
 	if err != nil {
 		return nil, nil, err
@@ -33,7 +33,7 @@ func storeFor(cmd *cobra.Command, g *globals, o Options) (*env.Env, secrets.Stor
 
 // openStore opens the key store, asking for the passphrase on a terminal when the OS has no
 // keychain. Without a terminal the error says how to provide one.
-func openStore(cmd *cobra.Command, e *env.Env) (secrets.Store, error) {
+func openStore(cmd *cobra.Command, e *env.Setup) (secrets.Store, error) {
 	s, err := e.OpenSecrets()
 	if err == nil || !env.ErrNeedsPassphrase(err) {
 		return s, err

@@ -19,7 +19,7 @@ import (
 // Options wire the CLI to the rest of the program.
 type Options struct {
 	// OpenWindow runs the desktop app until its window closes. Nil in a headless build.
-	OpenWindow func(e *env.Env) error
+	OpenWindow func(e *env.Setup) error
 	// Getenv and Keyring replace the process environment and the OS keychain in tests.
 	Getenv  func(string) string
 	Keyring secrets.Keyring
@@ -114,7 +114,7 @@ func Execute(o Options, args []string) int {
 	return 0
 }
 
-func loadEnv(g *globals, o Options) (*env.Env, error) {
+func loadEnv(g *globals, o Options) (*env.Setup, error) {
 	set := map[string]string{}
 	for _, kv := range g.set {
 		k, v, ok := strings.Cut(kv, "=")

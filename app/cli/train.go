@@ -11,7 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/app/session"
+	"github.com/swarmdesk/swarmdesk/app/stats"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
 	"github.com/swarmdesk/swarmdesk/engine/train"
@@ -56,7 +58,7 @@ run (--fresh starts over).`,
 			if err != nil {
 				return err
 			}
-			applyThreads(e)
+			device.SetThreads(e.Config.Resources.Threads)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			errw, w := cmd.ErrOrStderr(), cmd.OutOrStdout()
@@ -127,7 +129,7 @@ run (--fresh starts over).`,
 				return err
 			}
 			if len(first) > 0 {
-				fmt.Fprintf(w, "mean reward: first steps %.3f, last steps %.3f (answer-loss: −log p of the right answer)\n", mean(first), mean(last))
+				fmt.Fprintf(w, "mean reward: first steps %.3f, last steps %.3f (answer-loss: −log p of the right answer)\n", stats.Mean(first), stats.Mean(last))
 			} else {
 				fmt.Fprintf(w, "already trained for %d steps (checkpoint in %s); use --steps to go further or --fresh to start over\n", steps, ckpt)
 			}
@@ -168,14 +170,6 @@ func ensureTinyModel(dir string) error {
 // checkpointName makes a folder name from a model name or path (shared with the node's
 // checkpoints in app/session, so both find the same folders).
 func checkpointName(model string, lora int) string { return session.CheckpointName(model, lora) }
-
-func mean(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
 
 // demoLegend explains the step lines once. The GRPO loss is not printed: on-policy every ratio
 // is 1 and a group's advantages sum to zero, so it reads ±0.0000 at every step although the

@@ -21,6 +21,9 @@ type setting struct {
 	allowed []string // closed set of values, if any
 	get     func(*Config) string
 	set     func(*Config, string) error
+	// check validates the value the row holds (after set, and for a whole file in Validate);
+	// nil when any value that parses is fine. key is the row's own key, for the message.
+	check func(c *Config, key string) error
 }
 
 var (
@@ -38,28 +41,77 @@ var settings = []setting{
 		set: func(c *Config, v string) error { c.Network.Profile = v; return nil }},
 	{key: "network.rpc_url", help: "JSON-RPC URL of the chain (custom profile)",
 		get: func(c *Config) string { return c.Network.RPCURL },
-		set: func(c *Config, v string) error { c.Network.RPCURL = v; return nil }},
+		set: func(c *Config, v string) error { c.Network.RPCURL = v; return nil },
+		check: func(c *Config, key string) error {
+			v := c.Network.RPCURL
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+				return fmt.Errorf("%s = %q: want an http(s):// or ws(s):// URL", key, v)
+			}
+			return nil
+		}},
 	{key: "network.chain_id", help: "chain ID (custom profile)",
 		get: func(c *Config) string { return strconv.FormatInt(c.Network.ChainID, 10) },
-		set: func(c *Config, v string) (err error) { c.Network.ChainID, err = parseInt64(v); return }},
+		set: func(c *Config, v string) (err error) { c.Network.ChainID, err = parseInt64(v); return },
+		check: func(c *Config, key string) error {
+			if c.Network.ChainID < 0 {
+				return fmt.Errorf("%s = %d: must be positive (or 0 to ask the RPC)", key, c.Network.ChainID)
+			}
+			return nil
+		}},
 	{key: "network.contract", help: "coordinator contract address (custom profile)",
 		get: func(c *Config) string { return c.Network.Contract },
-		set: func(c *Config, v string) error { c.Network.Contract = v; return nil }},
+		set: func(c *Config, v string) error { c.Network.Contract = v; return nil },
+		check: func(c *Config, key string) error {
+			if v := c.Network.Contract; v != "" && !addressRE.MatchString(v) {
+				return fmt.Errorf("%s = %q: want a 0x-prefixed 20-byte hex address", key, v)
+			}
+			return nil
+		}},
 	{key: "network.bootnodes", help: "comma-separated multiaddrs of peers to join through",
 		get: func(c *Config) string { return strings.Join(c.Network.Bootnodes, ",") },
-		set: func(c *Config, v string) error { c.Network.Bootnodes = splitList(v); return nil }},
+		set: func(c *Config, v string) error { c.Network.Bootnodes = splitList(v); return nil },
+		check: func(c *Config, key string) error {
+			for _, b := range c.Network.Bootnodes {
+				if !strings.HasPrefix(b, "/") || !strings.Contains(b, "/p2p/") {
+					return fmt.Errorf("%s: %q is not a multiaddr with a peer ID (/ip4/…/tcp/…/p2p/Qm…)", key, b)
+				}
+			}
+			return nil
+		}},
 	{key: "network.round_seconds", help: "round length of a swarm hosted on this computer, in seconds (0 = rounds advance only by hand)",
 		get: func(c *Config) string { return strconv.Itoa(c.Network.RoundSeconds) },
-		set: func(c *Config, v string) (err error) { c.Network.RoundSeconds, err = strconv.Atoi(v); return }},
+		set: func(c *Config, v string) (err error) { c.Network.RoundSeconds, err = strconv.Atoi(v); return },
+		check: func(c *Config, key string) error {
+			if n := c.Network.RoundSeconds; n < 0 || (n > 0 && n < 10) {
+				return fmt.Errorf("%s = %d: allowed values are 0 (by hand) or 10 seconds and more", key, n)
+			}
+			return nil
+		}},
 	{key: "network.signer_url", help: "sign-in service URL (empty = the network profile's own)",
 		get: func(c *Config) string { return c.Network.SignerURL },
 		set: func(c *Config, v string) error { c.Network.SignerURL = v; return nil }},
 	{key: "model.name", help: "policy model: demo (built in, learns a small task in minutes, no download), a hub id org/name[@revision] such as Qwen/Qwen2.5-0.5B-Instruct, or a local model folder",
 		get: func(c *Config) string { return c.Model.Name },
-		set: func(c *Config, v string) error { c.Model.Name = v; return nil }},
+		set: func(c *Config, v string) error { c.Model.Name = v; return nil },
+		check: func(c *Config, key string) error {
+			if strings.TrimSpace(c.Model.Name) == "" {
+				return fmt.Errorf("%s is empty: give demo, a hub id such as Qwen/Qwen2.5-0.5B-Instruct, or a folder", key)
+			}
+			return nil
+		}},
 	{key: "resources.threads", help: "CPU threads for the engine (0 = all cores)",
 		get: func(c *Config) string { return strconv.Itoa(c.Resources.Threads) },
-		set: func(c *Config, v string) (err error) { c.Resources.Threads, err = strconv.Atoi(v); return }},
+		set: func(c *Config, v string) (err error) { c.Resources.Threads, err = strconv.Atoi(v); return },
+		check: func(c *Config, key string) error {
+			if n := c.Resources.Threads; n < 0 || n > 1024 {
+				return fmt.Errorf("%s = %d: allowed values are 0 (all cores) to 1024", key, n)
+			}
+			return nil
+		}},
 	{key: "engine.device", help: "where the model computes: auto, cpu, vulkan, vulkan:N, cuda, cuda:N or metal (auto: the first GPU found, else the CPU)",
 		get: func(c *Config) string { return c.Engine.Device },
 		set: func(c *Config, v string) error {
@@ -69,10 +121,22 @@ var settings = []setting{
 			}
 			c.Engine.Device = spec.String()
 			return nil
+		},
+		check: func(c *Config, key string) error {
+			if _, err := backend.ParseSpec(c.Engine.Device); err != nil {
+				return fmt.Errorf("%s: %w", key, err)
+			}
+			return nil
 		}},
 	{key: "resources.memory_limit_mb", help: "memory the node may use in MiB (0 = automatic)",
 		get: func(c *Config) string { return strconv.Itoa(c.Resources.MemoryLimitMB) },
-		set: func(c *Config, v string) (err error) { c.Resources.MemoryLimitMB, err = strconv.Atoi(v); return }},
+		set: func(c *Config, v string) (err error) { c.Resources.MemoryLimitMB, err = strconv.Atoi(v); return },
+		check: func(c *Config, key string) error {
+			if n := c.Resources.MemoryLimitMB; n < 0 {
+				return fmt.Errorf("%s = %d: allowed values are 0 (automatic) or a positive number of MiB", key, n)
+			}
+			return nil
+		}},
 	{key: "resources.ac_power_only", help: "train only while the computer is on AC power (Linux, macOS, Windows; elsewhere always on)",
 		get: func(c *Config) string { return strconv.FormatBool(c.Resources.ACPowerOnly) },
 		set: func(c *Config, v string) (err error) { c.Resources.ACPowerOnly, err = parseBool(v); return }},
@@ -80,39 +144,56 @@ var settings = []setting{
 		get: func(c *Config) string { return strconv.FormatBool(c.Resources.IdleOnly) },
 		set: func(c *Config, v string) (err error) { c.Resources.IdleOnly, err = parseBool(v); return }},
 	intSetting("resources.idle_minutes", "minutes without keyboard or mouse input before an idle-only node trains",
-		func(c *Config) *int { return &c.Resources.IdleMinutes }),
+		func(c *Config) *int { return &c.Resources.IdleMinutes }, 1, 240, ""),
 	intSetting("training.questions", "questions the node answers per round",
-		func(c *Config) *int { return &c.Training.Questions }),
+		func(c *Config) *int { return &c.Training.Questions }, 1, 64, ""),
 	intSetting("training.answers", "answers per question (the GRPO group, at least 2)",
-		func(c *Config) *int { return &c.Training.Answers }),
+		func(c *Config) *int { return &c.Training.Answers }, 2, 64, "GRPO compares the answers to one question, so it needs at least 2"),
 	intSetting("training.adopt", "peers' question groups trained on per round besides the node's own (0 = none)",
-		func(c *Config) *int { return &c.Training.Adopt }),
+		func(c *Config) *int { return &c.Training.Adopt }, 0, 64, ""),
 	intSetting("training.max_new_tokens", "longest answer in tokens",
-		func(c *Config) *int { return &c.Training.MaxNewTokens }),
+		func(c *Config) *int { return &c.Training.MaxNewTokens }, 1, 32768, ""),
 	{key: "training.tasks", help: "task mix such as arithmetic=2,dates=1 (empty = every task equally; known: " + strings.Join(tasks.Names(), ", ") + ")",
 		get: func(c *Config) string { return c.Training.Tasks },
-		set: func(c *Config, v string) error { c.Training.Tasks = v; return nil }},
+		set: func(c *Config, v string) error { c.Training.Tasks = v; return nil },
+		check: func(c *Config, key string) error {
+			if v := c.Training.Tasks; strings.TrimSpace(v) != "" {
+				if _, err := tasks.ParseMix(v); err != nil {
+					return fmt.Errorf("%s = %q: %w", key, v, err)
+				}
+			}
+			return nil
+		}},
 	intSetting("training.level", "question difficulty 1..5 (0 = mixed)",
-		func(c *Config) *int { return &c.Training.Level }),
+		func(c *Config) *int { return &c.Training.Level }, 0, tasks.MaxLevel, "0 means mixed"),
 	intSetting("training.gather_seconds", "how long a round waits for peers' answers, in seconds",
-		func(c *Config) *int { return &c.Training.GatherSeconds }),
+		func(c *Config) *int { return &c.Training.GatherSeconds }, 1, 3600, ""),
 	intSetting("training.submit_minutes", "send the reward and vote to the chain every this many minutes (0 = every round; rl-swarm uses 180)",
-		func(c *Config) *int { return &c.Training.SubmitMinutes }),
+		func(c *Config) *int { return &c.Training.SubmitMinutes }, 0, 7*24*60, "0 means every round"),
 	intSetting("training.checkpoint_minutes", "minutes of training (optimizer steps) between full checkpoints of the model; a crash loses at most that much training, never a reward or vote (0 = after every round, the most disk writes)",
-		func(c *Config) *int { return &c.Training.CheckpointMinutes }),
+		func(c *Config) *int { return &c.Training.CheckpointMinutes }, 0, 7*24*60, "0 means after every round"),
 	{key: "training.mode", help: "what the node trains: auto (the full model when it fits the memory limit, else LoRA adapters), full or lora", allowed: modes,
 		get: func(c *Config) string { return c.Training.Mode },
 		set: func(c *Config, v string) error { c.Training.Mode = v; return nil }},
 	intSetting("training.lora_rank", "rank of the LoRA adapters (0 = the largest that fits, up to 64; in auto mode the highest rank tried)",
-		func(c *Config) *int { return &c.Training.LoRARank }),
+		func(c *Config) *int { return &c.Training.LoRARank }, 0, 1024, "0 means the largest that fits"),
 	{key: "metrics.prometheus_addr", help: "serve Prometheus metrics on this address, e.g. 127.0.0.1:9464 (empty = off; loopback only)",
 		get: func(c *Config) string { return c.Metrics.PrometheusAddr },
-		set: func(c *Config, v string) error { c.Metrics.PrometheusAddr = strings.TrimSpace(v); return nil }},
+		set: func(c *Config, v string) error { c.Metrics.PrometheusAddr = strings.TrimSpace(v); return nil },
+		check: func(c *Config, key string) error {
+			if v := c.Metrics.PrometheusAddr; v != "" {
+				if err := loopbackAddr(v); err != nil {
+					return fmt.Errorf("%s = %q: %w", key, v, err)
+				}
+			}
+			return nil
+		}},
 	intSetting("debug.phase_pause_ms", "fault tests only: pause this many milliseconds at points inside generation, training and submission, logging each (0 = off)",
-		func(c *Config) *int { return &c.Debug.PhasePauseMS }),
+		func(c *Config) *int { return &c.Debug.PhasePauseMS }, 0, 60_000, "0 means off"),
 	{key: "debug.cut_off_rounds", help: "fault tests only: cut the node off from its swarm peers during chain rounds FIRST-LAST, e.g. 4-6 (empty = never)",
-		get: func(c *Config) string { return c.Debug.CutOffRounds },
-		set: func(c *Config, v string) error { c.Debug.CutOffRounds = strings.TrimSpace(v); return nil }},
+		get:   func(c *Config) string { return c.Debug.CutOffRounds },
+		set:   func(c *Config, v string) error { c.Debug.CutOffRounds = strings.TrimSpace(v); return nil },
+		check: func(c *Config, _ string) error { _, _, _, err := c.Debug.CutOff(); return err }},
 	{key: "secrets.backend", help: "where keys are kept", allowed: backends,
 		get: func(c *Config) string { return c.Secrets.Backend },
 		set: func(c *Config, v string) error { c.Secrets.Backend = v; return nil }},
@@ -129,11 +210,13 @@ var settings = []setting{
 
 func parseInt64(v string) (int64, error) { return strconv.ParseInt(v, 10, 64) }
 
-// intSetting is a whole-number setting stored in the field ptr returns.
-func intSetting(key, help string, ptr func(*Config) *int) setting {
+// intSetting is a whole-number setting stored in the field ptr returns, allowed from lo to hi;
+// note explains the bounds when they are not obvious.
+func intSetting(key, help string, ptr func(*Config) *int, lo, hi int, note string) setting {
 	return setting{key: key, help: help,
-		get: func(c *Config) string { return strconv.Itoa(*ptr(c)) },
-		set: func(c *Config, v string) (err error) { *ptr(c), err = strconv.Atoi(strings.TrimSpace(v)); return }}
+		get:   func(c *Config) string { return strconv.Itoa(*ptr(c)) },
+		set:   func(c *Config, v string) (err error) { *ptr(c), err = strconv.Atoi(strings.TrimSpace(v)); return },
+		check: func(c *Config, key string) error { return intRange(key, *ptr(c), lo, hi, note) }}
 }
 
 // valueError is a setter's own explanation of a bad value (Set reports other setter errors as
@@ -250,88 +333,8 @@ func (c *Config) validateKey(s setting) error {
 	if len(s.allowed) > 0 && !slices.Contains(s.allowed, v) {
 		return fmt.Errorf("%s = %q: allowed values are %s", s.key, v, strings.Join(s.allowed, ", "))
 	}
-	switch s.key {
-	case "network.rpc_url":
-		if v != "" {
-			u, err := url.Parse(v)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
-				return fmt.Errorf("%s = %q: want an http(s):// or ws(s):// URL", s.key, v)
-			}
-		}
-	case "network.contract":
-		if v != "" && !addressRE.MatchString(v) {
-			return fmt.Errorf("%s = %q: want a 0x-prefixed 20-byte hex address", s.key, v)
-		}
-	case "network.chain_id":
-		if c.Network.ChainID < 0 {
-			return fmt.Errorf("%s = %d: must be positive (or 0 to ask the RPC)", s.key, c.Network.ChainID)
-		}
-	case "network.bootnodes":
-		for _, b := range c.Network.Bootnodes {
-			if !strings.HasPrefix(b, "/") || !strings.Contains(b, "/p2p/") {
-				return fmt.Errorf("%s: %q is not a multiaddr with a peer ID (/ip4/…/tcp/…/p2p/Qm…)", s.key, b)
-			}
-		}
-	case "network.round_seconds":
-		if c.Network.RoundSeconds < 0 || (c.Network.RoundSeconds > 0 && c.Network.RoundSeconds < 10) {
-			return fmt.Errorf("%s = %d: allowed values are 0 (by hand) or 10 seconds and more", s.key, c.Network.RoundSeconds)
-		}
-	case "model.name":
-		if strings.TrimSpace(v) == "" {
-			return fmt.Errorf("%s is empty: give demo, a hub id such as Qwen/Qwen2.5-0.5B-Instruct, or a folder", s.key)
-		}
-	case "resources.idle_minutes":
-		if err := intRange(s.key, c.Resources.IdleMinutes, 1, 240, ""); err != nil {
-			return err
-		}
-	case "resources.threads":
-		if c.Resources.Threads < 0 || c.Resources.Threads > 1024 {
-			return fmt.Errorf("%s = %d: allowed values are 0 (all cores) to 1024", s.key, c.Resources.Threads)
-		}
-	case "engine.device":
-		if _, err := backend.ParseSpec(v); err != nil {
-			return fmt.Errorf("%s: %w", s.key, err)
-		}
-	case "resources.memory_limit_mb":
-		if c.Resources.MemoryLimitMB < 0 {
-			return fmt.Errorf("%s = %d: allowed values are 0 (automatic) or a positive number of MiB", s.key, c.Resources.MemoryLimitMB)
-		}
-	case "training.questions":
-		return intRange(s.key, c.Training.Questions, 1, 64, "")
-	case "training.answers":
-		return intRange(s.key, c.Training.Answers, 2, 64, "GRPO compares the answers to one question, so it needs at least 2")
-	case "training.adopt":
-		return intRange(s.key, c.Training.Adopt, 0, 64, "")
-	case "training.max_new_tokens":
-		return intRange(s.key, c.Training.MaxNewTokens, 1, 32768, "")
-	case "training.tasks":
-		if strings.TrimSpace(v) != "" {
-			if _, err := tasks.ParseMix(v); err != nil {
-				return fmt.Errorf("%s = %q: %w", s.key, v, err)
-			}
-		}
-	case "training.level":
-		return intRange(s.key, c.Training.Level, 0, tasks.MaxLevel, "0 means mixed")
-	case "training.gather_seconds":
-		return intRange(s.key, c.Training.GatherSeconds, 1, 3600, "")
-	case "training.submit_minutes":
-		return intRange(s.key, c.Training.SubmitMinutes, 0, 7*24*60, "0 means every round")
-	case "training.checkpoint_minutes":
-		return intRange(s.key, c.Training.CheckpointMinutes, 0, 7*24*60, "0 means after every round")
-	case "training.lora_rank":
-		return intRange(s.key, c.Training.LoRARank, 0, 1024, "0 means the largest that fits")
-	case "debug.phase_pause_ms":
-		return intRange(s.key, c.Debug.PhasePauseMS, 0, 60_000, "0 means off")
-	case "debug.cut_off_rounds":
-		if _, _, _, err := c.Debug.CutOff(); err != nil {
-			return err
-		}
-	case "metrics.prometheus_addr":
-		if v != "" {
-			if err := loopbackAddr(v); err != nil {
-				return fmt.Errorf("%s = %q: %w", s.key, v, err)
-			}
-		}
+	if s.check != nil {
+		return s.check(c, s.key)
 	}
 	return nil
 }

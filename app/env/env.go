@@ -29,8 +29,9 @@ type Options struct {
 	Keyring secrets.Keyring
 }
 
-// Env is the resolved starting point.
-type Env struct {
+// Setup is the resolved starting point of a run: its folders, the settings in effect and where
+// they came from, and the way to the key store.
+type Setup struct {
 	Dirs       platform.Dirs
 	ConfigPath string
 	Config     config.Config
@@ -42,7 +43,7 @@ type Env struct {
 }
 
 // Load resolves folders and configuration: defaults < file < environment < flags.
-func Load(o Options) (*Env, error) {
+func Load(o Options) (*Setup, error) {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
@@ -51,7 +52,7 @@ func Load(o Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{Dirs: dirs, ConfigPath: o.ConfigPath, Sources: map[string]string{}, keyring: o.Keyring}
+	e := &Setup{Dirs: dirs, ConfigPath: o.ConfigPath, Sources: map[string]string{}, keyring: o.Keyring}
 	if e.ConfigPath == "" {
 		e.ConfigPath = o.Getenv("SWARMDESK_CONFIG")
 	}
@@ -98,21 +99,21 @@ func Load(o Options) (*Env, error) {
 }
 
 // HasPassphrase reports whether a passphrase came from the environment or a file.
-func (e *Env) HasPassphrase() bool { return len(e.passphrase) > 0 }
+func (e *Setup) HasPassphrase() bool { return len(e.passphrase) > 0 }
 
 // SetPassphrase supplies the passphrase a person typed.
-func (e *Env) SetPassphrase(p []byte) { e.passphrase = append([]byte(nil), p...) }
+func (e *Setup) SetPassphrase(p []byte) { e.passphrase = append([]byte(nil), p...) }
 
 // SecretsDir is where the encrypted fallback store lives.
-func (e *Env) SecretsDir() string { return e.Dirs.Data }
+func (e *Setup) SecretsDir() string { return e.Dirs.Data }
 
 // NewSecretsFile reports whether opening the store would create a new encrypted file, so the
 // person should choose (and confirm) a passphrase rather than type an existing one.
-func (e *Env) NewSecretsFile() bool { return !secrets.FileStoreExists(e.SecretsDir()) }
+func (e *Setup) NewSecretsFile() bool { return !secrets.FileStoreExists(e.SecretsDir()) }
 
 // OpenSecrets opens the secret store chosen by secrets.backend. It returns an error wrapping
 // secrets.ErrPassphraseRequired when a passphrase is needed and none was given.
-func (e *Env) OpenSecrets() (secrets.Store, error) {
+func (e *Setup) OpenSecrets() (secrets.Store, error) {
 	if err := os.MkdirAll(e.SecretsDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("create %s: %w", e.SecretsDir(), err)
 	}
@@ -130,7 +131,7 @@ func (e *Env) OpenSecrets() (secrets.Store, error) {
 }
 
 // Identity opens the store and loads the identity, creating one on first run.
-func (e *Env) Identity() (*identity.Identity, secrets.Store, bool, error) {
+func (e *Setup) Identity() (*identity.Identity, secrets.Store, bool, error) {
 	s, err := e.OpenSecrets()
 	if err != nil {
 		return nil, nil, false, err
@@ -144,18 +145,18 @@ func (e *Env) Identity() (*identity.Identity, secrets.Store, bool, error) {
 }
 
 // PublicIdentityPath is where the identity's public card is kept (see identity.Public).
-func (e *Env) PublicIdentityPath() string { return filepath.Join(e.Dirs.Data, identity.PublicFile) }
+func (e *Setup) PublicIdentityPath() string { return filepath.Join(e.Dirs.Data, identity.PublicFile) }
 
 // RememberPublic keeps id's public card current, so the peer ID and name can be shown while
 // the key store is locked. Failing to write it costs only that convenience, so it is not an
 // error for the caller; the next unlock tries again.
-func (e *Env) RememberPublic(id *identity.Identity, s secrets.Store) {
+func (e *Setup) RememberPublic(id *identity.Identity, s secrets.Store) {
 	_ = identity.SavePublic(e.PublicIdentityPath(), id.Public(s.Location()))
 }
 
 // PublicIdentity reads the public card kept by RememberPublic (identity.ErrNoPublic before the
 // first unlock).
-func (e *Env) PublicIdentity() (identity.Public, error) {
+func (e *Setup) PublicIdentity() (identity.Public, error) {
 	return identity.LoadPublic(e.PublicIdentityPath())
 }
 

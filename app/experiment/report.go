@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/swarmdesk/swarmdesk/app/stats"
 )
 
 var csvHeader = []string{"config", "seed", "node", "round", "reward", "adopted", "local", "seconds"}
@@ -185,7 +187,7 @@ func Summarize(rows []Row, order []Mixing) []ConfigStats {
 		perRound := map[int][]float64{}
 		maxRound := 0
 		for k, rs := range by[c] {
-			m := mean(rs)
+			m := stats.Mean(rs)
 			perSeed[k.seed] += m
 			perRound[k.round] = append(perRound[k.round], m)
 			maxRound = max(maxRound, k.round)
@@ -198,12 +200,12 @@ func Summarize(rows []Row, order []Mixing) []ConfigStats {
 		for _, seed := range s.Seeds {
 			s.Cumulative = append(s.Cumulative, perSeed[seed])
 		}
-		s.Mean, s.SD = mean(s.Cumulative), sd(s.Cumulative)
+		s.Mean, s.SD = stats.Mean(s.Cumulative), sd(s.Cumulative)
 		s.Min, s.Max = slices.Min(s.Cumulative), slices.Max(s.Cumulative)
 		for r := 0; r <= maxRound; r++ {
-			s.Curve = append(s.Curve, mean(perRound[r]))
+			s.Curve = append(s.Curve, stats.Mean(perRound[r]))
 		}
-		s.Final = mean(s.Curve[max(0, len(s.Curve)-5):])
+		s.Final = stats.Mean(s.Curve[max(0, len(s.Curve)-5):])
 		a := accs[c]
 		s.Adopted, s.Local, s.Seconds = a.adopted/a.n, a.local/a.n, a.secs/a.n
 		if strings.HasSuffix(c, "/0") && math.IsNaN(baseline) {
@@ -237,23 +239,12 @@ func Markdown(stats []ConfigStats) string {
 	return b.String()
 }
 
-func mean(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
-}
-
 // sd is the sample standard deviation (0 for fewer than two values).
 func sd(xs []float64) float64 {
 	if len(xs) < 2 {
 		return 0
 	}
-	m, s := mean(xs), 0.0
+	m, s := stats.Mean(xs), 0.0
 	for _, x := range xs {
 		s += (x - m) * (x - m)
 	}

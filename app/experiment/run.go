@@ -96,17 +96,10 @@ type roundDone struct {
 	m node.RoundMetrics
 }
 
-// loadModel opens a fresh copy of the model for one node (nodes train their own weights).
-func loadModel(dir string) (*qwen2.Model, *tokenizer.Tokenizer, error) {
-	tok, err := tokenizer.Load(filepath.Join(dir, "tokenizer.json"))
-	if err != nil {
-		return nil, nil, fmt.Errorf("load the tokenizer in %s: %w", dir, err)
-	}
-	m, err := qwen2.Load(dir, qwen2.LoadOptions{WeightDType: qwen2.F32})
-	if err != nil {
-		return nil, nil, fmt.Errorf("load the model in %s: %w", dir, err)
-	}
-	return m, tok, nil
+// loadModel opens a fresh copy of the model in dir for one node (nodes train their own weights).
+func loadModel(ctx context.Context, dir string) (*qwen2.Model, *tokenizer.Tokenizer, error) {
+	l, err := models.Open(ctx, dir, models.OpenOptions{Load: qwen2.LoadOptions{WeightDType: qwen2.F32}})
+	return l.Model, l.Tokenizer, err
 }
 
 // runOne plays one run: a fresh in-memory dev chain, o.Nodes swarm nodes on loopback that all
@@ -192,7 +185,7 @@ func runOne(ctx context.Context, o Options, r run, modelDir string) (rows []Row,
 			StartBlock: dc.DeployBlock(), Tx: chain.TxConfig{PollInterval: 20 * time.Millisecond}, PeerKey: key}); err != nil {
 			return nil, fmt.Errorf("node %d: connect to the dev chain: %w", i, err)
 		}
-		model, tok, err := loadModel(modelDir)
+		model, tok, err := loadModel(ctx, modelDir)
 		if err != nil {
 			return nil, err
 		}

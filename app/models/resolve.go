@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 
 	"github.com/swarmdesk/swarmdesk/engine/hub"
-	"github.com/swarmdesk/swarmdesk/platform"
 )
 
 // Options tune Resolve.
@@ -18,7 +17,7 @@ type Options struct {
 	Offline  bool               // use the cache only
 	Progress func(hub.Progress) // download progress
 	Endpoint string             // hub URL (tests)
-	CacheDir string             // default: platform.HFHubCache()
+	CacheDir string             // default: hub.CacheDir()
 	// DemoDir is where the built-in demo model (DemoName) is made and kept: the app's cache
 	// folder. Required for the demo.
 	DemoDir string
@@ -46,7 +45,7 @@ func Resolve(ctx context.Context, name string, o Options) (string, error) {
 	}
 	cache := o.CacheDir
 	if cache == "" {
-		cache = platform.HFHubCache()
+		cache = hub.CacheDir()
 	}
 	opt := hub.Options{Endpoint: o.Endpoint, CacheDir: cache, Offline: o.Offline, Progress: o.Progress}
 	dir, err := hub.Download(ctx, name, opt)

@@ -49,17 +49,13 @@ type Config struct {
 	// leave that round's reward queued for the next run. Nothing new is sent after a stop.
 	StopGrace time.Duration
 
-	// Threads is the engine's CPU thread count (resources.threads); 0 keeps the current
-	// setting (all cores by default). It is process-wide: Run applies it with cpu.SetThreads.
-	Threads int
-
 	// ACPowerOnly pauses the node while the computer runs on battery, where the OS tells
-	// (see onACPower); PowerCheckEvery is how often it looks [30s].
+	// (see platform.OnACPower); PowerCheckEvery is how often it looks [30s].
 	ACPowerOnly     bool
 	PowerCheckEvery time.Duration
 
 	// IdleOnly pauses the node while someone uses the computer: it trains only once keyboard
-	// and mouse have been idle for IdleAfter [5min], where the OS tells (see userIdle; where it
+	// and mouse have been idle for IdleAfter [5min], where the OS tells (see platform.UserIdle; where it
 	// does not, the node trains regardless). IdleCheckEvery is how often it looks [10s]; a
 	// user coming back is noticed within that and honoured at the next safe point.
 	IdleOnly       bool
@@ -178,7 +174,6 @@ func ConfigFrom(c config.Config) (Config, error) {
 	nc.ACPowerOnly = c.Resources.ACPowerOnly
 	nc.IdleOnly = c.Resources.IdleOnly
 	nc.IdleAfter = time.Duration(c.Resources.IdleMinutes) * time.Minute
-	nc.Threads = c.Resources.Threads
 	nc.PrometheusAddr = c.Metrics.PrometheusAddr
 	nc.PhasePause = time.Duration(c.Debug.PhasePauseMS) * time.Millisecond
 	nc.Mode, nc.LoRARank = train.Mode(c.Training.Mode), c.Training.LoRARank

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/swarmdesk/swarmdesk/app/stats"
 	"github.com/swarmdesk/swarmdesk/app/swarm"
 	"github.com/swarmdesk/swarmdesk/app/tasks"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
@@ -110,7 +111,7 @@ func (n *Node) generateAll(ctx context.Context, w *roundWork) error {
 	}
 	w.m.RewardByTask = map[string]float64{}
 	for t, rs := range byTask {
-		w.m.RewardByTask[t] = mean(rs)
+		w.m.RewardByTask[t] = stats.Mean(rs)
 	}
 	return nil
 }
@@ -198,17 +199,6 @@ func shuffled[T any](s []T, seed uint64) []T {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
-}
-
-func mean(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
 }
 
 // round3 keeps log lines short.

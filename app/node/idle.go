@@ -10,10 +10,6 @@ import (
 // holds for user activity — idle_only must not stop a machine nobody sits at.
 type idleFunc func() (idle time.Duration, known bool)
 
-// idleProbeTimeout bounds one question to the OS (a D-Bus call, ioreg), so a hung desktop
-// service delays the next look instead of piling up.
-const idleProbeTimeout = 2 * time.Second
-
 // watchIdle holds the gate while someone uses the computer — input within cfg.IdleAfter —
 // checking every cfg.IdleCheckEvery until ctx ends. It only runs with Config.IdleOnly. Like
 // watchPower, the first look happens before it returns and the rest in the background. A

@@ -121,10 +121,10 @@ func New(cfg Config, deps Deps) (*Node, error) {
 		deps.now = time.Now
 	}
 	if deps.power == nil {
-		deps.power = onACPower
+		deps.power = platform.OnACPower
 	}
 	if deps.idle == nil {
-		deps.idle = userIdle
+		deps.idle = platform.UserIdle
 	}
 	if deps.free == nil {
 		deps.free = platform.AvailableMemory

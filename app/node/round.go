@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/swarmdesk/swarmdesk/app/identity"
+	"github.com/swarmdesk/swarmdesk/app/stats"
 	"github.com/swarmdesk/swarmdesk/app/swarm"
 	"github.com/swarmdesk/swarmdesk/engine/train"
 )
@@ -220,7 +221,7 @@ func (n *Node) scoreAndAdopt(w *roundWork, rollouts []swarm.Rollout) []train.Gro
 	peers := make([]PeerSeen, 0, len(seen))
 	for id, ps := range seen {
 		if rs := w.byPeer[id]; len(rs) > 0 {
-			ps.Reward = mean(rs)
+			ps.Reward = stats.Mean(rs)
 		}
 		peers = append(peers, *ps)
 	}

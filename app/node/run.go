@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
-	"github.com/swarmdesk/swarmdesk/engine/cpu"
 	"github.com/swarmdesk/swarmdesk/engine/train"
 )
 
@@ -36,9 +35,6 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		close(n.events)
 	}()
 	n.setState(StateStarting)
-	if n.cfg.Threads > 0 {
-		cpu.SetThreads(n.cfg.Threads)
-	}
 	if err := n.restore(); err != nil {
 		return err
 	}

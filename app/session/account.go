@@ -5,7 +5,7 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
 	"github.com/swarmdesk/swarmdesk/app/config"
-	"github.com/swarmdesk/swarmdesk/app/network"
+	"github.com/swarmdesk/swarmdesk/app/chainconn"
 	"github.com/swarmdesk/swarmdesk/app/signin"
 )
 
@@ -21,7 +21,7 @@ func (s *Session) SignInFlow(profile string) (*signin.Flow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return network.SignInFlow(p, store), nil
+	return chainconn.SignInFlow(p, store), nil
 }
 
 // SignedIn is who is signed in on the configured network: nil when nobody is or the network
@@ -48,5 +48,5 @@ func (s *Session) signInProfile(profile string) (chain.Profile, error) {
 	if profile != "" && profile != n.Profile {
 		n = config.Network{Profile: profile, SignerURL: n.SignerURL}
 	}
-	return network.SignInProfile(n)
+	return chainconn.SignInProfile(n)
 }

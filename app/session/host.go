@@ -15,9 +15,9 @@ import (
 	"github.com/swarmdesk/swarmdesk/app/chain"
 	"github.com/swarmdesk/swarmdesk/app/chain/contract"
 	"github.com/swarmdesk/swarmdesk/app/chain/devchain"
+	"github.com/swarmdesk/swarmdesk/app/chainconn"
 	"github.com/swarmdesk/swarmdesk/app/config"
 	"github.com/swarmdesk/swarmdesk/app/identity"
-	"github.com/swarmdesk/swarmdesk/app/network"
 	"github.com/swarmdesk/swarmdesk/app/swarm"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
@@ -136,13 +136,13 @@ func StartBootnode(ctx context.Context, c BootnodeConfig) (*swarm.Node, error) {
 }
 
 // LocalChainAddr is where the local chain listens: network.rpc_url's host when set (it must be
-// a loopback http URL), else network.LocalRPCAddr — the same rule as network.Open.
+// a loopback http URL), else chainconn.LocalRPCAddr — the same rule as chainconn.Open.
 func LocalChainAddr(n config.Network) (string, error) {
 	if n.Profile != "" && n.Profile != chain.ProfileLocal {
 		return "", fmt.Errorf("network.profile is %q: hosting runs a local swarm; use --set network.profile=local", n.Profile)
 	}
 	if n.RPCURL == "" {
-		return network.DefaultLocalAddr(), nil
+		return chainconn.DefaultLocalAddr(), nil
 	}
 	u, err := neturl.Parse(n.RPCURL)
 	if err != nil || u.Host == "" {

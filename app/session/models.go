@@ -8,7 +8,6 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/app/models"
 	"github.com/swarmdesk/swarmdesk/engine/hub"
-	"github.com/swarmdesk/swarmdesk/platform"
 )
 
 // Choosing the model (the window's model chooser; the CLI sets model.name). Three ways besides
@@ -24,12 +23,7 @@ type DownloadProgress struct {
 
 // HubCache is the Hugging Face hub cache this computer shares with Python tools.
 func (s *Session) HubCache() string {
-	getenv := s.opts.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	home, _ := os.UserHomeDir()
-	return platform.HFHubCacheFor(getenv, home)
+	return s.modelOptions().CacheDir
 }
 
 // CachedModels lists the loadable Qwen2 models in the Hugging Face cache.

@@ -14,16 +14,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/swarmdesk/swarmdesk/app/chainconn"
 	"github.com/swarmdesk/swarmdesk/app/config"
 	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/app/env"
 	"github.com/swarmdesk/swarmdesk/app/identity"
-	"github.com/swarmdesk/swarmdesk/app/network"
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/swarm"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
-	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
 // Options adjust a Session for the command line and for tests; the zero value is the desktop
@@ -59,7 +58,7 @@ var ErrRunning = errors.New("the node is running: stop it first")
 // Session is one computer's place in a swarm. Its methods are safe from any goroutine; those
 // that touch disk, chain or network may block.
 type Session struct {
-	env  *env.Env
+	env  *env.Setup
 	opts Options
 	log  *slog.Logger
 	ring *ring
@@ -83,7 +82,7 @@ type running struct {
 	err    error         // Run's error, set before done closes
 	node   *node.Node
 	sw     *swarm.Node
-	conn   *network.Conn
+	conn   *chainconn.Conn
 	host   *Host
 	id     *identity.Identity
 	model  string
@@ -91,7 +90,7 @@ type running struct {
 
 // New prepares a session on e; it opens nothing until Start. The saved choice and the training
 // switch are read from the data folder (a damaged file counts as a first run, and is logged).
-func New(e *env.Env, opts Options) *Session {
+func New(e *env.Setup, opts Options) *Session {
 	s := &Session{env: e, opts: opts, ring: newRing(LogLines)}
 	level := parseLevel(e.Config.Log.Level)
 	hs := teeHandler{slog.NewTextHandler(s.ring, &slog.HandlerOptions{Level: level})}
@@ -110,9 +109,14 @@ func New(e *env.Env, opts Options) *Session {
 // Logger is the session's log: it feeds Logs and, headless, LogWriter.
 func (s *Session) Logger() *slog.Logger { return s.log }
 
-// Identity opens the key store and loads the identity, creating one on the first run.
-func (s *Session) Identity() (*identity.Identity, secrets.Store, bool, error) {
-	return s.env.Identity()
+// Identity opens the key store and loads the identity, creating one on the first run. When the
+// store needs the person's passphrase first, the error is a *LockedError.
+func (s *Session) Identity() (OpenedIdentity, error) {
+	id, store, created, err := s.env.Identity()
+	if err != nil {
+		return OpenedIdentity{}, lockedError(err)
+	}
+	return OpenedIdentity{ID: id, KeyLocation: store.Location(), Created: created}, nil
 }
 
 // NewSecretsFile reports whether opening the store creates a new encrypted file.

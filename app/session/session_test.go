@@ -329,10 +329,11 @@ func TestImportExportIdentity(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(want)), "\n")
 	m := newMachine(t)
 	s := m.session(t)
-	old, _, _, err := s.Identity() // an identity exists already (first launch)
+	opened, err := s.Identity() // an identity exists already (first launch)
 	if err != nil {
 		t.Fatal(err)
 	}
+	old := opened.ID
 	id, err := s.ImportIdentity(pem)
 	if err != nil {
 		t.Fatal(err)
@@ -340,7 +341,7 @@ func TestImportExportIdentity(t *testing.T) {
 	if id.PeerID.String() != lines[0] || id.Name() != lines[1] || id.Address() != old.Address() {
 		t.Fatalf("imported %s (%s, %s), want %s (%s) keeping account %s", id.PeerID, id.Name(), id.Address(), lines[0], lines[1], old.Address())
 	}
-	if got, _, _, err := m.session(t).Identity(); err != nil || got.PeerID != id.PeerID {
+	if got, err := m.session(t).Identity(); err != nil || got.ID.PeerID != id.PeerID {
 		t.Fatalf("after relaunch the identity is %v (%v)", got, err)
 	}
 	out := filepath.Join(t.TempDir(), "swarm.pem")

@@ -42,11 +42,7 @@ func (s *Session) SaveSetting(key, value string) (restart bool, err error) {
 		return false, err
 	}
 	if key == "resources.threads" {
-		n := probe.Resources.Threads
-		if n == 0 {
-			n = runtime.NumCPU()
-		}
-		cpu.SetThreads(n)
+		device.SetThreads(probe.Resources.Threads)
 	}
 	s.log.Info("setting saved", "key", key)
 	return !liveKeys[key], nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -15,17 +14,16 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
+	"github.com/swarmdesk/swarmdesk/app/chainconn"
 	"github.com/swarmdesk/swarmdesk/app/config"
+	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/app/identity"
 	"github.com/swarmdesk/swarmdesk/app/models"
-	"github.com/swarmdesk/swarmdesk/app/network"
 	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/swarm"
-	"github.com/swarmdesk/swarmdesk/engine/cpu"
 	"github.com/swarmdesk/swarmdesk/engine/hub"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/tokenizer"
-	"github.com/swarmdesk/swarmdesk/platform"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )
 
@@ -94,9 +92,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	}
 	r.id = id
 	s.log.Info("identity", "name", id.Name(), "peer", id.PeerID.String(), "account", id.Address().Hex())
-	if cfg.Resources.Threads > 0 {
-		cpu.SetThreads(cfg.Resources.Threads)
-	}
+	device.SetThreads(cfg.Resources.Threads)
 
 	progress(Progress{Stage: StageChain, Message: "connecting to the swarm's chain"})
 	if c.Mode == ModeHost {
@@ -104,7 +100,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 			return err
 		}
 	}
-	if r.conn, err = network.Open(ctx, cfg.Network, s.env.Dirs.Data, id.Account, store); err != nil {
+	if r.conn, err = chainconn.Open(ctx, cfg.Network, s.env.Dirs.Data, id.Account, store); err != nil {
 		return chainError(cfg.Network, err)
 	}
 	r.conn.Client.SetPeerKey(id.Key) // registration proves the peer ID with it (chain/peerproof.go)
@@ -342,7 +338,7 @@ func (s *Session) register(ctx context.Context, r *running, strict bool) error {
 }
 
 // bootstrapAddrs merges network.bootnodes with the coordinator's published bootnodes.
-func (s *Session) bootstrapAddrs(ctx context.Context, cfg config.Config, conn *network.Conn) []string {
+func (s *Session) bootstrapAddrs(ctx context.Context, cfg config.Config, conn *chainconn.Conn) []string {
 	out := append([]string(nil), cfg.Network.Bootnodes...)
 	fromChain, err := conn.Client.Bootnodes(ctx)
 	if err != nil {
@@ -369,65 +365,53 @@ func (s *Session) openModel(ctx context.Context, name string, ncfg node.Config, 
 		m, tok, err := s.opts.OpenModel(ctx, name, progress)
 		return m, tok, nil, err
 	}
-	dir, err := s.resolveModel(ctx, name, progress)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	plan, err := s.planMemory(ncfg, name, dir)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	total := models.WeightBytes(dir)
-	loading := "loading " + name + " " + plan.Short()
-	progress(Progress{Stage: StageLoad, Message: loading, Total: total})
-	t0 := time.Now()
-	tok, err := tokenizer.Load(filepath.Join(dir, "tokenizer.json"))
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("load the tokenizer of %s: %w", name, err)
-	}
-	m, err := plan.Load(dir, qwen2.LoadOptions{Progress: func(done, all int64) {
-		if all > 0 && total > 0 { // tensor bytes, shown as a share of the files' size
-			progress(Progress{Stage: StageLoad, Message: loading, Done: done * total / all, Total: total})
-		}
-	}})
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("load %s: %w", name, err)
-	}
-	progress(Progress{Stage: StageLoad, Done: total, Total: total,
-		Message: fmt.Sprintf("loaded %s in %.1fs %s", name, time.Since(t0).Seconds(), plan.Short())})
-	s.useDevice(m, plan.Shape)
-	return m, tok, &plan, nil
-}
-
-// resolveModel finds the model's folder, downloading it on the first run.
-func (s *Session) resolveModel(ctx context.Context, name string, progress func(Progress)) (string, error) {
 	if models.IsDemo(name) {
 		progress(Progress{Stage: StageDownload, Message: "the built-in demo model needs no download"})
 		progress(Progress{Stage: StageLoad, Message: "preparing the built-in demo model"})
 	} else {
 		progress(Progress{Stage: StageDownload, Message: "looking for " + name})
 	}
-	opt := s.modelOptions()
-	opt.Progress = func(pr hub.Progress) {
+	o := models.OpenOptions{Options: s.modelOptions()}
+	o.Progress = func(pr hub.Progress) {
 		progress(Progress{Stage: StageDownload, Done: pr.Done, Total: max(pr.Total, 0),
 			Message: fmt.Sprintf("downloading %s (file %d of %d)", pr.File, pr.FileIndex+1, pr.FileCount)})
 	}
-	return models.Resolve(ctx, name, opt)
+	var (
+		plan    node.Setup
+		total   int64
+		loading string
+		t0      time.Time
+	)
+	o.Prepare = func(dir string) (func(string, qwen2.LoadOptions) (*qwen2.Model, error), error) {
+		var err error
+		if plan, err = s.planMemory(ncfg, name, dir); err != nil {
+			return nil, err
+		}
+		total = models.WeightBytes(dir)
+		loading = "loading " + name + " " + plan.Short()
+		progress(Progress{Stage: StageLoad, Message: loading, Total: total})
+		t0 = time.Now()
+		return plan.Load, nil
+	}
+	o.Load.Progress = func(done, all int64) {
+		if all > 0 && total > 0 { // tensor bytes, shown as a share of the files' size
+			progress(Progress{Stage: StageLoad, Message: loading, Done: done * total / all, Total: total})
+		}
+	}
+	l, err := models.Open(ctx, name, o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	progress(Progress{Stage: StageLoad, Done: total, Total: total,
+		Message: fmt.Sprintf("loaded %s in %.1fs %s", name, time.Since(t0).Seconds(), plan.Short())})
+	s.useDevice(l.Model, plan.Shape)
+	return l.Model, l.Tokenizer, &plan, nil
 }
 
 // modelOptions is where this session finds models: the Hugging Face cache, the folder the demo
-// model is made in, and whether the hub may be asked (HF_HUB_OFFLINE).
+// model is made in, and whether the hub may be asked.
 func (s *Session) modelOptions() models.Options {
-	getenv := s.opts.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	home, _ := os.UserHomeDir()
-	return models.Options{
-		Offline:  s.opts.Offline || getenv("HF_HUB_OFFLINE") == "1",
-		CacheDir: platform.HFHubCacheFor(getenv, home),
-		DemoDir:  s.env.Dirs.Cache,
-	}
+	return models.FromEnv(s.opts.Getenv, s.env.Dirs.Cache, s.opts.Offline)
 }
 
 // CheckpointName makes a folder name from a model name or path (one checkpoint folder per

@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/swarmdesk/swarmdesk/internal/atomicfile"
+	"github.com/swarmdesk/swarmdesk/platform"
 )
 
 // StateFile holds the first-run choice and the training switch, in the data folder.
@@ -71,7 +71,7 @@ func saveState(path string, st savedState) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
-	if err := atomicfile.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+	if err := platform.WriteFileAtomic(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("save the session (%s): %w; check the data folder is writable", path, err)
 	}
 	return nil

@@ -11,4 +11,7 @@
 // download. Downloads resume from blobs/<etag>.incomplete, LFS files are
 // verified against their sha256 etag, and offline mode works from the cache
 // alone.
+//
+// The Hugging Face environment (HF_HUB_CACHE, HF_HOME, HF_HUB_OFFLINE, HF_TOKEN and friends)
+// is read in env.go only; the app reads it through CacheDirFor and OfflineFor.
 package hub

@@ -3,7 +3,6 @@ package hub
 import (
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -54,42 +53,6 @@ type Progress struct {
 	FileIndex, FileCount int
 }
 
-// CacheDir resolves the default hub cache directory exactly like
-// huggingface_hub: $HF_HUB_CACHE, legacy $HUGGINGFACE_HUB_CACHE,
-// $HF_HOME/hub, $XDG_CACHE_HOME/huggingface/hub, ~/.cache/huggingface/hub.
-func CacheDir() string {
-	if d := os.Getenv("HF_HUB_CACHE"); d != "" {
-		return expandHome(d)
-	}
-	if d := os.Getenv("HUGGINGFACE_HUB_CACHE"); d != "" {
-		return expandHome(d)
-	}
-	return filepath.Join(hfHome(), "hub")
-}
-
-func hfHome() string {
-	if d := os.Getenv("HF_HOME"); d != "" {
-		return expandHome(d)
-	}
-	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
-		return filepath.Join(expandHome(d), "huggingface")
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		home = "."
-	}
-	return filepath.Join(home, ".cache", "huggingface")
-}
-
-func expandHome(p string) string {
-	if p == "~" || strings.HasPrefix(p, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, p[1:])
-		}
-	}
-	return p
-}
-
 // resolved is Options with every default filled in.
 type resolved struct {
 	Options
@@ -111,7 +74,7 @@ func (o Options) resolve() (resolved, error) {
 		o.Token = envToken()
 	}
 	if !o.Offline {
-		o.Offline = envTrue(os.Getenv("HF_HUB_OFFLINE"))
+		o.Offline = OfflineFor(os.Getenv)
 	}
 	if o.Allow == nil {
 		o.Allow = DefaultAllow
@@ -128,30 +91,6 @@ func (o Options) resolve() (resolved, error) {
 		r.allow = append(r.allow, re)
 	}
 	return r, nil
-}
-
-func envToken() string {
-	for _, k := range []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"} {
-		if v := strings.TrimSpace(os.Getenv(k)); v != "" {
-			return v
-		}
-	}
-	p := os.Getenv("HF_TOKEN_PATH")
-	if p == "" {
-		p = filepath.Join(hfHome(), "token")
-	}
-	if b, err := os.ReadFile(p); err == nil {
-		return strings.TrimSpace(string(b))
-	}
-	return ""
-}
-
-func envTrue(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "1", "true", "yes", "on":
-		return true
-	}
-	return false
 }
 
 func (r resolved) allowed(name string) bool {

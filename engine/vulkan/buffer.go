@@ -209,41 +209,31 @@ func (d *Device) checkRange(b *Buffer, off, n uint64, op string) error {
 
 // Upload copies src into b at byte offset off.
 func (d *Device) Upload(b *Buffer, off uint64, src []byte) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	n := uint64(len(src))
-	if err := d.usable(); err != nil {
-		return err
-	}
-	if err := d.checkRange(b, off, n, "upload"); err != nil {
-		return err
-	}
-	if n == 0 {
-		return nil
-	}
-	s, err := d.stagingFor(n)
-	if err != nil {
-		return err
-	}
-	copy(unsafe.Slice((*byte)(s.mapped), n), src)
-	var p pins
-	defer p.Unpin()
-	region := &bufferCopy{srcOffset: 0, dstOffset: off, size: n}
-	return d.transfer(fmt.Sprintf("upload %d bytes", n), func(cb uintptr) {
-		d.tab.call(fnCmdCopyBuffer, cb, s.handle, b.handle, 1, ptr(&p, region))
-	})
+	return d.staged(b, off, src, true)
 }
 
 // Download copies len(dst) bytes of b from byte offset off into dst. It
 // waits for all work submitted before it.
 func (d *Device) Download(b *Buffer, off uint64, dst []byte) error {
+	return d.staged(b, off, dst, false)
+}
+
+// staged moves len(host) bytes between host and b at byte offset off through
+// the staging buffer: toDevice fills the staging buffer from host and copies
+// it into b; otherwise b is copied into the staging buffer, made visible to
+// the host by a barrier, and read into host.
+func (d *Device) staged(b *Buffer, off uint64, host []byte, toDevice bool) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	n := uint64(len(dst))
+	what := "download"
+	if toDevice {
+		what = "upload"
+	}
+	n := uint64(len(host))
 	if err := d.usable(); err != nil {
 		return err
 	}
-	if err := d.checkRange(b, off, n, "download"); err != nil {
+	if err := d.checkRange(b, off, n, what); err != nil {
 		return err
 	}
 	if n == 0 {
@@ -253,8 +243,16 @@ func (d *Device) Download(b *Buffer, off uint64, dst []byte) error {
 	if err != nil {
 		return err
 	}
+	staging := unsafe.Slice((*byte)(s.mapped), n)
 	var p pins
 	defer p.Unpin()
+	if toDevice {
+		copy(staging, host)
+		region := &bufferCopy{srcOffset: 0, dstOffset: off, size: n}
+		return d.transfer(fmt.Sprintf("upload %d bytes", n), func(cb uintptr) {
+			d.tab.call(fnCmdCopyBuffer, cb, s.handle, b.handle, 1, ptr(&p, region))
+		})
+	}
 	region := &bufferCopy{srcOffset: off, dstOffset: 0, size: n}
 	err = d.transfer(fmt.Sprintf("download %d bytes", n), func(cb uintptr) {
 		d.tab.call(fnCmdCopyBuffer, cb, b.handle, s.handle, 1, ptr(&p, region))
@@ -264,7 +262,7 @@ func (d *Device) Download(b *Buffer, off uint64, dst []byte) error {
 	if err != nil {
 		return err
 	}
-	copy(dst, unsafe.Slice((*byte)(s.mapped), n))
+	copy(host, staging)
 	return nil
 }
 

@@ -119,24 +119,62 @@ func (r *renderer) line(p *pool[*canvas.Line], a, b fyne.Position, col color.Col
 	r.objects = append(r.objects, l)
 }
 
-// rebuild recomputes every object from the chart's data and the current size.
+// style is the theme's colours and sizes one rebuild draws with.
+type style struct {
+	th                 fyne.Theme
+	v                  fyne.ThemeVariant
+	fg, dim, sep       color.Color
+	pad, textSize, cap float32 // padding, text and caption sizes
+	capH               float32 // a caption line's height
+}
+
+func (r *renderer) style() style {
+	th, v := r.c.themeVariant()
+	capSize := th.Size(theme.SizeNameCaptionText)
+	return style{th: th, v: v,
+		fg: th.Color(theme.ColorNameForeground, v), dim: th.Color(theme.ColorNamePlaceHolder, v),
+		sep: th.Color(theme.ColorNameSeparator, v), pad: th.Size(theme.SizeNamePadding),
+		textSize: th.Size(theme.SizeNameText), cap: capSize,
+		capH: fyne.MeasureText("0", capSize, fyne.TextStyle{}).Height}
+}
+
+// rebuild recomputes every object from the chart's data and the current size. The plot area it
+// lays out is the one piece of the widget's state it sets: hovering maps the mouse through it.
 func (r *renderer) rebuild() {
 	c := r.c
-	th, v := c.themeVariant()
-	fg := th.Color(theme.ColorNameForeground, v)
-	dim := th.Color(theme.ColorNamePlaceHolder, v)
-	sep := th.Color(theme.ColorNameSeparator, v)
-	pad := th.Size(theme.SizeNamePadding)
-	textSize := th.Size(theme.SizeNameText)
-	capSize := th.Size(theme.SizeNameCaptionText)
-	capH := fyne.MeasureText("0", capSize, fyne.TextStyle{}).Height
-
+	st := r.style()
 	r.objects = r.objects[:0]
 	r.grid.used, r.labels.used, r.swatches.used, r.segs.used, r.dots.used = 0, 0, 0, 0, 0
-	w, h := r.size.Width, r.size.Height
 
-	// Header: title, then the legend flowing after it and wrapping onto further rows.
-	r.title.Text, r.title.TextSize, r.title.Color = c.Title, textSize, fg
+	top, bottom := r.drawHeader(st)
+	p, ystep, ok := r.layoutPlot(st, top, bottom)
+	c.plot = p
+	if !ok {
+		c.hover = Hover{}
+		r.drawEmpty(st, top, bottom)
+		return
+	}
+	r.xTitle.Hidden = false
+	r.drawValueAxis(st, p, ystep)
+	r.drawXAxis(st, p)
+	r.drawSeries(p)
+	r.drawNote(st, p)
+	if c.hovering {
+		c.updateHover()
+	}
+	if _, ok := c.Hovered(); ok {
+		r.drawHover(st.th, st.v, st.pad, st.cap)
+	}
+}
+
+// drawHeader adds the title, the legend flowing after it and wrapping onto further rows, the
+// value axis' title and the x axis' title (placed once the plot is known), and returns the room
+// left for the plot: from top to bottom.
+func (r *renderer) drawHeader(st style) (top, bottom float32) {
+	c := r.c
+	pad, capSize, capH := st.pad, st.cap, st.capH
+	w, h := r.size.Width, r.size.Height
+	r.title.Text, r.title.TextSize, r.title.Color = c.Title, st.textSize, st.fg
 	ts := r.title.MinSize()
 	r.title.Move(fyne.NewPos(pad, pad))
 	r.title.Resize(ts)
@@ -159,45 +197,50 @@ func (r *renderer) rebuild() {
 		sw.Move(fyne.NewPos(x, y+(rowH-swatchH)/2))
 		sw.Resize(fyne.NewSize(swatchW, swatchH))
 		r.objects = append(r.objects, sw)
-		r.text(s.Name, capSize, fg, fyne.NewPos(x+swatchW+4, y+(rowH-capH)/2))
+		r.text(s.Name, capSize, st.fg, fyne.NewPos(x+swatchW+4, y+(rowH-capH)/2))
 		x += swatchW + 4 + tw + 2*pad
 	}
 	y += rowH
 	if c.YTitle != "" {
-		r.yTitle.Text, r.yTitle.TextSize, r.yTitle.Color = c.YTitle, capSize, dim
+		r.yTitle.Text, r.yTitle.TextSize, r.yTitle.Color = c.YTitle, capSize, st.dim
 		r.yTitle.Move(fyne.NewPos(pad, y))
 		r.yTitle.Resize(r.yTitle.MinSize())
 		r.objects = append(r.objects, r.yTitle)
 		y += capH
 	}
 
-	bottom := h - pad
+	bottom = h - pad
 	if c.XTitle != "" {
-		r.xTitle.Text, r.xTitle.TextSize, r.xTitle.Color = c.XTitle, capSize, dim
+		r.xTitle.Text, r.xTitle.TextSize, r.xTitle.Color = c.XTitle, capSize, st.dim
 		xs := r.xTitle.MinSize()
 		bottom -= xs.Height
 		r.xTitle.Resize(xs)
 		r.objects = append(r.objects, r.xTitle) // moved once the plot's centre is known
 	}
-	bottom -= capH + 2 // x tick labels
-	top := y + capH/2  // half a label above the top grid line
+	bottom -= capH + 2        // x tick labels
+	return y + capH/2, bottom // half a label above the top grid line
+}
 
-	b := c.bounds
-	if b.n == 0 || bottom-top < 8 || w < 4*pad {
-		c.plot = plotArea{}
-		c.hover = Hover{}
-		r.empty.Text, r.empty.TextSize, r.empty.Color = c.Empty, textSize, dim
-		es := r.empty.MinSize()
-		r.empty.Resize(fyne.NewSize(w, es.Height))
-		r.empty.Move(fyne.NewPos(0, top+(max(bottom-top, es.Height)-es.Height)/2))
-		r.objects = append(r.objects, r.empty)
-		if c.XTitle != "" {
-			r.xTitle.Hidden = true
-		}
-		return
+// drawEmpty shows the chart's Empty text where the plot would be.
+func (r *renderer) drawEmpty(st style, top, bottom float32) {
+	r.empty.Text, r.empty.TextSize, r.empty.Color = r.c.Empty, st.textSize, st.dim
+	es := r.empty.MinSize()
+	r.empty.Resize(fyne.NewSize(r.size.Width, es.Height))
+	r.empty.Move(fyne.NewPos(0, top+(max(bottom-top, es.Height)-es.Height)/2))
+	r.objects = append(r.objects, r.empty)
+	if r.c.XTitle != "" {
+		r.xTitle.Hidden = true
 	}
-	r.xTitle.Hidden = false
+}
 
+// layoutPlot chooses both axes' ranges and the plot's place between top and bottom, leaving
+// room for the value labels; it returns the value axis' tick step too (its ticks are in
+// r.yTicks). ok is false when there is nothing to plot or no room for it.
+func (r *renderer) layoutPlot(st style, top, bottom float32) (p plotArea, ystep float64, ok bool) {
+	c, b, w := r.c, r.c.bounds, r.size.Width
+	if b.n == 0 || bottom-top < 8 || w < 4*st.pad {
+		return plotArea{}, 0, false
+	}
 	// Value axis.
 	ylo, yhi := b.ylo, b.yhi
 	if c.YIncludeZero {
@@ -206,13 +249,12 @@ func (r *renderer) rebuild() {
 	ny := max(2, int((bottom-top)/yTickPixels))
 	ylo, yhi = NiceBounds(ylo, yhi, ny)
 	r.yTicks = append(r.yTicks[:0], Ticks(ylo, yhi, ny)...)
-	ystep := 0.0
 	if len(r.yTicks) > 1 {
 		ystep = r.yTicks[1] - r.yTicks[0]
 	}
 	labelW := float32(0)
 	for _, t := range r.yTicks {
-		labelW = max(labelW, fyne.MeasureText(FormatTick(t, ystep), capSize, fyne.TextStyle{}).Width)
+		labelW = max(labelW, fyne.MeasureText(FormatTick(t, ystep), st.cap, fyne.TextStyle{}).Width)
 	}
 
 	// Time axis (or number axis): a lone point gets a little room on both sides.
@@ -227,58 +269,69 @@ func (r *renderer) rebuild() {
 		}
 		xlo, xhi = xlo-d, xhi+d
 	}
-	p := plotArea{x: pad + labelW + pad, y: top, xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi, ok: true}
-	p.w = max(1, w-p.x-2*pad)
+	p = plotArea{x: st.pad + labelW + st.pad, y: top, xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi, ok: true}
+	p.w = max(1, w-p.x-2*st.pad)
 	p.h = bottom - top
-	c.plot = p
+	return p, ystep, true
+}
 
+// drawValueAxis adds the horizontal grid lines and their labels at r.yTicks.
+func (r *renderer) drawValueAxis(st style, p plotArea, ystep float64) {
 	for _, t := range r.yTicks {
-		at := p.toScreen(Point{X: xlo, Y: t})
-		r.line(&r.grid, at, fyne.NewPos(p.x+p.w, at.Y), sep)
+		at := p.toScreen(Point{X: p.xlo, Y: t})
+		r.line(&r.grid, at, fyne.NewPos(p.x+p.w, at.Y), st.sep)
 		s := FormatTick(t, ystep)
-		sw := fyne.MeasureText(s, capSize, fyne.TextStyle{}).Width
-		r.text(s, capSize, dim, fyne.NewPos(p.x-pad-sw, at.Y-capH/2))
+		sw := fyne.MeasureText(s, st.cap, fyne.TextStyle{}).Width
+		r.text(s, st.cap, st.dim, fyne.NewPos(p.x-st.pad-sw, at.Y-st.capH/2))
 	}
+}
 
+// drawXAxis adds the vertical grid lines with their time or number labels (a label that would
+// overlap its neighbour is left out) and centres the x axis' title under the plot.
+func (r *renderer) drawXAxis(st style, p plotArea) {
+	c, w := r.c, r.size.Width
 	nx := max(2, int(p.w/xTickPixels))
 	var xstep float64
 	if c.XAxis == AxisTime {
 		var ts []float64
-		ts, xstep = TimeTicks(xlo, xhi, nx, c.Location)
+		ts, xstep = TimeTicks(p.xlo, p.xhi, nx, c.Location)
 		r.xTicks = append(r.xTicks[:0], ts...)
 	} else {
-		r.xTicks = append(r.xTicks[:0], Ticks(xlo, xhi, nx)...)
+		r.xTicks = append(r.xTicks[:0], Ticks(p.xlo, p.xhi, nx)...)
 		if len(r.xTicks) > 1 {
 			xstep = r.xTicks[1] - r.xTicks[0]
 		}
 	}
 	lastEnd := float32(math.Inf(-1))
 	for _, t := range r.xTicks {
-		at := p.toScreen(Point{X: t, Y: ylo})
-		r.line(&r.grid, fyne.NewPos(at.X, p.y), fyne.NewPos(at.X, p.y+p.h+3), sep)
+		at := p.toScreen(Point{X: t, Y: p.ylo})
+		r.line(&r.grid, fyne.NewPos(at.X, p.y), fyne.NewPos(at.X, p.y+p.h+3), st.sep)
 		var s string
 		if c.XAxis == AxisTime {
 			s = FormatTime(t, xstep, c.Location)
 		} else {
 			s = FormatTick(t, xstep)
 		}
-		sw := fyne.MeasureText(s, capSize, fyne.TextStyle{}).Width
+		sw := fyne.MeasureText(s, st.cap, fyne.TextStyle{}).Width
 		lx := min(max(at.X-sw/2, 0), w-sw)
-		if lx < lastEnd+pad {
+		if lx < lastEnd+st.pad {
 			continue // would overlap its neighbour
 		}
 		lastEnd = lx + sw
-		r.text(s, capSize, dim, fyne.NewPos(lx, p.y+p.h+2))
+		r.text(s, st.cap, st.dim, fyne.NewPos(lx, p.y+p.h+2))
 	}
 	if c.XTitle != "" {
-		r.xTitle.Move(fyne.NewPos(p.x+(p.w-r.xTitle.Size().Width)/2, h-pad-r.xTitle.Size().Height))
+		r.xTitle.Move(fyne.NewPos(p.x+(p.w-r.xTitle.Size().Width)/2, r.size.Height-st.pad-r.xTitle.Size().Height))
 	}
+}
 
-	// Series: decimated to the plot's pixel columns, one segment per pair of neighbours, a dot for
-	// a reading with no neighbour (the first round, or one between gaps).
+// drawSeries adds the series, decimated to the plot's pixel columns: one segment per pair of
+// neighbours, a dot for a reading with no neighbour (the first round, or one between gaps).
+func (r *renderer) drawSeries(p plotArea) {
+	c := r.c
 	for i, s := range c.series {
 		col := c.seriesColor(i, s)
-		r.dec = Decimate(r.dec, s.Points, xlo, xhi, int(p.w))
+		r.dec = Decimate(r.dec, s.Points, p.xlo, p.xhi, int(p.w))
 		for j, pt := range r.dec {
 			if !finite(pt.Y) {
 				continue
@@ -297,21 +350,18 @@ func (r *renderer) rebuild() {
 			}
 		}
 	}
+}
 
-	if c.Note != "" {
-		r.note.Text, r.note.TextSize, r.note.Color = c.Note, textSize, fg
-		ns := r.note.MinSize()
-		r.note.Resize(fyne.NewSize(p.w, ns.Height))
-		r.note.Move(fyne.NewPos(p.x, p.y+max(0, (p.h-ns.Height)/3)))
-		r.objects = append(r.objects, r.note)
+// drawNote adds the chart's Note over the upper part of the plot.
+func (r *renderer) drawNote(st style, p plotArea) {
+	if r.c.Note == "" {
+		return
 	}
-
-	if c.hovering {
-		c.updateHover()
-	}
-	if _, ok := c.Hovered(); ok {
-		r.drawHover(th, v, pad, capSize)
-	}
+	r.note.Text, r.note.TextSize, r.note.Color = r.c.Note, st.textSize, st.fg
+	ns := r.note.MinSize()
+	r.note.Resize(fyne.NewSize(p.w, ns.Height))
+	r.note.Move(fyne.NewPos(p.x, p.y+max(0, (p.h-ns.Height)/3)))
+	r.objects = append(r.objects, r.note)
 }
 
 // drawHover adds the guide line, the marker on the nearest point and the readout box beside it,

@@ -30,13 +30,7 @@ func TestWindowUnderXvfb(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	env := append(os.Environ(),
-		"SWARMDESK_HOME="+filepath.Join(tmp, "home"),
-		"SWARMDESK_SECRETS_BACKEND=file", // as on a server without a keychain
-		"SWARMDESK_PASSPHRASE=e2e passphrase",
-		"XDG_RUNTIME_DIR="+tmp,
-		"LANG=C.UTF-8",
-	)
+	env := appEnv(os.Environ(), filepath.Join(tmp, "home"), tmp, "e2e passphrase") // as on a server without a keychain
 	imp := exec.Command(bin, "identity", "import", filepath.Join(root, "app/identity/testdata/swarm.pem"))
 	imp.Env = env
 	if out, err := imp.CombinedOutput(); err != nil {

@@ -52,9 +52,8 @@ func TestFirstHour(t *testing.T) {
 	os.MkdirAll(home, 0o700)
 	dump := filepath.Join(tmp, "dump")
 	app := exec.Command(bin)
-	app.Env = append(cleanEnv(), "DISPLAY="+display, "HOME="+home, "SWARMDESK_HOME="+filepath.Join(home, "swarmdesk"),
-		"XDG_RUNTIME_DIR="+tmp, "LANG=C.UTF-8",
-		"SWARMDESK_SECRETS_BACKEND=file", "SWARMDESK_PASSPHRASE=first hour", // a computer without a keychain
+	app.Env = append(appEnv(cleanEnv(), filepath.Join(home, "swarmdesk"), tmp, "first hour"), // a computer without a keychain
+		"DISPLAY="+display, "HOME="+home,
 		"HF_ENDPOINT=http://127.0.0.1:9", // no internet: nothing answers there
 		"SWARMDESK_UI_DUMP="+dump)
 	var log strings.Builder

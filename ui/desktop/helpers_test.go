@@ -37,3 +37,11 @@ func windowTestSetup(t *testing.T, xprog string) (root, tmp, bin, x string) {
 	}
 	return root, tmp, bin, x
 }
+
+// appEnv is the environment the app runs with in a window test: base plus its own folders
+// (SWARMDESK_HOME), the encrypted file key store with passphrase (a computer without a
+// keychain), a runtime folder and a UTF-8 locale.
+func appEnv(base []string, home, runtimeDir, passphrase string) []string {
+	return append(base, "SWARMDESK_HOME="+home, "SWARMDESK_SECRETS_BACKEND=file", "SWARMDESK_PASSPHRASE="+passphrase,
+		"XDG_RUNTIME_DIR="+runtimeDir, "LANG=C.UTF-8")
+}

@@ -42,7 +42,7 @@ var _ ui.Backend = (*session.Session)(nil)
 
 // Run opens the window and blocks until it is closed or the process is asked to stop; the node
 // is stopped before it returns.
-func Run(e *env.Env) error {
+func Run(e *env.Setup) error {
 	// Also creates ~/.cache on a fresh account, where Fyne's own cache folder goes.
 	if err := e.Dirs.Ensure(); err != nil {
 		return err

@@ -46,7 +46,7 @@ func TestCatalogPosteriorIdentifiesGoal(t *testing.T) {
 	post := NewCatalogPosterior(cat.Subset(goals.Train))
 	// Feed the first 70 voxel edits the scripted builder would change.
 	b := &ScriptedBuilder{Goal: &goal}
-	env, _ := world.NewEnv(goal, world.DefaultStarts(1))
+	env, _ := world.NewEpisode(goal, world.DefaultStarts(1))
 	events := 0
 	for events < 70 && env.Tick < 500 {
 		a := b.Next(&env.Cur, env.Players, 0)
@@ -81,7 +81,7 @@ func TestCatalogPosteriorIdentifiesGoal(t *testing.T) {
 func TestAssistantRespectsHumanEdits(t *testing.T) {
 	// A predictor that is sure every voxel should be air: the assistant
 	// would like to break everything, but must not touch human blocks.
-	env, _ := world.NewEnv(world.NewGround(), world.DefaultStarts(2))
+	env, _ := world.NewEpisode(world.NewGround(), world.DefaultStarts(2))
 	human := world.V(1, 2, 1)
 	env.Cur.Set(human, world.Planks)
 	a := New(allAir{}, DefaultConfig())
@@ -111,7 +111,7 @@ func (allAir) Predict(_ *Observation, out *Marginals) {
 func TestAssistantIdleWithoutEvidence(t *testing.T) {
 	cat, _ := goals.Embedded()
 	a := New(NewInference(cat.Subset(goals.Train)), DefaultConfig())
-	env, _ := world.NewEnv(world.NewGround(), world.DefaultStarts(2))
+	env, _ := world.NewEpisode(world.NewGround(), world.DefaultStarts(2))
 	for tick := 0; tick < 5; tick++ {
 		obs := Observation{Tick: tick, Cur: &env.Cur, Players: env.Players, Self: 1, LastInteracted: &env.LastInteracted}
 		act := a.Act(&obs)

@@ -32,7 +32,7 @@ func Simulate(goal world.Grid, a *Assistant, maxTicks int) (SimResult, error) {
 	if a != nil {
 		n = 2
 	}
-	env, err := world.NewEnv(goal, world.DefaultStarts(n))
+	env, err := world.NewEpisode(goal, world.DefaultStarts(n))
 	if err != nil {
 		return SimResult{}, fmt.Errorf("simulate: %w", err)
 	}

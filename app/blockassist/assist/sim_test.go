@@ -124,7 +124,7 @@ func BenchmarkAssistantUnseen(b *testing.B) {
 func BenchmarkAct(b *testing.B) {
 	cat, _ := goals.Embedded()
 	a := New(NewInference(cat.Subset(goals.Train)), DefaultConfig())
-	env, _ := world.NewEnv(world.NewGround(), world.DefaultStarts(2))
+	env, _ := world.NewEpisode(world.NewGround(), world.DefaultStarts(2))
 	obs := Observation{Cur: &env.Cur, Players: env.Players, Self: 1, LastInteracted: &env.LastInteracted}
 	a.Observe(Event{Action: world.PlaceAt(world.V(3, 2, 3), world.Planks)})
 	b.ResetTimer()

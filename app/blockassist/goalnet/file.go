@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/swarmdesk/swarmdesk/internal/atomicfile"
+	"github.com/swarmdesk/swarmdesk/platform"
 )
 
 // FileName is the model file inside the BlockAssist data dir.
@@ -93,7 +93,7 @@ func (n *Net) Save(dataDir string) error {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return fmt.Errorf("save goal model: %w", err)
 	}
-	if err := atomicfile.WriteFile(filepath.Join(dataDir, FileName), n.Encode(), 0o644); err != nil {
+	if err := platform.WriteFileAtomic(filepath.Join(dataDir, FileName), n.Encode(), 0o644); err != nil {
 		return fmt.Errorf("save goal model: %w", err)
 	}
 	return nil

@@ -31,7 +31,7 @@ func scripted(t *testing.T, dir string, end bool) (string, [][]world.StepResult)
 		goal.Set(v, world.Planks)
 	}
 	starts := []world.Vec{world.V(3, 2, 1), world.V(5, 2, 1)}
-	env, err := world.NewEnv(goal, starts)
+	env, err := world.NewEpisode(goal, starts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,8 @@ type Frame struct {
 // effective actions, positions or similarity disagree with the rules, which
 // catches corrupt or hand-edited files before they reach training.
 // visit may be nil.
-func Replay(s *Session, visit func(i int, before *Frame, t *Tick) error) (*world.Env, error) {
-	env, err := world.NewEnv(s.Goal, s.StartPos)
+func Replay(s *Session, visit func(i int, before *Frame, t *Tick) error) (*world.Episode, error) {
+	env, err := world.NewEpisode(s.Goal, s.StartPos)
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}

@@ -175,7 +175,7 @@ func TestStepRewardsMatchMBAG(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			goal := NewGround()
 			goal.Set(target, c.goal)
-			e, err := NewEnv(goal, []Vec{{5, 2, 5}})
+			e, err := NewEpisode(goal, []Vec{{5, 2, 5}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +200,7 @@ func TestStepRewardsMatchMBAG(t *testing.T) {
 }
 
 func TestMoves(t *testing.T) {
-	e, err := NewEnv(NewGround(), []Vec{{0, 2, 0}, {2, 2, 0}})
+	e, err := NewEpisode(NewGround(), []Vec{{0, 2, 0}, {2, 2, 0}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,13 +236,13 @@ func TestMoves(t *testing.T) {
 func TestNewEnvRejectsBadInput(t *testing.T) {
 	g := NewGround()
 	g[5] = Block(42)
-	if _, err := NewEnv(g, DefaultStarts(1)); err == nil {
+	if _, err := NewEpisode(g, DefaultStarts(1)); err == nil {
 		t.Error("invalid goal id accepted")
 	}
-	if _, err := NewEnv(NewGround(), []Vec{{0, 1, 0}}); err == nil {
+	if _, err := NewEpisode(NewGround(), []Vec{{0, 1, 0}}); err == nil {
 		t.Error("start inside dirt accepted")
 	}
-	if _, err := NewEnv(NewGround(), []Vec{{0, 2, 0}, {0, 3, 0}}); err == nil {
+	if _, err := NewEpisode(NewGround(), []Vec{{0, 2, 0}, {0, 3, 0}}); err == nil {
 		t.Error("overlapping starts accepted")
 	}
 }
@@ -250,7 +250,7 @@ func TestNewEnvRejectsBadInput(t *testing.T) {
 func TestCompletion(t *testing.T) {
 	goal := NewGround()
 	goal.Set(Vec{1, 2, 1}, Planks)
-	e, err := NewEnv(goal, DefaultStarts(2))
+	e, err := NewEpisode(goal, DefaultStarts(2))
 	if err != nil {
 		t.Fatal(err)
 	}

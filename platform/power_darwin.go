@@ -1,4 +1,4 @@
-package node
+package platform
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// onACPower asks pmset, which prints "Now drawing from 'AC Power'" or "'Battery Power'".
-func onACPower() (onAC, known bool) {
+// OnACPower asks pmset, which prints "Now drawing from 'AC Power'" or "'Battery Power'".
+func OnACPower() (onAC, known bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "pmset", "-g", "batt").Output()

@@ -1,4 +1,4 @@
-package node
+package platform
 
 import (
 	"context"
@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// userIdle asks the IOKit registry for IOHIDSystem's HIDIdleTime through ioreg (no cgo);
+// UserIdle asks the IOKit registry for IOHIDSystem's HIDIdleTime through ioreg (no cgo);
 // -r -d 1 prints just that object, not the whole registry tree. The absolute path keeps it
 // working from a Finder-launched app whose PATH may be minimal.
-func userIdle() (idle time.Duration, known bool) {
+func UserIdle() (idle time.Duration, known bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), idleProbeTimeout)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "/usr/sbin/ioreg", "-r", "-d", "1", "-c", "IOHIDSystem").Output()

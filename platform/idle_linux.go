@@ -1,4 +1,4 @@
-package node
+package platform
 
 import (
 	"context"
@@ -8,14 +8,14 @@ import (
 	"github.com/godbus/dbus/v5"
 )
 
-// userIdle asks, in order, GNOME's Mutter idle monitor and org.freedesktop.ScreenSaver (KDE on
+// UserIdle asks, in order, GNOME's Mutter idle monitor and org.freedesktop.ScreenSaver (KDE on
 // X11, MATE, Xfce…) on the session bus, then logind's view of this session on the system bus.
 // Each bus gets a private connection that lives for one look and idleProbeTimeout at most, so
 // a hung service cannot stall the watcher and nothing is shared with other D-Bus users in the
 // process (the keyring). The session bus is never auto-launched: on a headless machine that
 // would start a dbus-daemon just to learn that nobody is there. Calls carry NoAutoStart for
 // the same reason: asking must not activate a screensaver the desktop does not run.
-func userIdle() (idle time.Duration, known bool) {
+func UserIdle() (idle time.Duration, known bool) {
 	if d, ok := sessionBusIdle(); ok {
 		return d, true
 	}

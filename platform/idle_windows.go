@@ -1,4 +1,4 @@
-package node
+package platform
 
 import (
 	"time"
@@ -18,9 +18,9 @@ var (
 	procGetTickCount64   = windows.NewLazySystemDLL("kernel32.dll").NewProc("GetTickCount64")
 )
 
-// userIdle calls GetLastInputInfo, which covers the interactive session the app runs in (a
+// UserIdle calls GetLastInputInfo, which covers the interactive session the app runs in (a
 // service in session 0 would see no input at all, but the app is not one).
-func userIdle() (idle time.Duration, known bool) {
+func UserIdle() (idle time.Duration, known bool) {
 	if procGetLastInputInfo.Find() != nil || procGetTickCount64.Find() != nil {
 		return 0, false
 	}

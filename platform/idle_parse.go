@@ -1,4 +1,4 @@
-package node
+package platform
 
 import (
 	"bufio"
@@ -7,6 +7,10 @@ import (
 	"strings"
 	"time"
 )
+
+// idleProbeTimeout bounds one question to the OS (a D-Bus call, ioreg), so a hung desktop
+// service delays the next look instead of piling up.
+const idleProbeTimeout = 2 * time.Second
 
 // The OS answers below are interpreted by pure functions, compiled on every OS, so the tests
 // on any machine cover the parsing of each platform's answer.

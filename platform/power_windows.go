@@ -1,4 +1,4 @@
-package node
+package platform
 
 import (
 	"syscall"
@@ -17,8 +17,8 @@ type systemPowerStatus struct {
 
 var getSystemPowerStatus = syscall.NewLazyDLL("kernel32.dll").NewProc("GetSystemPowerStatus")
 
-// onACPower calls GetSystemPowerStatus.
-func onACPower() (onAC, known bool) {
+// OnACPower calls GetSystemPowerStatus.
+func OnACPower() (onAC, known bool) {
 	var s systemPowerStatus
 	if r, _, _ := getSystemPowerStatus.Call(uintptr(unsafe.Pointer(&s))); r == 0 {
 		return true, false

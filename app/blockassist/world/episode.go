@@ -5,10 +5,10 @@ import "fmt"
 // NoInteraction marks a voxel nobody has touched (MBAG NO_INTERACTION).
 const NoInteraction = -1
 
-// Env is the MBAG environment state for one episode: current and goal
+// Episode is the MBAG environment state for one episode: current and goal
 // worlds, player feet positions, who last touched each voxel and the tick
-// counter. The zero value is not usable; build it with NewEnv.
-type Env struct {
+// counter. The zero value is not usable; build it with NewEpisode.
+type Episode struct {
 	Cur, Goal      Grid
 	Players        []Vec
 	LastInteracted [NumVoxels]int8
@@ -26,14 +26,14 @@ type StepResult struct {
 	Correct   bool
 }
 
-// NewEnv starts an episode on the standard ground with the given goal and
+// NewEpisode starts an episode on the standard ground with the given goal and
 // player start positions. It rejects goals with invalid ids and start
 // positions that are not valid player space.
-func NewEnv(goal Grid, starts []Vec) (*Env, error) {
+func NewEpisode(goal Grid, starts []Vec) (*Episode, error) {
 	if err := goal.Validate(); err != nil {
 		return nil, fmt.Errorf("new env: goal: %w", err)
 	}
-	e := &Env{Cur: NewGround(), Goal: goal}
+	e := &Episode{Cur: NewGround(), Goal: goal}
 	for i := range e.LastInteracted {
 		e.LastInteracted[i] = NoInteraction
 	}
@@ -58,22 +58,22 @@ func DefaultStarts(n int) []Vec {
 }
 
 // InitialSimilarity is the similarity of the starting world to the goal.
-func (e *Env) InitialSimilarity() int { return e.initialSim }
+func (e *Episode) InitialSimilarity() int { return e.initialSim }
 
 // Similarity is the current goal similarity.
-func (e *Env) Similarity() int { return Similarity(&e.Cur, &e.Goal) }
+func (e *Episode) Similarity() int { return Similarity(&e.Cur, &e.Goal) }
 
 // GoalPercent is the current MBAG goal_percentage as a fraction.
-func (e *Env) GoalPercent() float64 { return GoalPercent(e.initialSim, e.Similarity()) }
+func (e *Episode) GoalPercent() float64 { return GoalPercent(e.initialSim, e.Similarity()) }
 
 // Complete reports whether the world equals the goal (MBAG's
 // terminate_on_goal_completion condition).
-func (e *Env) Complete() bool { return e.Cur == e.Goal }
+func (e *Episode) Complete() bool { return e.Cur == e.Goal }
 
 // Step applies one action per player (MBAG step: players are processed in
 // index order within the tick) and advances the tick. Missing actions are
 // Noop; extra actions are an error.
-func (e *Env) Step(actions []Action) ([]StepResult, error) {
+func (e *Episode) Step(actions []Action) ([]StepResult, error) {
 	if len(actions) > len(e.Players) {
 		return nil, fmt.Errorf("step: %d actions for %d players", len(actions), len(e.Players))
 	}
@@ -90,7 +90,7 @@ func (e *Env) Step(actions []Action) ([]StepResult, error) {
 }
 
 // Valid reports whether player p could perform a right now.
-func (e *Env) Valid(p int, a Action) bool {
+func (e *Episode) Valid(p int, a Action) bool {
 	if p < 0 || p >= len(e.Players) || a.Validate() != nil {
 		return false
 	}
@@ -109,7 +109,7 @@ func (e *Env) Valid(p int, a Action) bool {
 	return false // Give: finite inventories are not supported
 }
 
-func (e *Env) stepPlayer(p int, a Action) StepResult {
+func (e *Episode) stepPlayer(p int, a Action) StepResult {
 	r := StepResult{Attempted: a, Effective: NoopAction}
 	if a.Type == Noop || !e.Valid(p, a) {
 		return r
@@ -135,7 +135,7 @@ func (e *Env) stepPlayer(p int, a Action) StepResult {
 }
 
 // validSpace is MBAG's _is_valid_player_space for player self.
-func (e *Env) validSpace(feet Vec, self int, others []Vec) bool {
+func (e *Episode) validSpace(feet Vec, self int, others []Vec) bool {
 	return FreeSpace(&e.Cur, others, self, feet)
 }
 

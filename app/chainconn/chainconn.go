@@ -1,8 +1,9 @@
-// Package network connects the node to its swarm's chain as the config's network profile says:
-// "local" attaches to this computer's dev chain (starting it if no other swarmdesk process runs
-// it), "custom" dials any EVM chain, "gensyn-testnet" reads Gensyn's testnet and, once someone
-// signs in, writes as UserOperations from their Modular Account V2.
-package network
+// Package chainconn connects the node to its swarm's chain as the config's network profile says:
+// "local" attaches to this data folder's own dev chain (starting it if it is not running;
+// another folder's chain is joined only when asked), "custom" dials any EVM chain,
+// "gensyn-testnet" reads Gensyn's testnet and, once someone signs in, writes as UserOperations
+// from their Modular Account V2.
+package chainconn
 
 import (
 	"context"
