@@ -19,7 +19,7 @@ func init() {
 // would use, whether cuBLAS is present, or the sentence saying why CUDA is
 // not used. It asks the driver only (no context, no kernel compilation),
 // so it is quick even on a machine with a GPU.
-func reportCUDA(_ *env.Env, w io.Writer) error {
+func reportCUDA(_ *env.Setup, w io.Writer) error {
 	writeCUDAReport(w, cuda.Probe(), nvidiaKernelModule(), func() string {
 		b, err := cuda.FindCUBLAS()
 		if err != nil {

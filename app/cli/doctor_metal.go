@@ -19,7 +19,7 @@ var metalDescribe = metal.Describe
 // family, the MSL version the kernels compile with, and the memory budget
 // macOS advises (recommendedMaxWorkingSetSize), which the engine plans
 // against; or why Metal is not used.
-func reportMetal(_ *env.Env, w io.Writer) error {
+func reportMetal(_ *env.Setup, w io.Writer) error {
 	i, err := metalDescribe()
 	if err != nil {
 		fmt.Fprintf(w, "  not used: %v\n", err)

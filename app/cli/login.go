@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
-	"github.com/swarmdesk/swarmdesk/app/env"
 	"github.com/swarmdesk/swarmdesk/app/chainconn"
+	"github.com/swarmdesk/swarmdesk/app/env"
 	"github.com/swarmdesk/swarmdesk/app/signin"
 	"github.com/swarmdesk/swarmdesk/platform/secrets"
 )

@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
-	"github.com/swarmdesk/swarmdesk/app/config"
 	"github.com/swarmdesk/swarmdesk/app/chainconn"
+	"github.com/swarmdesk/swarmdesk/app/config"
 	"github.com/swarmdesk/swarmdesk/app/signin"
 )
 
