@@ -677,7 +677,7 @@ func (v *VKBackend) CachedAttention(att, qkv backend.View, seqs []backend.Cached
 			r0, n := sq.Rows[lo], hi-lo
 			p0 := pos[r0]
 			ctx := p0 + n
-			runs := visibleRuns(sq.Runs, ctx)
+			runs := backend.VisibleRuns(sq.Runs, ctx)
 			if n > 1 && len(runs) == 1 && hd <= FlashMaxHeadDim {
 				// Prefill against one cache run: the tiled kernel, no
 				// [heads, n, ctx] score matrix.
@@ -712,20 +712,6 @@ func (v *VKBackend) CachedAttention(att, qkv backend.View, seqs []backend.Cached
 		}
 	}
 	v.done()
-}
-
-// visibleRuns is the prefix of runs covering the first ctx positions.
-func visibleRuns(runs []backend.KVRun, ctx int) []backend.KVRun {
-	out := make([]backend.KVRun, 0, len(runs))
-	for _, r := range runs {
-		if ctx <= 0 {
-			break
-		}
-		r.N = min(r.N, ctx)
-		ctx -= r.N
-		out = append(out, r)
-	}
-	return out
 }
 
 // headChunk is the vocabulary slice of one LM-head block: rows × headChunk
