@@ -54,7 +54,7 @@
 // the Vulkan backend's kernels, run by CI over lavapipe) on this package's
 // Device and Batch, and registers as "metal" in the device registry,
 // probed after CUDA and before Vulkan. Off macOS the probe says "Metal
-// exists only on macOS". The parity suite (engine/backend/gpu/gputest)
+// exists only on macOS". The parity suite (engine/backend/conformance)
 // runs on Metal in parity_darwin_test.go.
 //
 // # Memory

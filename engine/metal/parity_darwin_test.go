@@ -6,15 +6,15 @@ import (
 	"testing"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
-	"github.com/swarmdesk/swarmdesk/engine/backend/gpu/gputest"
+	"github.com/swarmdesk/swarmdesk/engine/backend/conformance"
 )
 
-// The parity suite every device backend runs (engine/backend/gpu/gputest):
+// The parity suite every device backend runs (engine/backend/conformance):
 // every op forward and backward against the CPU backend, a tiny model's
 // prefill and decode logits against the CPU and the float64 reference,
 // sampled rollouts, and a GRPO step.
 func TestParitySuiteOnMetal(t *testing.T) {
-	gputest.Run(t, func(t *testing.T) backend.Backend {
+	open := func(t *testing.T) backend.Backend {
 		d := device(t)
 		d.Close() // device() opened one to check; the backend opens its own
 		be, err := NewBackend()
@@ -23,7 +23,10 @@ func TestParitySuiteOnMetal(t *testing.T) {
 		}
 		t.Cleanup(func() { be.Close() })
 		return be
-	})
+	}
+	conformance.Run(t, open, conformance.Options{})
+	t.Run("Model", func(t *testing.T) { conformance.RunModel(t, open, 1e-5) })
+	t.Run("GRPOStep", func(t *testing.T) { conformance.RunGRPOStep(t, open) })
 }
 
 func TestBackendRegistryProbe(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 	"github.com/swarmdesk/swarmdesk/engine/safetensors"
 	"github.com/swarmdesk/swarmdesk/engine/sample"
@@ -771,72 +772,36 @@ func (v *VKBackend) AdamWStep(param, grad, m, vv backend.View, h backend.AdamW) 
 	v.done()
 }
 
-// Sample runs the sampling kernel on the device (temperature, top-k,
-// top-p; sample.comp) inside the current batch and downloads only the
-// tokens and their log-probs, not the [rows, vocab] logits. Each row's
-// uniform comes from its own seeded sampler (Sampler.Uniform), so the
-// streams advance exactly as on the CPU. Greedy, temperature-only and
-// top-k draws pick the CPU sampler's token unless the draw lands within
-// float32 rounding of a boundary of the cumulative distribution (the device
-// accumulates in float32, the CPU in float64); top-k with top-p too (both
-// walk the kept tokens in descending order), with the same float32
-// tolerance at the nucleus edge. Top-p without top-k takes the host path:
-// the CPU sampler walks that nucleus in its own (binned, partly id) order,
-// which the kernel does not reproduce, so the same uniform would pick
-// another token of the same distribution. Rows must share one Params (one
-// Generate call's samplers); mixed rows take the host path too.
+// Sample runs the sampling kernel on the device inside the current batch
+// and downloads only the tokens and their log-probs, not the [rows, vocab]
+// logits; the draws that must match the CPU sampler in another order take
+// the host path (the rules, shared with the GPU op layer:
+// engine/backend/gpu's PlanSample).
 func (v *VKBackend) Sample(dst []sample.Result, logits backend.View, vocab int, s []*sample.Sampler) error {
 	B := len(s)
 	if B == 0 {
 		return nil
 	}
-	p := s[0].Params()
-	for _, x := range s[1:] {
-		if x.Params() != p {
-			return v.sampleOnHost(dst, logits, vocab, s)
-		}
-	}
-	if topK := p.TopK > 0 && p.TopK < vocab; !p.Greedy() && p.TopP > 0 && p.TopP < 1 && !topK {
-		return v.sampleOnHost(dst, logits, vocab, s)
-	}
-	if err := p.Validate(); err != nil {
+	args, u, onDevice, err := gpu.PlanSample(s, vocab)
+	if err != nil {
 		return err
 	}
-	u := make([]float32, B)
-	if !p.Greedy() {
-		for i, x := range s {
-			u[i] = float32(x.Uniform())
-		}
+	if !onDevice {
+		return v.sampleOnHost(dst, logits, vocab, s)
 	}
 	ub, tok, lp, st := v.hostTmp(B*4), v.hostTmp(B*4), v.hostTmp(B*8), v.hostTmp(B*4)
 	if v.err != nil {
 		return v.sync()
 	}
 	copy(ub.Bytes(), bytesOf(u))
-	topK := p.TopK
-	if topK >= vocab {
-		topK = 0
-	}
-	v.bt.Sample(tok, lp, st, v.in(logits.Slice(0, B*vocab)), ub, B, vocab, SampleArgs{Temperature: p.Temperature, TopK: topK, TopP: p.TopP})
+	v.bt.Sample(tok, lp, st, v.in(logits.Slice(0, B*vocab)), ub, B, vocab, args)
 	// The results are host-visible: read them right after the run (the
 	// recycled temporaries keep their bytes until the next op takes them).
 	v.fail(v.run())
 	if v.err != nil {
 		return v.err
 	}
-	toks := unsafe.Slice((*uint32)(unsafe.Pointer(&tok.Bytes()[0])), B)
-	lps := unsafe.Slice((*float32)(unsafe.Pointer(&lp.Bytes()[0])), 2*B)
-	sts := unsafe.Slice((*uint32)(unsafe.Pointer(&st.Bytes()[0])), B)
-	for i := range s {
-		if sts[i] != 0 {
-			return fmt.Errorf("sample row %d: the logits hold NaN or infinity (a broken forward pass)", i)
-		}
-		dst[i] = sample.Result{Token: int(toks[i]), LogProb: lps[2*i], RawLogProb: lps[2*i+1]}
-		if p.Greedy() {
-			dst[i].LogProb = 0
-		}
-	}
-	return nil
+	return gpu.ReadSample(dst[:B], tok.Bytes(), lp.Bytes(), st.Bytes(), s[0].Params().Greedy())
 }
 
 // sampleOnHost downloads the rows and runs the rows' own seeded samplers on

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
 )
 
 // The ops the model and trainer record into a Batch. Shapes are element
@@ -448,11 +450,9 @@ func (b *Batch) Cast(dst, src *Buffer, n int, from, to DType) {
 	b.Dispatch(name, [4]uint32{}, []*Buffer{src, dst}, push(nil).u(n), groups((n+per-1)/per, 256), 1, 1)
 }
 
-// SampleArgs configures Sample; the zero Temperature is greedy.
-type SampleArgs struct {
-	Temperature, TopP float32
-	TopK              int
-}
+// SampleArgs configures Sample; the zero Temperature is greedy. It is the
+// GPU op layer's type (gpu.PlanSample returns it for both layers).
+type SampleArgs = gpu.SampleArgs
 
 // Sample records one sampling step for B rows of V logits. u[B] holds one
 // uniform number in [0,1) per row (from the host's seeded stream, see

@@ -13,4 +13,5 @@ func TestSuiteOnCPU(t *testing.T) {
 	open := func(t *testing.T) backend.Backend { return host.New() }
 	Run(t, open, Options{})
 	RunModel(t, open, 0)
+	RunGRPOStep(t, open)
 }

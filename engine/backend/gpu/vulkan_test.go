@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/backend/conformance"
 	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
-	"github.com/swarmdesk/swarmdesk/engine/backend/gpu/gputest"
 	"github.com/swarmdesk/swarmdesk/engine/vulkan"
 )
 
@@ -105,4 +105,9 @@ func openVulkan(t *testing.T) backend.Backend {
 	return be
 }
 
-func TestParitySuiteOnVulkan(t *testing.T) { gputest.Run(t, openVulkan) }
+// The parity suite every device backend runs (engine/backend/conformance).
+func TestParitySuiteOnVulkan(t *testing.T) {
+	conformance.Run(t, openVulkan, conformance.Options{})
+	t.Run("Model", func(t *testing.T) { conformance.RunModel(t, openVulkan, 1e-5) })
+	t.Run("GRPOStep", func(t *testing.T) { conformance.RunGRPOStep(t, openVulkan) })
+}
