@@ -43,6 +43,10 @@ func TestParityOps(t *testing.T) {
 
 func TestParityModel(t *testing.T) {
 	conformance.RunModel(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) }, 1e-5)
+	// A model on a device trains there (train.New), so the GRPO step is part of the parity.
+	t.Run("GRPOStep", func(t *testing.T) {
+		conformance.RunGRPOStep(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) })
+	})
 }
 
 // A decode step recorded twice with the same shapes replays its graph.
