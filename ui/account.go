@@ -58,6 +58,7 @@ func newAccountLine() *widget.Label {
 
 // setAccount shows who is signed in (needed false: the network needs no sign-in, nothing shows).
 func (d *dashboard) setAccount(s *signin.Summary, needed bool) {
+	d.signedIn = needed && s != nil && !s.Expired && d.now().Before(s.Expires)
 	if !needed {
 		d.account.Hide()
 		return

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/swarmdesk/swarmdesk/app/chain"
+	"github.com/swarmdesk/swarmdesk/app/node"
 	"github.com/swarmdesk/swarmdesk/app/session"
 	"github.com/swarmdesk/swarmdesk/app/signin"
 	"github.com/swarmdesk/swarmdesk/app/signin/signintest"
@@ -173,5 +174,29 @@ func TestAccountText(t *testing.T) {
 		if got := accountText(tc.s, now); !strings.Contains(got, tc.want) {
 			t.Errorf("accountText(%+v) = %q, want %q in it", tc.s, got, tc.want)
 		}
+	}
+}
+
+// A sign-in made while the node runs read-only takes effect at the next start: the dashboard
+// says so instead of claiming the network is read-only for good.
+func TestDashboardSignedInWhileReadOnly(t *testing.T) {
+	test.NewTempApp(t)
+	d := newDashboard(IdentityInfo{}, func(bool) {}, func(string) {})
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	d.now = func() time.Time { return now }
+	snap := node.Snapshot{State: node.StateRunning, Submitting: false}
+	d.setSnapshot(snap)
+	if !strings.Contains(d.pending.Text, "read-only") {
+		t.Fatalf("not signed in: %q", d.pending.Text)
+	}
+	d.setAccount(&signin.Summary{Email: "someone@example.com", Expires: now.Add(time.Hour)}, true)
+	d.setSnapshot(snap)
+	if !strings.Contains(d.pending.Text, "start swarmdesk again") {
+		t.Fatalf("signed in after a read-only start: %q", d.pending.Text)
+	}
+	d.setAccount(&signin.Summary{Email: "someone@example.com", Expires: now.Add(-time.Hour), Expired: true}, true)
+	d.setSnapshot(snap)
+	if strings.Contains(d.pending.Text, "start swarmdesk again") {
+		t.Fatalf("expired session: %q", d.pending.Text)
 	}
 }

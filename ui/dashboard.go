@@ -219,6 +219,7 @@ type dashboard struct {
 	lastErr     *widget.Label
 	invite      *widget.Label
 	account     *widget.Label // who is signed in (Gensyn testnet; account.go)
+	signedIn    bool          // someone is signed in on a network that needs it (set by setAccount)
 	inviteRow   *card
 	experiment  *experimentCard // the host's "Does sharing help?"
 	obj         fyne.CanvasObject
@@ -396,7 +397,12 @@ func (d *dashboard) render() {
 	}
 	switch {
 	case !s.Submitting && s.State != node.StateIdle && s.State != node.StateStarting:
-		d.pending.SetText("None: this network is read-only for this node, so it does not submit.")
+		if d.signedIn {
+			// The chain connection is opened at start: a sign-in made since then needs a restart.
+			d.pending.SetText("None yet: you signed in after this node started read-only. Quit and start swarmdesk again to send rewards and votes.")
+		} else {
+			d.pending.SetText("None: this network is read-only for this node, so it does not submit.")
+		}
 	case s.PendingSubmissions == 1:
 		d.pending.SetText("1 submission waiting for the chain")
 	case s.PendingSubmissions == 0:
