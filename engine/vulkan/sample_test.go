@@ -7,6 +7,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend/conformance"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/sample"
 )
@@ -182,7 +183,7 @@ func rawLogProb(row []float32, tok int) float64 {
 // here to show that path replays the CPU too.
 func TestGenerateSamplesOnDeviceLikeCPU(t *testing.T) {
 	device(t)
-	cpuM, vkM := tinyModel(t, qwen2.F32), tinyModel(t, qwen2.F32)
+	cpuM, vkM := conformance.TinyModel(t, qwen2.F32), conformance.TinyModel(t, qwen2.F32)
 	be, err := NewBackend(Options{Index: -1, AllowCPU: true})
 	if err != nil {
 		t.Fatal(err)

@@ -376,7 +376,7 @@ func TestTrainerFallsBackToCPUWhenStateDoesNotFit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := maxRel(got, f64(want)); d > 1e-5 {
+	if d := conformance.MaxRel(got, conformance.F64(want)); d > 1e-5 {
 		t.Fatalf("device logits after a CPU step: %.3g from the CPU", d)
 	}
 }

@@ -15,7 +15,7 @@ import (
 // passes as well as one that trains on the host and resyncs the weights),
 // and the next forward pass on the device must see them.
 func RunGRPOStep(t *testing.T, open func(t *testing.T) backend.Backend) {
-	cpuM, devM := tinyModel(t, qwen2.F32), tinyModel(t, qwen2.F32)
+	cpuM, devM := TinyModel(t, qwen2.F32), TinyModel(t, qwen2.F32)
 	if err := devM.UseBackend(open(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func RunGRPOStep(t *testing.T, open func(t *testing.T) backend.Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := maxRel(got, f64(want)); d > 1e-5 {
+	if d := MaxRel(got, F64(want)); d > 1e-5 {
 		t.Fatalf("after the step the device's logits differ from the CPU's by %.3g", d)
 	}
 }

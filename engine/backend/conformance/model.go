@@ -9,7 +9,8 @@ import (
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
 )
 
-func tinyModel(t *testing.T, wdt qwen2.DType) *qwen2.Model {
+// TinyModel is the 2-layer test Qwen2 (seed 7) every backend's parity tests load.
+func TinyModel(t *testing.T, wdt qwen2.DType) *qwen2.Model {
 	t.Helper()
 	dir := t.TempDir()
 	if err := testmodel.Write(dir, testmodel.Tiny{Layers: 2}, 7); err != nil {
@@ -22,7 +23,8 @@ func tinyModel(t *testing.T, wdt qwen2.DType) *qwen2.Model {
 	return m
 }
 
-func maxRel(a []float32, b []float64) float64 {
+// MaxRel is max|a-b| over max|b|: the relative error of a device result a against a reference b.
+func MaxRel(a []float32, b []float64) float64 {
 	d, s := 0.0, 1e-12
 	for i := range b {
 		d = math.Max(d, math.Abs(float64(a[i])-b[i]))
@@ -31,7 +33,8 @@ func maxRel(a []float32, b []float64) float64 {
 	return d / s
 }
 
-func f64(v []float32) []float64 {
+// F64 widens v for comparisons against float64 references.
+func F64(v []float32) []float64 {
 	out := make([]float64, len(v))
 	for i, x := range v {
 		out[i] = float64(x)
@@ -46,7 +49,7 @@ func f64(v []float32) []float64 {
 func RunModel(t *testing.T, open func(t *testing.T) backend.Backend, cpuTol float64) {
 	for _, wdt := range []qwen2.DType{qwen2.F32, qwen2.BF16} {
 		t.Run(wdt.String(), func(t *testing.T) {
-			cpuM, devM := tinyModel(t, wdt), tinyModel(t, wdt)
+			cpuM, devM := TinyModel(t, wdt), TinyModel(t, wdt)
 			be := open(t)
 			if err := devM.UseBackend(be); err != nil {
 				t.Fatal(err)
@@ -81,10 +84,10 @@ func RunModel(t *testing.T, open func(t *testing.T) backend.Backend, cpuTol floa
 				t.Fatal(err)
 			}
 			for p := range prompt {
-				if d := maxRel(got[p*V:(p+1)*V], ref[p]); d > tol {
+				if d := MaxRel(got[p*V:(p+1)*V], ref[p]); d > tol {
 					t.Fatalf("prefill position %d: %.3g from the float64 reference", p, d)
 				}
-				if d := maxRel(got[p*V:(p+1)*V], f64(want[p*V:(p+1)*V])); d > cpuTol {
+				if d := MaxRel(got[p*V:(p+1)*V], F64(want[p*V:(p+1)*V])); d > cpuTol {
 					t.Fatalf("prefill position %d: %.3g from the CPU", p, d)
 				}
 			}
@@ -101,7 +104,7 @@ func RunModel(t *testing.T, open func(t *testing.T) backend.Backend, cpuTol floa
 				if err != nil {
 					t.Fatal(err)
 				}
-				if d := maxRel(gl, f64(wl)); d > cpuTol {
+				if d := MaxRel(gl, F64(wl)); d > cpuTol {
 					t.Fatalf("decode step %d: %.3g from the CPU", step, d)
 				}
 				seq = append(seq, tok)
@@ -127,7 +130,7 @@ func RunModel(t *testing.T, open func(t *testing.T) backend.Backend, cpuTol floa
 				t.Fatal(err)
 			}
 			last := len(seq) - 1
-			if d := maxRel(all[last*V:(last+1)*V], ref[last]); d > tol {
+			if d := MaxRel(all[last*V:(last+1)*V], ref[last]); d > tol {
 				t.Fatalf("after decoding: %.3g from the float64 reference", d)
 			}
 
