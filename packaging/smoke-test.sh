@@ -36,6 +36,28 @@ after=$(find /usr -newer "$bin" 2>/dev/null | wc -l)
 [ "$before" = "$after" ] || { echo "the app wrote under /usr" >&2; exit 1; }
 
 # The window, from the installed binary, under a virtual display.
-as_user 'dump=$(mktemp -d); xvfb-run -a -s "-screen 0 1024x640x24" bash -c "SWARMDESK_UI_DUMP=$dump swarmdesk & P=\$!; for i in \$(seq 1 120); do [ -f $dump/texts.json ] && break; sleep 0.5; done; kill -TERM \$P; wait \$P"; cat $dump/texts.json' > /tmp/swarmdesk-smoke-texts.json
-grep -q "$peer" /tmp/swarmdesk-smoke-texts.json || { echo "the installed app's window does not show $peer" >&2; cat /tmp/swarmdesk-smoke-texts.json >&2; exit 1; }
+# The dump is rewritten every half second from the first screen on: wait (up to a minute) for one
+# that shows the identity rather than taking the first, which may come before that screen is drawn.
+window_check=$(mktemp /tmp/swarmdesk-smoke-window.XXXXXX)
+cat >"$window_check" <<'SCRIPT'
+peer=$1
+dump=$(mktemp -d)
+SWARMDESK_UI_DUMP=$dump swarmdesk &
+app=$!
+for _ in $(seq 1 120); do
+  grep -qs "$peer" "$dump/texts.json" && break
+  sleep 0.5
+done
+kill -TERM "$app"
+wait "$app" || true
+cat "$dump/texts.json" 2>/dev/null || echo "no texts.json was written in a minute"
+SCRIPT
+chmod 0644 "$window_check"
+as_user "xvfb-run -a -s '-screen 0 1024x640x24' bash $window_check $peer" > /tmp/swarmdesk-smoke-texts.json
+rm -f "$window_check"
+if ! grep -q "$peer" /tmp/swarmdesk-smoke-texts.json; then
+  echo "the installed app's window shows: $(tr -s ' \n' ' ' </tmp/swarmdesk-smoke-texts.json | cut -c1-600)" >&2
+  echo "the installed app's window does not show $peer" >&2
+  exit 1
+fi
 echo "smoke test passed: $deb installs, runs as a normal user and shows $peer"
