@@ -58,20 +58,10 @@ func NewBackendOn(d *Device) (*gpu.Backend, error) {
 // storage, so device and host allocations are the same kind.
 type gpuDevice struct{ d *Device }
 
-func (g gpuDevice) Alloc(n uint64) (gpu.Buffer, error) {
-	b, err := g.d.Alloc(n)
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
+func (g gpuDevice) Alloc(n uint64) (gpu.Buffer, error) { return gpu.Buf(g.d.Alloc(n)) }
 
 func (g gpuDevice) AllocHost(n uint64) (gpu.HostBuffer, error) {
-	b, err := g.d.Alloc(n)
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
+	return gpu.HostBuf(g.d.Alloc(n))
 }
 
 func (g gpuDevice) Free(b gpu.Buffer) { b.(*Buffer).Free() }
@@ -102,7 +92,11 @@ func (g gpuDevice) Memory() backend.Memory {
 }
 
 func (g gpuDevice) Info() backend.Device { return toBackendDevice(g.d.Info) }
-func (g gpuDevice) Close() error         { return g.d.Close() }
+
+// SharedMemory: every Metal buffer is shared storage, so Upload is a
+// plain host write (gpu.SharedMemory).
+func (g gpuDevice) SharedMemory() bool { return true }
+func (g gpuDevice) Close() error       { return g.d.Close() }
 
 type gpuBatch struct{ b *Batch }
 

@@ -1,5 +1,11 @@
 package metal
 
+import (
+	"fmt"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
+)
+
 // kernelBuffers is how many storage buffers each kernel the ops use binds.
 // It must match the MSL (TestKernelSourcesFollowConventions checks it on
 // every OS; the pipeline cache checks it again when it builds a kernel).
@@ -13,4 +19,11 @@ var kernelBuffers = map[string]int{
 	"lse_chunk": 3, "logp_final": 3, "logp_grad": 5, "adamw": 4, "sumsq": 2,
 	"cast_f32_bf16": 2, "cast_bf16_f32": 2, "cast_f32_f16": 2, "cast_f16_f32": 2,
 	"sample": 5, "copy16": 2, "fill16": 1,
+}
+
+// The flash-attention kernels, one per head width the op layer has one for.
+func init() {
+	for _, d := range gpu.FlashHeadDims {
+		kernelBuffers[fmt.Sprintf("flash_attn_d%d", d)] = 5
+	}
 }

@@ -1,16 +1,17 @@
 package vulkan
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
 )
 
 // Batch records kernel dispatches into one command buffer and runs them
-// with a single submit and wait (Run). A decode step or a training
-// micro-step is one Batch; recording costs a few purego calls per op and
-// no synchronisation. Between dispatches the batch inserts a compute→compute
-// memory barrier, so each op sees the previous ops' writes.
+// with a single submit and wait (Run): engine/backend/gpu's Batch on
+// Vulkan. A decode step or a training micro-step is one Batch; recording
+// costs a few purego calls per op and no synchronisation. Between
+// dispatches the batch inserts a compute→compute memory barrier, so each
+// op sees the previous ops' writes.
 //
 // A Batch belongs to one goroutine. After Run it can be reused.
 type Batch struct {
@@ -24,6 +25,8 @@ type Batch struct {
 	err     error // first recording error; Run returns it
 	p       pins
 }
+
+var _ gpu.Batch = (*Batch)(nil)
 
 const setsPerPool = 512
 
@@ -72,7 +75,7 @@ func (b *Batch) newPool() error {
 }
 
 // descriptorSet allocates a set for k and points its bindings at bufs.
-func (b *Batch) descriptorSet(k *pipeline, bufs []*Buffer) (uintptr, error) {
+func (b *Batch) descriptorSet(k *pipeline, bufs []gpu.Buffer) (uintptr, error) {
 	d := b.d
 	if len(b.pools) == 0 {
 		if err := b.newPool(); err != nil {
@@ -98,7 +101,7 @@ func (b *Batch) descriptorSet(k *pipeline, bufs []*Buffer) (uintptr, error) {
 	infos := make([]descriptorBufferInfo, len(bufs))
 	writes := make([]writeDescriptorSet, len(bufs))
 	for i, buf := range bufs {
-		infos[i] = descriptorBufferInfo{buffer: buf.handle, rng: wholeSize}
+		infos[i] = descriptorBufferInfo{buffer: buf.(*Buffer).handle, rng: wholeSize}
 	}
 	for i := range bufs {
 		writes[i] = writeDescriptorSet{sType: stWriteDescriptorSet, dstSet: set, dstBinding: uint32(i), descriptorCount: 1,
@@ -109,8 +112,24 @@ func (b *Batch) descriptorSet(k *pipeline, bufs []*Buffer) (uintptr, error) {
 }
 
 // Dispatch records one kernel run over groups (x,y,z work groups) with the
-// given buffers bound in order and push-constant bytes.
-func (b *Batch) Dispatch(name string, spec [4]uint32, bufs []*Buffer, push []byte, x, y, z uint32) {
+// given buffers (this device's *Buffer) bound in order and push-constant
+// bytes.
+func (b *Batch) Dispatch(name string, bufs []gpu.Buffer, push []byte, x, y, z uint32) {
+	b.dispatch(name, [4]uint32{}, bufs, push, x, y, z)
+}
+
+// RecordGEMM is the Vulkan side of the shared op layer's GEMM
+// (gpu.GEMMRecorder): the place for GEMM kernels only Vulkan has. It
+// records nothing and returns false, so every GEMM takes the shared tiled
+// and streaming kernels.
+func (b *Batch) RecordGEMM(g gpu.GEMM) bool {
+	return false
+}
+
+// dispatch is Dispatch with specialization constants (non-zero entries of
+// spec set constant_id 0..3; each distinct spec is its own pipeline), for
+// Vulkan-only kernels that specialize at pipeline build.
+func (b *Batch) dispatch(name string, spec [4]uint32, bufs []gpu.Buffer, push []byte, x, y, z uint32) {
 	if b.err != nil {
 		return
 	}
@@ -130,7 +149,8 @@ func (b *Batch) Dispatch(name string, spec [4]uint32, bufs []*Buffer, push []byt
 		b.err = &Error{Kind: ErrBadArgument, Op: "dispatch " + name, Detail: fmt.Sprintf("%d buffers (want %d), %d push bytes", len(bufs), k.nbuf, len(push))}
 		return
 	}
-	for _, buf := range bufs {
+	for _, gb := range bufs {
+		buf, _ := gb.(*Buffer)
 		if buf == nil || buf.d != d {
 			b.err = &Error{Kind: ErrBadArgument, Op: "dispatch " + name, Detail: "nil buffer or buffer of another device"}
 			return
@@ -202,10 +222,11 @@ func (b *Batch) record(validate func(d *Device) error, rec func(cb uintptr)) {
 }
 
 // Copy records a copy of n bytes from src at srcOff to dst at dstOff.
-func (b *Batch) Copy(dst *Buffer, dstOff uint64, src *Buffer, srcOff uint64, n uint64) {
+func (b *Batch) Copy(gdst gpu.Buffer, dstOff uint64, gsrc gpu.Buffer, srcOff uint64, n uint64) {
 	if n == 0 {
 		return
 	}
+	dst, src := vkBuf(gdst), vkBuf(gsrc)
 	b.record(func(d *Device) error {
 		if err := d.checkRange(dst, dstOff, n, "copy"); err != nil {
 			return err
@@ -219,10 +240,11 @@ func (b *Batch) Copy(dst *Buffer, dstOff uint64, src *Buffer, srcOff uint64, n u
 
 // FillRange records setting the 32-bit words of buf in bytes [off, off+n)
 // to v; off and n must be multiples of 4.
-func (b *Batch) FillRange(buf *Buffer, off, n uint64, v uint32) {
+func (b *Batch) FillRange(gbuf gpu.Buffer, off, n uint64, v uint32) {
 	if n == 0 {
 		return
 	}
+	buf := vkBuf(gbuf)
 	b.record(func(d *Device) error {
 		if off%4 != 0 || n%4 != 0 {
 			return &Error{Kind: ErrBadArgument, Op: "fill", Detail: "offset and size must be multiples of 4 bytes"}
@@ -284,20 +306,9 @@ func (b *Batch) Release() {
 	b.pools = nil
 }
 
-// push builds push-constant bytes: 32-bit ints and floats in order, as the
-// shaders' push_constant blocks (std430) declare them.
-type push []byte
-
-func (p push) u(vs ...int) push {
-	for _, v := range vs {
-		p = binary.LittleEndian.AppendUint32(p, uint32(int32(v)))
-	}
-	return p
-}
-
-func (p push) f(vs ...float32) push {
-	for _, v := range vs {
-		p = binary.LittleEndian.AppendUint32(p, math.Float32bits(v))
-	}
-	return p
+// vkBuf is b as this package's Buffer; nil for nil or another API's
+// buffer (checkRange then refuses it).
+func vkBuf(b gpu.Buffer) *Buffer {
+	x, _ := b.(*Buffer)
+	return x
 }

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
+
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 )
 
@@ -43,22 +45,23 @@ func bf16Weights(b *testing.B, d *Device, r *rand.Rand, n int) *Buffer {
 	return w
 }
 
-func benchBatch(b *testing.B, d *Device, rec func(bt *Batch)) {
+func benchBatch(b *testing.B, d *Device, rec func(bt *gpu.Recorder)) {
 	bt, err := d.NewBatch()
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer bt.Release()
-	rec(bt) // warm up: pipelines built, memory touched
-	if err := bt.Run(); err != nil {
+	r := gpu.NewRecorder(bt)
+	rec(r) // warm up: pipelines built, memory touched
+	if err := r.Run(); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for j := 0; j < reps; j++ {
-			rec(bt)
+			rec(r)
 		}
-		if err := bt.Run(); err != nil {
+		if err := r.Run(); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -69,24 +72,24 @@ func BenchmarkGemm(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 1))
 	for _, sh := range []struct {
 		M, N, K int
-		wt      DType
+		wt      gpu.DType
 	}{
-		{1, 4864, 896, BF16},   // decode: one token through the MLP up-projection
-		{64, 4864, 896, BF16},  // batch-64 rollout step
-		{512, 896, 896, F32},   // prefill / training: attention projection
-		{512, 4864, 896, BF16}, // prefill: MLP
+		{1, 4864, 896, gpu.BF16},   // decode: one token through the MLP up-projection
+		{64, 4864, 896, gpu.BF16},  // batch-64 rollout step
+		{512, 896, 896, gpu.F32},   // prefill / training: attention projection
+		{512, 4864, 896, gpu.BF16}, // prefill: MLP
 	} {
 		sh.N = shrink(d, sh.N, 16)
 		b.Run(fmt.Sprintf("%dx%dx%d_%v", sh.M, sh.N, sh.K, sh.wt), func(b *testing.B) {
 			x := up(b, d, randv(r, sh.M*sh.K, 1))
 			var w *Buffer
-			if sh.wt == F32 {
+			if sh.wt == gpu.F32 {
 				w = up(b, d, randv(r, sh.N*sh.K, 0.05))
 			} else {
 				w = bf16Weights(b, d, r, sh.N*sh.K)
 			}
 			out := zeros(b, d, sh.M*sh.N)
-			benchBatch(b, d, func(bt *Batch) { bt.MatMulT(out, x, w, nil, sh.wt, sh.M, sh.N, sh.K) })
+			benchBatch(b, d, func(bt *gpu.Recorder) { bt.MatMulT(out, x, w, nil, sh.wt, sh.M, sh.N, sh.K) })
 			flops := 2 * float64(sh.M) * float64(sh.N) * float64(sh.K) * reps * float64(b.N)
 			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
@@ -97,9 +100,9 @@ func BenchmarkAttentionPrefill(b *testing.B) {
 	d := device(b)
 	r := rand.New(rand.NewPCG(2, 2))
 	T, Hq, Hkv, D := shrink(d, 256, 4), 14, 2, 64
-	a := Attn{Q: up(b, d, randv(r, T*Hq*D, 1)), K: up(b, d, randv(r, T*Hkv*D, 1)), V: up(b, d, randv(r, T*Hkv*D, 1)),
+	a := gpu.Attn{Q: up(b, d, randv(r, T*Hq*D, 1)), K: up(b, d, randv(r, T*Hkv*D, 1)), V: up(b, d, randv(r, T*Hkv*D, 1)),
 		Out: zeros(b, d, T*Hq*D), P: zeros(b, d, Hq*T*T), LSE: zeros(b, d, Hq*T), T: T, S: T, Hq: Hq, Hkv: Hkv, D: D}
-	benchBatch(b, d, func(bt *Batch) { bt.Attention(a) })
+	benchBatch(b, d, func(bt *gpu.Recorder) { bt.Attention(a) })
 	b.ReportMetric(float64(T*reps*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
@@ -111,9 +114,9 @@ func BenchmarkAttentionDecode(b *testing.B) {
 	for i := range lens {
 		lens[i] = uint32(S)
 	}
-	a := AttnDecode{Q: up(b, d, randv(r, B*Hq*D, 1)), K: up(b, d, randv(r, B*S*Hkv*D, 1)), V: up(b, d, randv(r, B*S*Hkv*D, 1)),
+	a := gpu.AttnDecode{Q: up(b, d, randv(r, B*Hq*D, 1)), K: up(b, d, randv(r, B*S*Hkv*D, 1)), V: up(b, d, randv(r, B*S*Hkv*D, 1)),
 		Lens: upU32(b, d, lens), Out: zeros(b, d, B*Hq*D), Scratch: zeros(b, d, B*Hq*S), B: B, Hq: Hq, Hkv: Hkv, D: D, Smax: S, SeqStride: S * Hkv * D}
-	benchBatch(b, d, func(bt *Batch) { bt.AttentionDecode(a) })
+	benchBatch(b, d, func(bt *gpu.Recorder) { bt.AttentionDecode(a) })
 	b.ReportMetric(float64(B*reps*b.N)/b.Elapsed().Seconds(), "seq-steps/s")
 }
 
@@ -124,8 +127,8 @@ func BenchmarkSample(b *testing.B) {
 	lg := up(b, d, randv(r, B*V, 5))
 	u := up(b, d, randv(r, B, 0.5))
 	tok, lp, st := zeros(b, d, B), zeros(b, d, 2*B), zeros(b, d, B)
-	benchBatch(b, d, func(bt *Batch) {
-		bt.Sample(tok, lp, st, lg, u, B, V, SampleArgs{Temperature: 1, TopK: 50, TopP: 0.9})
+	benchBatch(b, d, func(bt *gpu.Recorder) {
+		bt.Sample(tok, lp, st, lg, u, B, V, gpu.SampleArgs{Temperature: 1, TopK: 50, TopP: 0.9})
 	})
 	b.ReportMetric(float64(B*reps*b.N)/b.Elapsed().Seconds(), "tokens/s")
 }
@@ -134,8 +137,8 @@ func BenchmarkAdamW(b *testing.B) {
 	d := device(b)
 	n := shrink(d, 1<<22, 16)
 	p, g, m, v := zeros(b, d, n), zeros(b, d, n), zeros(b, d, n), zeros(b, d, n)
-	s := AdamStep{LR: 1e-6, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Step: 1}
-	benchBatch(b, d, func(bt *Batch) { bt.AdamW(p, g, m, v, n, s) })
+	s := gpu.AdamStep{LR: 1e-6, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Step: 1}
+	benchBatch(b, d, func(bt *gpu.Recorder) { bt.AdamW(p, g, m, v, n, s) })
 	b.ReportMetric(float64(n*reps*b.N)*16/b.Elapsed().Seconds()/1e9, "GB/s")
 	_, peak := d.MemoryInUse()
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
@@ -152,10 +155,11 @@ func BenchmarkEmptyBatch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer bt.Release()
+	r := gpu.NewRecorder(bt)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		bt.Add(y, x, x, 1)
-		if err := bt.Run(); err != nil {
+		r.Add(y, x, x, 1)
+		if err := r.Run(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"sync"
 	"testing"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
 )
 
 var (
@@ -209,12 +211,13 @@ func TestLongBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bt.Release()
+	r := gpu.NewRecorder(bt)
 	const ops = setsPerPool*2 + 100
 	for round := 1; round <= 2; round++ {
 		for i := 0; i < ops; i++ {
-			bt.Axpby(y, xb, 3, 1, 1)
+			r.Axpby(y, xb, 3, 1, 1)
 		}
-		if err := bt.Run(); err != nil {
+		if err := r.Run(); err != nil {
 			t.Fatal(err)
 		}
 		got := make([]float32, 3)

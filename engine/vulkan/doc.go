@@ -23,8 +23,11 @@
 //
 // # The engine backend
 //
-// VKBackend (backend.go) implements engine/backend's Backend on a Device
-// and registers as "vulkan" in the device registry. The registry is offered
+// VKBackend (backend.go) is engine/backend/gpu's op layer, shared with the
+// Metal backend, on a Device and its Batch: the op layer picks the kernels
+// and records them; this package only builds pipelines, binds buffers and
+// records and submits command buffers. It registers as "vulkan" in the
+// device registry. The registry is offered
 // hardware devices only; software devices (lavapipe) join it when
 // SWARMDESK_VULKAN_SOFTWARE=1, because the engine's own CPU backend is
 // faster than shaders run on the CPU. Tests open lavapipe directly.
@@ -33,7 +36,7 @@
 // prefill and decode (prefill attention with the flash-style kernel, no
 // score matrix), sampling inside the decode step (only tokens and log-probs
 // come back; top-p without top-k samples on the host, see
-// VKBackend.Sample), and training when engine/train makes a trainer for
+// engine/backend/gpu's PlanSample), and training when engine/train makes a trainer for
 // it: the training forward and backward, the chunked LM-head log-probs and
 // gradient, and AdamW on fp32 master weights and moments kept on the
 // device (checkpoints download them). Options.MemoryLimit caps the device

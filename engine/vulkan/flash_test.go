@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
 )
 
 // TestFlashAttentionMatchesAttention compares the tiled online-softmax
-// kernel with the score-matrix path (GEMM, causal softmax, GEMM) on the
+// kernel with the score-matrix path (gpu.GEMM, causal softmax, gpu.GEMM) on the
 // layouts the backend uses: fused qkv rows (training, scoring), and queries
 // at positions pos0… against a head-major KV cache (prefill after a cached
 // prefix), with GQA, block-crossing lengths and head widths up to 128.
@@ -23,13 +26,14 @@ func TestFlashAttentionMatchesAttention(t *testing.T) {
 	}{
 		{T: 1, Hq: 2, Hkv: 1, D: 16, fused: true},
 		{T: 70, Hq: 4, Hkv: 2, D: 16, fused: true},
+		{T: 40, Hq: 2, Hkv: 1, D: 32, fused: true},
 		{T: 130, Hq: 14, Hkv: 2, D: 64, fused: true},
 		{T: 33, pos0: 17, Hq: 4, Hkv: 2, D: 64},
 		{T: 65, pos0: 100, Hq: 2, Hkv: 2, D: 128},
 	} {
 		t.Run(fmt.Sprintf("T%d_pos%d_h%d_%d_d%d", c.T, c.pos0, c.Hq, c.Hkv, c.D), func(t *testing.T) {
 			S := c.pos0 + c.T
-			a := Attn{T: c.T, S: S, Pos0: c.pos0, Hq: c.Hq, Hkv: c.Hkv, D: c.D}
+			a := gpu.Attn{T: c.T, S: S, Pos0: c.pos0, Hq: c.Hq, Hkv: c.Hkv, D: c.D}
 			Q, KV := c.Hq*c.D, c.Hkv*c.D
 			if c.fused { // q | k | v rows of one buffer
 				W := Q + 2*KV
@@ -45,7 +49,7 @@ func TestFlashAttentionMatchesAttention(t *testing.T) {
 			ref, flash := a, a
 			ref.Out, ref.LSE, ref.P = zeros(t, d, c.T*Q), zeros(t, d, c.T*c.Hq), zeros(t, d, c.Hq*c.T*S)
 			flash.Out, flash.LSE = zeros(t, d, c.T*Q), zeros(t, d, c.T*c.Hq)
-			run(t, d, func(b *Batch) {
+			run(t, d, func(b *gpu.Recorder) {
 				b.Attention(ref)
 				b.FlashAttention(flash, true)
 			})
@@ -62,6 +66,26 @@ func TestFlashAttentionMatchesAttention(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A head width with no flash kernel is refused by name, not dispatched;
+// the backend (engine/backend/gpu) takes the score-matrix path for it.
+func TestFlashAttentionRefusesOtherWidths(t *testing.T) {
+	d := device(t)
+	x := zeros(t, d, 4*48)
+	b, err := d.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Release()
+	r := gpu.NewRecorder(b)
+	r.FlashAttention(gpu.Attn{Q: x, K: x, V: x, Out: x, T: 1, S: 1, Hq: 1, Hkv: 1, D: 48}, false)
+	if r.Ops() != 0 {
+		t.Fatalf("%d ops recorded for a width with no kernel", r.Ops())
+	}
+	if err := r.Run(); err == nil || !strings.Contains(err.Error(), "head width 48") {
+		t.Fatalf("run: %v, want a head-width error", err)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
+
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 	"github.com/swarmdesk/swarmdesk/engine/safetensors"
 )
@@ -48,24 +50,25 @@ func upU32(t testing.TB, d *Device, v []uint32) *Buffer {
 	return b
 }
 
-func down(t testing.TB, d *Device, b *Buffer, n int) []float32 {
+func down(t testing.TB, d *Device, b gpu.Buffer, n int) []float32 {
 	t.Helper()
 	v := make([]float32, n)
-	if err := DownloadF32(d, b, 0, v); err != nil {
+	if err := DownloadF32(d, b.(*Buffer), 0, v); err != nil {
 		t.Fatal(err)
 	}
 	return v
 }
 
-func run(t testing.TB, d *Device, rec func(b *Batch)) {
+func run(t testing.TB, d *Device, rec func(b *gpu.Recorder)) {
 	t.Helper()
 	b, err := d.NewBatch()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Release()
-	rec(b)
-	if err := b.Run(); err != nil {
+	r := gpu.NewRecorder(b)
+	rec(r)
+	if err := r.Run(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -103,7 +106,7 @@ func TestGemmLayouts(t *testing.T) {
 			cpu.MatMulT(want, x, w, bias, M, N, K)
 			out := zeros(t, d, M*N)
 			xb, wb, bb := up(t, d, x), up(t, d, w), up(t, d, bias)
-			run(t, d, func(b *Batch) { b.MatMulT(out, xb, wb, bb, F32, M, N, K) })
+			run(t, d, func(b *gpu.Recorder) { b.MatMulT(out, xb, wb, bb, gpu.F32, M, N, K) })
 			near(t, "x·wᵀ+b", down(t, d, out, M*N), want, 1e-5)
 
 			// dx = dy·w, accumulated onto an existing dx.
@@ -115,7 +118,7 @@ func TestGemmLayouts(t *testing.T) {
 				wantDx[i] += dx0[i]
 			}
 			dxb, dyb := up(t, d, dx0), up(t, d, dy)
-			run(t, d, func(b *Batch) { b.MatMul(dxb, dyb, wb, F32, M, N, K, true) })
+			run(t, d, func(b *gpu.Recorder) { b.MatMul(dxb, dyb, wb, gpu.F32, M, N, K, true) })
 			near(t, "dx += dy·w", down(t, d, dxb, M*K), wantDx, 1e-5)
 
 			// dw += dyᵀ·x.
@@ -123,7 +126,7 @@ func TestGemmLayouts(t *testing.T) {
 			wantDw := append([]float32(nil), dw0...)
 			cpu.MatMulTNAcc(wantDw, dy, x, M, N, K)
 			dwb := up(t, d, dw0)
-			run(t, d, func(b *Batch) { b.MatMulTNAcc(dwb, dyb, xb, M, N, K) })
+			run(t, d, func(b *gpu.Recorder) { b.MatMulTNAcc(dwb, dyb, xb, M, N, K) })
 			near(t, "dw += dyᵀ·x", down(t, d, dwb, N*K), wantDw, 1e-5)
 		})
 	}
@@ -138,14 +141,14 @@ func TestGemm16BitWeights(t *testing.T) {
 	w := randv(r, N*K, 1)
 	for _, c := range []struct {
 		M  int
-		dt DType
-	}{{3, BF16}, {9, BF16}, {2, F16}, {9, F16}} { // M ≤ 8 takes the decode kernel
+		dt gpu.DType
+	}{{3, gpu.BF16}, {9, gpu.BF16}, {2, gpu.F16}, {9, gpu.F16}} { // M ≤ 8 takes the decode kernel
 		M, dt := c.M, c.dt
 		x := randv(r, M*K, 1)
 		bits := make([]uint16, N*K)
 		wr := make([]float32, N*K)
 		for i, v := range w {
-			if dt == BF16 {
+			if dt == gpu.BF16 {
 				bits[i] = cpu.F32ToBF16(v)
 				wr[i] = cpu.BF16ToF32(bits[i])
 			} else {
@@ -163,7 +166,7 @@ func TestGemm16BitWeights(t *testing.T) {
 			t.Fatal(err)
 		}
 		out, xb := zeros(t, d, M*N), up(t, d, x)
-		run(t, d, func(b *Batch) { b.MatMulT(out, xb, wb, nil, dt, M, N, K) })
+		run(t, d, func(b *gpu.Recorder) { b.MatMulT(out, xb, wb, nil, dt, M, N, K) })
 		near(t, fmt.Sprint("x·wᵀ dtype ", dt), down(t, d, out, M*N), want, 1e-5)
 		wb.Free()
 	}
@@ -198,7 +201,7 @@ func TestRMSNormForwardBackward(t *testing.T) {
 	}
 	xb, wb, dyb := up(t, d, x), up(t, d, w), up(t, d, dy)
 	out, rstd, dx, dw := zeros(t, d, rows*n), zeros(t, d, rows), zeros(t, d, rows*n), zeros(t, d, n)
-	run(t, d, func(b *Batch) {
+	run(t, d, func(b *gpu.Recorder) {
 		b.RMSNorm(out, rstd, xb, wb, rows, n, 1e-6)
 		b.RMSNormBackward(dx, dw, dyb, xb, wb, rstd, rows, n, false)
 	})
@@ -214,7 +217,7 @@ func TestRoPEForwardInverse(t *testing.T) {
 	stride := heads*D + 8 // rows carry other columns too
 	pos := []int{0, 1, 7, 100, 4095}
 	x := randv(r, rows*stride, 1)
-	cs, sn := RoPETables(pos, D, 1e6)
+	cs, sn := gpu.RoPETables(pos, D, 1e6)
 	want := make([]float64, len(x))
 	for i := range x {
 		want[i] = float64(x[i])
@@ -232,9 +235,9 @@ func TestRoPEForwardInverse(t *testing.T) {
 		}
 	}
 	xb, cb, sb := up(t, d, x), up(t, d, cs), up(t, d, sn)
-	run(t, d, func(b *Batch) { b.RoPE(xb, cb, sb, rows, heads, D, stride, 0, false) })
+	run(t, d, func(b *gpu.Recorder) { b.RoPE(xb, cb, sb, rows, heads, D, stride, 0, false) })
 	near(t, "rope", down(t, d, xb, len(x)), want, 1e-6)
-	run(t, d, func(b *Batch) { b.RoPE(xb, cb, sb, rows, heads, D, stride, 0, true) })
+	run(t, d, func(b *gpu.Recorder) { b.RoPE(xb, cb, sb, rows, heads, D, stride, 0, true) })
 	near(t, "rope⁻¹·rope", down(t, d, xb, len(x)), x, 1e-6)
 }
 
@@ -283,9 +286,9 @@ func TestAttentionPrefillDecodeBackward(t *testing.T) {
 		t.Run(fmt.Sprintf("T%d_S%d", T, S), func(t *testing.T) {
 			q, k, v := randv(r, T*Hq*D, 1), randv(r, S*Hkv*D, 1), randv(r, S*Hkv*D, 1)
 			want, P := attnRef(q, k, v, T, S, pos0, Hq, Hkv, D)
-			a := Attn{Q: up(t, d, q), K: up(t, d, k), V: up(t, d, v), Out: zeros(t, d, T*Hq*D),
+			a := gpu.Attn{Q: up(t, d, q), K: up(t, d, k), V: up(t, d, v), Out: zeros(t, d, T*Hq*D),
 				P: zeros(t, d, Hq*T*S), LSE: zeros(t, d, Hq*T), T: T, S: S, Pos0: pos0, Hq: Hq, Hkv: Hkv, D: D}
-			run(t, d, func(b *Batch) { b.Attention(a) })
+			run(t, d, func(b *gpu.Recorder) { b.Attention(a) })
 			near(t, "attention", down(t, d, a.Out, T*Hq*D), want, 2e-5)
 
 			// Backward against central finite differences of
@@ -301,7 +304,9 @@ func TestAttentionPrefillDecodeBackward(t *testing.T) {
 			}
 			dq, dk, dv := zeros(t, d, T*Hq*D), zeros(t, d, S*Hkv*D), zeros(t, d, S*Hkv*D)
 			dP := zeros(t, d, Hq*T*S)
-			run(t, d, func(b *Batch) { b.AttentionBackward(a, AttnGrad{DOut: up(t, d, dout), DQ: dq, DK: dk, DV: dv, DP: dP}) })
+			run(t, d, func(b *gpu.Recorder) {
+				b.AttentionBackward(a, gpu.AttnGrad{DOut: up(t, d, dout), DQ: dq, DK: dk, DV: dv, DP: dP})
+			})
 			_ = P
 			for _, g := range []struct {
 				name string
@@ -338,9 +343,9 @@ func TestAttentionDecodeBatched(t *testing.T) {
 		o, _ := attnRef(q[b*Hq*D:(b+1)*Hq*D], kc[b*Smax*Hkv*D:], vc[b*Smax*Hkv*D:], 1, n, n-1, Hq, Hkv, D)
 		want = append(want, o...)
 	}
-	a := AttnDecode{Q: up(t, d, q), K: up(t, d, kc), V: up(t, d, vc), Lens: upU32(t, d, lens), Out: zeros(t, d, B*Hq*D),
+	a := gpu.AttnDecode{Q: up(t, d, q), K: up(t, d, kc), V: up(t, d, vc), Lens: upU32(t, d, lens), Out: zeros(t, d, B*Hq*D),
 		Scratch: zeros(t, d, B*Hq*Smax), B: B, Hq: Hq, Hkv: Hkv, D: D, Smax: Smax, SeqStride: Smax * Hkv * D}
-	run(t, d, func(b *Batch) { b.AttentionDecode(a) })
+	run(t, d, func(b *gpu.Recorder) { b.AttentionDecode(a) })
 	near(t, "decode attention", down(t, d, a.Out, B*Hq*D), want, 2e-5)
 }
 
@@ -355,7 +360,7 @@ func TestSwiGLU(t *testing.T) {
 	cpu.SiLUMulBackward(wdg, wdu, dout, g, u)
 	gb, ub, db := up(t, d, g), up(t, d, u), up(t, d, dout)
 	out, dg, du := zeros(t, d, n), zeros(t, d, n), zeros(t, d, n)
-	run(t, d, func(b *Batch) {
+	run(t, d, func(b *gpu.Recorder) {
 		b.SwiGLU(out, gb, ub, n)
 		b.SwiGLUBackward(dg, du, db, gb, ub, n)
 	})
@@ -377,8 +382,8 @@ func TestElementwiseAndReductions(t *testing.T) {
 		ss += float64(a[i]) * float64(a[i])
 	}
 	ab, cb, out := up(t, d, a), up(t, d, c), zeros(t, d, n)
-	tot, part := zeros(t, d, 1), zeros(t, d, SumSqGroups)
-	run(t, d, func(b *Batch) {
+	tot, part := zeros(t, d, 1), zeros(t, d, gpu.SumSqGroups)
+	run(t, d, func(b *gpu.Recorder) {
 		b.Add(out, ab, cb, n)
 		b.SumSq(tot, part, ab, n)
 		b.Axpby(cb, ab, n, 2, -0.5)
@@ -397,7 +402,7 @@ func TestElementwiseAndReductions(t *testing.T) {
 	}
 	eb := zeros(t, d, len(ids)*H)
 	cs := zeros(t, d, H)
-	run(t, d, func(b *Batch) {
+	run(t, d, func(b *gpu.Recorder) {
 		b.Embed(eb, up(t, d, table), upU32(t, d, ids), len(ids), H)
 		b.ColSum(cs, eb, len(ids), H)
 	})
@@ -409,7 +414,7 @@ func TestElementwiseAndReductions(t *testing.T) {
 	near(t, "colsum", down(t, d, cs, H), wantC, 1e-6)
 }
 
-// TestLMHeadLogProbChunked: logits computed chunk by chunk through the GEMM
+// TestLMHeadLogProbChunked: logits computed chunk by chunk through the gpu.GEMM
 // fold into log_softmax(logits)[target]; the gradient chunks equal
 // g·(onehot − softmax).
 func TestLMHeadLogProbChunked(t *testing.T) {
@@ -441,10 +446,10 @@ func TestLMHeadLogProbChunked(t *testing.T) {
 	gb := up(t, d, g)
 	dl := zeros(t, d, R*chunk)
 	var gotGrad []float32
-	run(t, d, func(b *Batch) {
+	run(t, d, func(b *gpu.Recorder) {
 		for v0 := 0; v0 < V; v0 += chunk {
 			vc := min(chunk, V-v0)
-			b.Gemm(GEMM{A: hb, B: wb, C: lg, M: R, N: vc, K: H, SAM: H, SAK: 1, SBK: 1, SBN: H, BOff: v0 * H, SCM: vc, Alpha: 1})
+			b.Gemm(gpu.GEMM{A: hb, B: wb, C: lg, M: R, N: vc, K: H, SAM: H, SAK: 1, SBK: 1, SBN: H, BOff: v0 * H, SCM: vc, Alpha: 1})
 			b.LogProbChunk(state, lg, tb, R, vc, v0, v0 == 0)
 		}
 		b.LogProbFinish(lp, lse, state, R)
@@ -453,8 +458,8 @@ func TestLMHeadLogProbChunked(t *testing.T) {
 	near(t, "lse", down(t, d, lse, R), wantLse, 1e-5)
 	for v0 := 0; v0 < V; v0 += chunk {
 		vc := min(chunk, V-v0)
-		run(t, d, func(b *Batch) {
-			b.Gemm(GEMM{A: hb, B: wb, C: lg, M: R, N: vc, K: H, SAM: H, SAK: 1, SBK: 1, SBN: H, BOff: v0 * H, SCM: vc, Alpha: 1})
+		run(t, d, func(b *gpu.Recorder) {
+			b.Gemm(gpu.GEMM{A: hb, B: wb, C: lg, M: R, N: vc, K: H, SAM: H, SAK: 1, SBK: 1, SBN: H, BOff: v0 * H, SCM: vc, Alpha: 1})
 			b.LogProbGrad(dl, lg, tb, lse, gb, R, vc, v0)
 		})
 		part := down(t, d, dl, R*vc)
@@ -493,7 +498,7 @@ func int32sAsU32(v []int32) []uint32 {
 // adamRef is torch.optim.Adam/AdamW's single-tensor step in the float32
 // operation order engine/train's Optimizer uses (engine/train is not
 // imported: it pulls in the whole model).
-func adamRef(p, g, m, v []float32, s AdamStep) {
+func adamRef(p, g, m, v []float32, s gpu.AdamStep) {
 	step := float64(s.Step)
 	bc1 := 1 - math.Pow(s.Beta1, step)
 	bc2 := float32(math.Sqrt(1 - math.Pow(s.Beta2, step)))
@@ -526,11 +531,11 @@ func TestAdamW(t *testing.T) {
 		m, v := make([]float32, n), make([]float32, n)
 		pb, mb, vb := up(t, d, p), zeros(t, d, n), zeros(t, d, n)
 		for step := 1; step <= 3; step++ {
-			s := AdamStep{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01, Step: step, AdamW: adamw}
+			s := gpu.AdamStep{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01, Step: step, AdamW: adamw}
 			g := randv(r, n, 0.01)
 			gb := up(t, d, g)
 			adamRef(p, g, m, v, s)
-			run(t, d, func(b *Batch) { b.AdamW(pb, gb, mb, vb, n, s) })
+			run(t, d, func(b *gpu.Recorder) { b.AdamW(pb, gb, mb, vb, n, s) })
 		}
 		what := fmt.Sprint("adamw=", adamw)
 		near(t, what+" params", down(t, d, pb, n), p, 1e-6)
@@ -545,15 +550,15 @@ func TestCasts(t *testing.T) {
 	x := append(randv(r, 301, 100), 0, float32(math.Inf(1)), float32(math.NaN()), 1e-40, -65504, 3.0e38)
 	n := len(x)
 	src := up(t, d, x)
-	for _, dt := range []DType{BF16, F16} {
+	for _, dt := range []gpu.DType{gpu.BF16, gpu.F16} {
 		packed, err := d.Alloc(uint64(n+1) * 2)
 		if err != nil {
 			t.Fatal(err)
 		}
 		back := zeros(t, d, n)
-		run(t, d, func(b *Batch) {
-			b.Cast(packed, src, n, F32, dt)
-			b.Cast(back, packed, n, dt, F32)
+		run(t, d, func(b *gpu.Recorder) {
+			b.Cast(packed, src, n, gpu.F32, dt)
+			b.Cast(back, packed, n, dt, gpu.F32)
 		})
 		bits := make([]uint16, n)
 		if err := DownloadU16(d, packed, 0, bits); err != nil {
@@ -562,7 +567,7 @@ func TestCasts(t *testing.T) {
 		got := down(t, d, back, n)
 		for i, v := range x {
 			var wantBits uint16
-			if dt == BF16 {
+			if dt == gpu.BF16 {
 				wantBits = cpu.F32ToBF16(v)
 			} else {
 				wantBits = safetensors.F32ToF16(v)
@@ -571,13 +576,13 @@ func TestCasts(t *testing.T) {
 			// goes through packHalf2x16, whose rounding the spec leaves to
 			// the driver: allow one unit in the last place.
 			diff := int(bits[i]) - int(wantBits)
-			if (dt == BF16 && diff != 0) || diff > 1 || diff < -1 {
+			if (dt == gpu.BF16 && diff != 0) || diff > 1 || diff < -1 {
 				if !(math.IsNaN(float64(v)) && isNaN16(bits[i], dt)) {
 					t.Errorf("%v cast of %v: bits %#04x, want %#04x", dt, v, bits[i], wantBits)
 				}
 			}
 			var wantBack float32
-			if dt == BF16 {
+			if dt == gpu.BF16 {
 				wantBack = cpu.BF16ToF32(bits[i])
 			} else {
 				wantBack = safetensors.F16ToF32(bits[i])
@@ -590,8 +595,8 @@ func TestCasts(t *testing.T) {
 	}
 }
 
-func isNaN16(b uint16, dt DType) bool {
-	if dt == BF16 {
+func isNaN16(b uint16, dt gpu.DType) bool {
+	if dt == gpu.BF16 {
 		return b&0x7f80 == 0x7f80 && b&0x7f != 0
 	}
 	return b&0x7c00 == 0x7c00 && b&0x3ff != 0

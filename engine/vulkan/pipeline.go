@@ -3,6 +3,9 @@ package vulkan
 import (
 	"embed"
 	"encoding/binary"
+	"fmt"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
 )
 
 // The compiled kernels. shaders/build.sh writes them from shaders/*.comp;
@@ -46,7 +49,6 @@ var kernelBuffers = map[string]int{
 	"softmax_causal": 2,
 	"softmax_bwd":    2,
 	"attn_decode":    6,
-	"flash_attn":     5,
 	"swiglu":         3,
 	"swiglu_bwd":     5,
 	"add":            3,
@@ -67,6 +69,13 @@ var kernelBuffers = map[string]int{
 	"cast_f32_f16":   2,
 	"cast_f16_f32":   2,
 	"sample":         5,
+}
+
+// The flash-attention kernels, one per head width the op layer has one for.
+func init() {
+	for _, d := range gpu.FlashHeadDims {
+		kernelBuffers[fmt.Sprintf("flash_attn_d%d", d)] = 5
+	}
 }
 
 // pipelineFor returns the cached pipeline for key, building it on first use.

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
+
 	"github.com/swarmdesk/swarmdesk/engine/backend/conformance"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/sample"
@@ -59,8 +61,8 @@ func TestSampleMatchesCPUSampler(t *testing.T) {
 				u[b] = float32(cpuUniform(seed, b))
 			}
 			ub := up(t, d, u)
-			run(t, d, func(bt *Batch) {
-				bt.Sample(tok, lp, st, lb, ub, B, V, SampleArgs{Temperature: p.Temperature, TopK: p.TopK, TopP: p.TopP})
+			run(t, d, func(bt *gpu.Recorder) {
+				bt.Sample(tok, lp, st, lb, ub, B, V, gpu.SampleArgs{Temperature: p.Temperature, TopK: p.TopK, TopP: p.TopP})
 			})
 			toks := make([]uint32, B)
 			if err := DownloadU32(d, tok, 0, toks); err != nil {
@@ -108,7 +110,9 @@ func TestSampleMatchesCPUSampler(t *testing.T) {
 	bad := make([]float32, V)
 	bad[3] = float32(math.NaN())
 	ub := up(t, d, []float32{0.5})
-	run(t, d, func(bt *Batch) { bt.Sample(tok, lp, st, up(t, d, bad), ub, 1, V, SampleArgs{Temperature: 1}) })
+	run(t, d, func(bt *gpu.Recorder) {
+		bt.Sample(tok, lp, st, up(t, d, bad), ub, 1, V, gpu.SampleArgs{Temperature: 1})
+	})
 	status := make([]uint32, 1)
 	if err := DownloadU32(d, st, 0, status); err != nil || status[0] != 1 {
 		t.Fatalf("NaN logits: status %v, %v; want 1", status, err)
@@ -179,7 +183,7 @@ func rawLogProb(row []float32, tok int) float64 {
 // ~1e-7 of a boundary between two tokens could pick the neighbour; with
 // these seeds none does (a failure here names the step, to tell such a tie
 // from a real bug by the gap between the two tokens' probabilities).
-// Top-p without top-k samples on the host (see VKBackend.Sample) and is
+// Top-p without top-k samples on the host (see engine/backend/gpu's PlanSample) and is
 // here to show that path replays the CPU too.
 func TestGenerateSamplesOnDeviceLikeCPU(t *testing.T) {
 	device(t)

@@ -12,7 +12,7 @@ import (
 )
 
 // This file implements engine/backend's device-neutral interface on a
-// Device (taken from engine/vulkan's backend.go). Ops are recorded into one
+// Device. Ops are recorded into one
 // Batch between Begin and Flush (one submission per decode step or training
 // micro-step); outside a scope each op is submitted on its own. Device
 // failures are sticky: the first is returned by the next Flush or Download
@@ -40,11 +40,14 @@ func (x *vbuf) Len() int             { return x.n }
 // Backend is backend.Backend on a Device.
 type Backend struct {
 	d     Device
-	bt    *rec
+	bt    *Recorder
 	scope bool
-	err   error
-	dev   *tmpPool // device-local scratch
-	host  *tmpPool // mapped host-visible inputs (token ids, row lists, uploads)
+	// direct: Upload is a plain host write (SharedMemory), so an upload
+	// with nothing recorded is written in place instead of staged.
+	direct bool
+	err    error
+	dev    *tmpPool // device-local scratch
+	host   *tmpPool // mapped host-visible inputs (token ids, row lists, uploads)
 }
 
 var _ backend.Backend = (*Backend)(nil)
@@ -56,7 +59,18 @@ func New(d Device) (*Backend, error) {
 		return nil, err
 	}
 	host := func(n uint64) (Buffer, error) { return d.AllocHost(n) }
-	return &Backend{d: d, bt: &rec{Batch: bt}, dev: newTmpPool(d.Alloc), host: newTmpPool(host)}, nil
+	sm, _ := d.(SharedMemory)
+	return &Backend{d: d, bt: NewRecorder(bt), direct: sm != nil && sm.SharedMemory(),
+		dev: newTmpPool(d.Alloc), host: newTmpPool(host)}, nil
+}
+
+// SharedMemory is an optional Device method: true when Device.Upload is a
+// plain host write into memory the kernels read (Metal's shared storage).
+// Without it (Vulkan, whose Upload is a staged copy with its own submit and
+// wait) small uploads always go through the current batch, so a step stays
+// one submission.
+type SharedMemory interface {
+	SharedMemory() bool
 }
 
 func (v *Backend) Device() backend.Device { return v.d.Info() }
@@ -113,9 +127,6 @@ func (v *Backend) done() {
 // run submits what is recorded and recycles the temporaries.
 func (v *Backend) run() error {
 	err := v.bt.Run()
-	if v.bt.err != nil {
-		err, v.bt.err = v.bt.err, nil
-	}
 	v.dev.recycle()
 	v.host.recycle()
 	return err
@@ -248,10 +259,11 @@ func (v *Backend) stage(dst Buffer, off uint64, data []byte) error {
 	if len(data) == 0 {
 		return v.err
 	}
-	if v.bt.Ops() == 0 || len(data) > stageMax {
-		// Nothing pending (the device is idle: write directly), or
-		// weights at load time (through the device's own upload path
-		// rather than a pooled temporary of that size kept forever).
+	if v.direct && v.bt.Ops() == 0 || len(data) > stageMax {
+		// Shared memory with nothing pending (the device is idle: write
+		// in place), or weights at load time (through the device's own
+		// upload path rather than a pooled temporary of that size kept
+		// forever).
 		if err := v.sync(); err != nil {
 			return err
 		}
@@ -541,7 +553,12 @@ func (v *Backend) CausalAttention(att, lse, qkv backend.View, seqs []backend.Spa
 			continue
 		}
 		at := v.spanAttn(att, lse, qkv, sp, a, W)
-		v.bt.Attention(at)
+		if HasFlash(a.HeadDim) {
+			v.bt.FlashAttention(at, true) // no [heads, T, T] scratch
+		} else {
+			at.P = v.tmp(a.Heads * sp.N * sp.N * 4)
+			v.bt.Attention(at)
+		}
 	}
 	v.done()
 }
@@ -550,7 +567,7 @@ func (v *Backend) CausalAttention(att, lse, qkv backend.View, seqs []backend.Spa
 func (v *Backend) spanAttn(att, lse, qkv backend.View, sp backend.Span, a backend.Attn, W int) Attn {
 	x := buf(qkv).b
 	base := qkv.Off + sp.Off*W
-	return Attn{Q: x, K: x, V: x, Out: buf(att).b, P: v.tmp(a.Heads * sp.N * sp.N * 4), LSE: buf(lse).b,
+	return Attn{Q: x, K: x, V: x, Out: buf(att).b, LSE: buf(lse).b,
 		T: sp.N, S: sp.N, Hq: a.Heads, Hkv: a.KVHeads, D: a.HeadDim, Scale: a.Scale,
 		QOff: base, QStride: W, KOff: base + a.QDim(), VOff: base + a.QDim() + a.KVDim(), KHead: a.HeadDim, KRow: W,
 		OOff: att.Off + sp.Off*a.QDim(), OStride: a.QDim(),
@@ -564,6 +581,7 @@ func (v *Backend) CausalAttentionBackward(dqkv, datt, qkv, att, lse backend.View
 			continue
 		}
 		at := v.spanAttn(datt, v.tmpView(a.Heads*sp.N), qkv, sp, a, W)
+		at.P = v.tmp(a.Heads * sp.N * sp.N * 4)
 		// Recompute the probabilities (the forward's P is not kept), into
 		// a throwaway output.
 		fwd := at
@@ -604,6 +622,17 @@ func (v *Backend) CachedAttention(att, qkv backend.View, seqs []backend.CachedSe
 			p0 := pos[r0]
 			ctx := p0 + n
 			runs := backend.VisibleRuns(sq.Runs, ctx)
+			if n > 1 && len(runs) == 1 && HasFlash(hd) {
+				// Prefill against one cache run: the tiled kernel, no
+				// [heads, n, ctx] score matrix.
+				rn := runs[0]
+				v.bt.FlashAttention(Attn{Q: x, K: buf(rn.K).b, V: buf(rn.V).b, Out: buf(att).b,
+					T: n, S: ctx, Pos0: p0, Hq: H, Hkv: a.KVHeads, D: hd, Scale: a.Scale,
+					QOff: qkv.Off + r0*W, QStride: W, KOff: rn.K.Off, VOff: rn.V.Off, KHead: rn.Cap * hd, KRow: hd,
+					OOff: att.Off + r0*a.QDim(), OStride: a.QDim()}, false)
+				lo = hi
+				continue
+			}
 			P := v.tmp(H * n * ctx * 4)
 			lseT := v.tmp(H * n * 4)
 			qOff := qkv.Off + r0*W

@@ -46,3 +46,21 @@ type Device interface {
 	Info() backend.Device
 	Close() error
 }
+
+// Buf adapts an API's allocation result ((*its Buffer, error)) to
+// Device.Alloc's: on failure the Buffer is a nil interface, not a typed nil
+// pointer inside one (which would read as a valid buffer).
+func Buf[T Buffer](b T, err error) (Buffer, error) {
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// HostBuf is Buf for Device.AllocHost.
+func HostBuf[T HostBuffer](b T, err error) (HostBuffer, error) {
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}

@@ -9,11 +9,13 @@
 // Vulkan's GLSL — with the same push-constant layouts and grids, so the op
 // layer above them is the same code. Keeping it here means a fix lands on
 // both, and the Metal backend's op layer, which CI cannot run on a Mac, is
-// exercised on every CI run over the Vulkan device (lavapipe) in this
-// package's tests.
+// exercised on every CI run by the Vulkan backend's tests on lavapipe
+// (engine/vulkan runs the parity suite, engine/backend/conformance, on
+// this layer).
 //
-// The Metal backend is built on this package. The Vulkan backend still has
-// its own copy of the same layer (engine/vulkan/backend.go, ops.go), from
-// which this one was taken; moving it onto this package is a mechanical
-// change left for after its device-training work lands.
+// Both backends are built on this package: each supplies a Device and a
+// Batch (buffers, pipelines, one command buffer per Batch) and nothing
+// op-level. What differs per API stays behind optional interfaces:
+// SharedMemory (uploads that are plain host writes) and GEMMRecorder
+// (GEMM kernels only one API has).
 package gpu

@@ -7,15 +7,50 @@ import (
 	"strings"
 )
 
-// The ops the backend records into a Batch (taken from engine/vulkan's
-// ops.go, which still has its own copy). Shapes are element counts; all
-// tensors are row-major fp32 unless a DType says otherwise. Errors are
-// collected in rec and returned by the next run.
+// The ops the backend records into a Batch: which kernel, which push
+// constants and which grid for each op, for every GPU API. Shapes are
+// element counts; all tensors are row-major fp32 unless a DType says
+// otherwise. Errors are collected in the Recorder and returned by Run.
 
-// rec is a Batch with the ops on it and the first op-level error.
-type rec struct {
+// Recorder is a Batch with the ops on it and the first op-level error.
+// The Backend records through one; device packages use one directly in
+// their kernel-level tests and benchmarks.
+type Recorder struct {
 	Batch
-	err error
+	err  error
+	gemm GEMMRecorder // the Batch's own GEMM path, if it has one
+}
+
+// NewRecorder returns a Recorder over b.
+func NewRecorder(b Batch) *Recorder {
+	r := &Recorder{Batch: b}
+	r.gemm, _ = b.(GEMMRecorder)
+	return r
+}
+
+// GEMMRecorder is an optional Batch method for an API with GEMM kernels of
+// its own for some shapes or devices (Vulkan's cooperative-matrix GEMM):
+// RecordGEMM records g (Batch and BDiv already defaulted to 1) and returns
+// true, or returns false to take the shared kernels.
+type GEMMRecorder interface {
+	RecordGEMM(g GEMM) bool
+}
+
+// Run submits what is recorded, returning the first op-level error if
+// there was one, else the Batch's.
+func (b *Recorder) Run() error {
+	err := b.Batch.Run()
+	if b.err != nil {
+		err, b.err = b.err, nil
+	}
+	return err
+}
+
+// fail keeps the first op-level error.
+func (b *Recorder) fail(err error) {
+	if b.err == nil {
+		b.err = err
+	}
 }
 
 // DType is a weight storage type for the GEMM's B operand.
@@ -57,12 +92,15 @@ type GEMM struct {
 }
 
 // Gemm records g.
-func (b *rec) Gemm(g GEMM) {
+func (b *Recorder) Gemm(g GEMM) {
 	if g.Batch == 0 {
 		g.Batch = 1
 	}
 	if g.BDiv == 0 {
 		g.BDiv = 1
+	}
+	if b.gemm != nil && b.gemm.RecordGEMM(g) {
+		return
 	}
 	bias, has := g.Bias, 1
 	if bias == nil {
@@ -80,17 +118,17 @@ func (b *rec) Gemm(g GEMM) {
 
 // MatMulT records out[M,N] = x[M,K]·w[N,K]ᵀ (+ bias[N]): a Linear layer
 // with PyTorch's weight layout, w stored as wt.
-func (b *rec) MatMulT(out, x, w, bias Buffer, wt DType, M, N, K int) {
+func (b *Recorder) MatMulT(out, x, w, bias Buffer, wt DType, M, N, K int) {
 	b.Gemm(GEMM{A: x, B: w, C: out, Bias: bias, BType: wt, M: M, N: N, K: K, SAM: K, SAK: 1, SBK: 1, SBN: K, SCM: N, Alpha: 1})
 }
 
 // MatMul records dx[M,K] (+)= dy[M,N]·w[N,K] (the input gradient of a Linear).
-func (b *rec) MatMul(dx, dy, w Buffer, wt DType, M, N, K int, accumulate bool) {
+func (b *Recorder) MatMul(dx, dy, w Buffer, wt DType, M, N, K int, accumulate bool) {
 	b.Gemm(GEMM{A: dy, B: w, C: dx, BType: wt, M: M, N: K, K: N, SAM: N, SAK: 1, SBK: K, SBN: 1, SCM: K, Alpha: 1, Beta: beta(accumulate)})
 }
 
 // MatMulTNAcc records dw[N,K] += dy[M,N]ᵀ·x[M,K] (the weight gradient).
-func (b *rec) MatMulTNAcc(dw, dy, x Buffer, M, N, K int) {
+func (b *Recorder) MatMulTNAcc(dw, dy, x Buffer, M, N, K int) {
 	b.Gemm(GEMM{A: dy, B: x, C: dw, M: N, N: K, K: M, SAM: 1, SAK: N, SBK: K, SBN: 1, SCM: K, Alpha: 1, Beta: 1})
 }
 
@@ -102,12 +140,12 @@ func beta(acc bool) float32 {
 }
 
 // RMSNorm records out = rmsnorm(x)·w over rows of n, keeping rstd[rows].
-func (b *rec) RMSNorm(out, rstd, x, w Buffer, rows, n int, eps float32) {
+func (b *Recorder) RMSNorm(out, rstd, x, w Buffer, rows, n int, eps float32) {
 	b.Dispatch("rmsnorm", []Buffer{x, w, out, rstd}, push(nil).u(rows, n).f(eps), uint32(rows), 1, 1)
 }
 
 // RMSNormBackward records dx (+)= ∂/∂x and dw += ∂/∂w for dy.
-func (b *rec) RMSNormBackward(dx, dw, dy, x, w, rstd Buffer, rows, n int, accumulate bool) {
+func (b *Recorder) RMSNormBackward(dx, dw, dy, x, w, rstd Buffer, rows, n int, accumulate bool) {
 	acc := 0
 	if accumulate {
 		acc = 1
@@ -121,7 +159,7 @@ func (b *rec) RMSNormBackward(dx, dw, dy, x, w, rstd Buffer, rows, n int, accumu
 // RoPE rotates, in place, heads×D values per row of x (row stride
 // rowStride, starting at element xoff) by the rows' cos/sin tables
 // [rows, D/2]. inverse rotates by −θ (the backward pass).
-func (b *rec) RoPE(x, cos, sin Buffer, rows, heads, D, rowStride, xoff int, inverse bool) {
+func (b *Recorder) RoPE(x, cos, sin Buffer, rows, heads, D, rowStride, xoff int, inverse bool) {
 	sign := float32(1)
 	if inverse {
 		sign = -1
@@ -193,7 +231,7 @@ func (a Attn) norm() Attn {
 }
 
 // Attention records attention forward: out and lse, P kept.
-func (b *rec) Attention(a Attn) {
+func (b *Recorder) Attention(a Attn) {
 	a = a.norm()
 	grp := a.Hq / a.Hkv
 	// S = Q·Kᵀ per query head (the scale is applied in the softmax).
@@ -208,6 +246,47 @@ func (b *rec) Attention(a Attn) {
 		SCM: a.OStride, SC: a.D, COff: a.OOff, Alpha: 1})
 }
 
+// FlashHeadDims are the head widths FlashAttention has a kernel for
+// (flash_attn_d<D>): the shader keeps a query row and its output in
+// registers and K/V tiles in shared memory, sized by the head width at
+// compile time (MSL has no specialization constants as Vulkan has, so each
+// width is its own kernel). 64 and 128 are Qwen2's widths (0.5B; 1.5B and
+// up); 16 and 32 serve test models.
+var FlashHeadDims = []int{16, 32, 64, 128}
+
+var flashKernels = map[int]string{}
+
+func init() {
+	for _, d := range FlashHeadDims {
+		flashKernels[d] = fmt.Sprintf("flash_attn_d%d", d)
+	}
+}
+
+// HasFlash reports whether FlashAttention takes heads of width d.
+func HasFlash(d int) bool { return flashKernels[d] != "" }
+
+// FlashAttention records what Attention computes, Out (and LSE when
+// writeLSE), with the tiled online-softmax kernel (flash_attn.comp): no
+// [T, S] probability matrix, so a.P is not used and prefill memory does not
+// grow with the square of the prompt. a.D must be one of FlashHeadDims.
+func (b *Recorder) FlashAttention(a Attn, writeLSE bool) {
+	a = a.norm()
+	if !HasFlash(a.D) || a.Hkv < 1 || a.Hq%a.Hkv != 0 {
+		b.fail(fmt.Errorf("flash attention: head width %d, %d/%d heads: no kernel (widths %v, query heads a multiple of KV heads)", a.D, a.Hq, a.Hkv, FlashHeadDims))
+		return
+	}
+	lse, wl := a.LSE, 0
+	if writeLSE && lse != nil {
+		wl = 1
+	} else {
+		lse = a.Out // a binding must name a buffer; never written
+	}
+	b.Dispatch(flashKernels[a.D], []Buffer{a.Q, a.K, a.V, a.Out, lse},
+		push(nil).u(a.T, a.S, a.Pos0, a.Hq, a.Hkv, a.QOff, a.QStride, a.KOff, a.VOff, a.KHead, a.KRow,
+			a.OOff, a.OStride, a.LSEOff, a.LSET, a.LSEH, wl).f(a.Scale),
+		uint32((a.T+63)/64), uint32(a.Hq), 1)
+}
+
 // AttnGrad says where AttentionBackward writes: dQ like Q (DQOff,
 // DQStride) and dK, dV row-major like K, V with row stride DKRow (zero
 // values: packed). DOut is laid out like Out.
@@ -220,7 +299,7 @@ type AttnGrad struct {
 // AttentionBackward records dQ, dK, dV (overwritten) from dOut, using the
 // probabilities P that Attention left (recomputed by the caller if it
 // reused P); g.DP is scratch shaped like P.
-func (b *rec) AttentionBackward(a Attn, g AttnGrad) {
+func (b *Recorder) AttentionBackward(a Attn, g AttnGrad) {
 	a = a.norm()
 	if g.DQStride == 0 {
 		g.DQStride = a.Hq * a.D
@@ -265,52 +344,52 @@ type AttnDecode struct {
 }
 
 // AttentionDecode records batched decode attention.
-func (b *rec) AttentionDecode(a AttnDecode) {
+func (b *Recorder) AttentionDecode(a AttnDecode) {
 	sc := float32(1 / math.Sqrt(float64(a.D)))
 	b.Dispatch("attn_decode", []Buffer{a.Q, a.K, a.V, a.Lens, a.Out, a.Scratch},
 		push(nil).u(a.Hq, a.Hkv, a.D, a.Smax, a.SeqStride).f(sc), uint32(a.Hq), uint32(a.B), 1)
 }
 
 // SwiGLU records out = silu(gate)·up over n values.
-func (b *rec) SwiGLU(out, gate, up Buffer, n int) {
+func (b *Recorder) SwiGLU(out, gate, up Buffer, n int) {
 	b.Dispatch("swiglu", []Buffer{gate, up, out}, push(nil).u(1, n, 0, 0, n, 0, n), groups(n, 256), 1, 1)
 }
 
 // SwiGLUFused records act[r] = silu(gate)·up for rows of a fused gu
 // matrix [rows, 2F] (gate | up) starting at element guOff; act [rows, F]
 // starts at actOff.
-func (b *rec) SwiGLUFused(act, gu Buffer, rows, F, guOff, actOff int) {
+func (b *Recorder) SwiGLUFused(act, gu Buffer, rows, F, guOff, actOff int) {
 	b.Dispatch("swiglu", []Buffer{gu, gu, act}, push(nil).u(rows, F, guOff, guOff+F, 2*F, actOff, F), groups(rows*F, 256), 1, 1)
 }
 
 // SwiGLUBackward records dgate and dup from dout.
-func (b *rec) SwiGLUBackward(dgate, dup, dout, gate, up Buffer, n int) {
+func (b *Recorder) SwiGLUBackward(dgate, dup, dout, gate, up Buffer, n int) {
 	b.Dispatch("swiglu_bwd", []Buffer{dout, gate, up, dgate, dup}, push(nil).u(1, n, 0, 0, n, 0, n), groups(n, 256), 1, 1)
 }
 
 // SwiGLUFusedBackward writes dgu [rows, 2F] (same layout and offset as gu)
 // from dact [rows, F].
-func (b *rec) SwiGLUFusedBackward(dgu, dact, gu Buffer, rows, F, guOff, actOff int) {
+func (b *Recorder) SwiGLUFusedBackward(dgu, dact, gu Buffer, rows, F, guOff, actOff int) {
 	b.Dispatch("swiglu_bwd", []Buffer{dact, gu, gu, dgu, dgu}, push(nil).u(rows, F, guOff, guOff+F, 2*F, actOff, F), groups(rows*F, 256), 1, 1)
 }
 
 // Add records out = a + c over n values.
-func (b *rec) Add(out, a, c Buffer, n int) {
+func (b *Recorder) Add(out, a, c Buffer, n int) {
 	b.Dispatch("add", []Buffer{a, c, out}, push(nil).u(n), groups(n, 256), 1, 1)
 }
 
 // Axpby records y = alpha·x + beta·y over n values.
-func (b *rec) Axpby(y, x Buffer, n int, alpha, beta float32) {
+func (b *Recorder) Axpby(y, x Buffer, n int, alpha, beta float32) {
 	b.Dispatch("scale_add", []Buffer{x, y}, push(nil).u(n).f(alpha, beta), groups(n, 256), 1, 1)
 }
 
 // Embed records out[t] = table[ids[t]] for T ids (uint32) and rows of H.
-func (b *rec) Embed(out, table, ids Buffer, T, H int) {
+func (b *Recorder) Embed(out, table, ids Buffer, T, H int) {
 	b.EmbedAt(out, 0, table, 0, F32, ids, T, H)
 }
 
 // EmbedAt is Embed with element offsets and an F32 or BF16 table.
-func (b *rec) EmbedAt(out Buffer, outOff int, table Buffer, tableOff int, dt DType, ids Buffer, T, H int) {
+func (b *Recorder) EmbedAt(out Buffer, outOff int, table Buffer, tableOff int, dt DType, ids Buffer, T, H int) {
 	k := "embed"
 	if dt == BF16 {
 		k = "embed_bf16"
@@ -319,24 +398,24 @@ func (b *rec) EmbedAt(out Buffer, outOff int, table Buffer, tableOff int, dt DTy
 }
 
 // EmbedBackward records dtable[ids[t]] += dx[t], t in order.
-func (b *rec) EmbedBackward(dtable Buffer, dtOff int, dx Buffer, dxOff int, ids Buffer, T, H int) {
+func (b *Recorder) EmbedBackward(dtable Buffer, dtOff int, dx Buffer, dxOff int, ids Buffer, T, H int) {
 	b.Dispatch("embed_bwd", []Buffer{dx, ids, dtable}, push(nil).u(T, H, dxOff, dtOff), groups(H, 64), 1, 1)
 }
 
 // RMSNormScale records out = x·rstd[r]·w (RMSNorm from a kept rstd).
-func (b *rec) RMSNormScale(out, x, w, rstd Buffer, rows, n int) {
+func (b *Recorder) RMSNormScale(out, x, w, rstd Buffer, rows, n int) {
 	b.Dispatch("rmsnorm_scale", []Buffer{x, w, rstd, out}, push(nil).u(rows, n), groups(rows*n, 256), 1, 1)
 }
 
 // KVAppend records copying the k and v parts of qkv rows (width
 // W = q + 2·kvHeads·hd, starting at element xOff) into head-major cache runs
 // [kvHeads][cap][hd] at kOff/vOff, positions first, first+1, ….
-func (b *rec) KVAppend(k Buffer, kOff int, v Buffer, vOff int, qkv Buffer, xOff int, rows Buffer, n, W, q, kvHeads, hd, cap_, first int) {
+func (b *Recorder) KVAppend(k Buffer, kOff int, v Buffer, vOff int, qkv Buffer, xOff int, rows Buffer, n, W, q, kvHeads, hd, cap_, first int) {
 	b.Dispatch("kv_append", []Buffer{qkv, rows, k, v}, push(nil).u(n, W, q, kvHeads, hd, cap_, first, kOff, vOff, xOff), groups(n*kvHeads*hd, 64), 1, 1)
 }
 
 // ColSum records db[N] += Σ_m dy[m, :] (bias gradients).
-func (b *rec) ColSum(db, dy Buffer, M, N int) {
+func (b *Recorder) ColSum(db, dy Buffer, M, N int) {
 	b.Dispatch("colsum", []Buffer{dy, db}, push(nil).u(M, N), groups(N, 64), 1, 1)
 }
 
@@ -344,7 +423,7 @@ func (b *rec) ColSum(db, dy Buffer, M, N int) {
 // state [R·3]; first starts a new reduction. LogProbFinish then writes
 // logp[R] and lse[R]. Together with a GEMM per chunk of the LM head this is
 // the chunked log-softmax gather: memory is R·Vc, not R·vocab.
-func (b *rec) LogProbChunk(state, logits, targets Buffer, R, Vc, v0 int, first bool) {
+func (b *Recorder) LogProbChunk(state, logits, targets Buffer, R, Vc, v0 int, first bool) {
 	f := 0
 	if first {
 		f = 1
@@ -353,12 +432,12 @@ func (b *rec) LogProbChunk(state, logits, targets Buffer, R, Vc, v0 int, first b
 }
 
 // LogProbFinish: see LogProbChunk.
-func (b *rec) LogProbFinish(logp, lse, state Buffer, R int) {
+func (b *Recorder) LogProbFinish(logp, lse, state Buffer, R int) {
 	b.Dispatch("logp_final", []Buffer{state, logp, lse}, push(nil).u(R), groups(R, 64), 1, 1)
 }
 
 // LogProbGrad records dlogits[R,Vc] = g[r]·(onehot − softmax) for one chunk.
-func (b *rec) LogProbGrad(dlogits, logits, targets, lse, g Buffer, R, Vc, v0 int) {
+func (b *Recorder) LogProbGrad(dlogits, logits, targets, lse, g Buffer, R, Vc, v0 int) {
 	b.Dispatch("logp_grad", []Buffer{logits, targets, lse, g, dlogits}, push(nil).u(R, Vc, v0), groups(R*Vc, 256), 1, 1)
 }
 
@@ -373,7 +452,7 @@ type AdamStep struct {
 }
 
 // AdamW records one Adam/AdamW update of n parameters in place.
-func (b *rec) AdamW(param, grad, m, v Buffer, n int, s AdamStep) {
+func (b *Recorder) AdamW(param, grad, m, v Buffer, n int, s AdamStep) {
 	step := float64(s.Step)
 	bc1 := 1 - math.Pow(s.Beta1, step)
 	bc2 := math.Sqrt(1 - math.Pow(s.Beta2, step))
@@ -398,7 +477,7 @@ func (b *rec) AdamW(param, grad, m, v Buffer, n int, s AdamStep) {
 const SumSqGroups = 256
 
 // SumSq records out[0] = Σ x² over n values, via partial [SumSqGroups].
-func (b *rec) SumSq(out, partial, x Buffer, n int) {
+func (b *Recorder) SumSq(out, partial, x Buffer, n int) {
 	g := min(SumSqGroups, max(1, (n+255)/256))
 	b.Dispatch("sumsq", []Buffer{x, partial}, push(nil).u(n, 1), uint32(g), 1, 1)
 	b.Dispatch("sumsq", []Buffer{partial, out}, push(nil).u(g, 0), 1, 1, 1)
@@ -406,7 +485,7 @@ func (b *rec) SumSq(out, partial, x Buffer, n int) {
 
 // Cast records a conversion of n values between fp32 and bf16/f16 (16-bit
 // values packed two per 32-bit word, low half first).
-func (b *rec) Cast(dst, src Buffer, n int, from, to DType) {
+func (b *Recorder) Cast(dst, src Buffer, n int, from, to DType) {
 	var name string
 	switch {
 	case from == F32 && to == BF16:
@@ -418,7 +497,7 @@ func (b *rec) Cast(dst, src Buffer, n int, from, to DType) {
 	case from == F16 && to == F32:
 		name = "cast_f16_f32"
 	default:
-		b.err = fmt.Errorf("cast %v→%v: only fp32 <-> bf16/f16 casts exist", from, to)
+		b.fail(fmt.Errorf("cast %v→%v: only fp32 <-> bf16/f16 casts exist", from, to))
 		return
 	}
 	per := 1
@@ -438,7 +517,7 @@ type SampleArgs struct {
 // uniform number in [0,1) per row (from the host's seeded stream, see
 // Uniforms); tokens[B] (uint32), logprobs[2B] (LogProb, RawLogProb per row)
 // and status[B] (0 ok, 1 NaN/Inf logits) are written.
-func (b *rec) Sample(tokens, logprobs, status, logits, u Buffer, B, V int, s SampleArgs) {
+func (b *Recorder) Sample(tokens, logprobs, status, logits, u Buffer, B, V int, s SampleArgs) {
 	b.Dispatch("sample", []Buffer{logits, u, tokens, logprobs, status},
 		push(nil).u(V, s.TopK).f(s.Temperature, s.TopP), uint32(B), 1, 1)
 }

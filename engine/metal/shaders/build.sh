@@ -47,8 +47,7 @@ compile() { # name source [defines...]
 }
 for src in "$vk"/*.comp "$here"/*.comp; do
   base=$(basename "$src" .comp)
-  # gemm/gemv/embed are built per weight type below; flash_attn is used by the Vulkan backend's
-  # own op layer only (the shared engine/backend/gpu layer has no fused attention yet).
+  # gemm/gemv/embed are built per weight type, flash_attn per head width, below.
   case $base in gemm | gemv | embed | flash_attn) continue ;; esac
   compile "$base" "$src"
 done
@@ -60,6 +59,10 @@ compile gemv_bf16 "$vk/gemv.comp" -DBTYPE=1
 compile gemv_f16 "$vk/gemv.comp" -DBTYPE=2
 compile embed "$vk/embed.comp"
 compile embed_bf16 "$vk/embed.comp" -DTBF16
+# One flash-attention kernel per head width (engine/backend/gpu's FlashHeadDims).
+for d in 16 32 64 128; do
+  compile flash_attn_d$d "$vk/flash_attn.comp" -DHEAD_D=$d
+done
 if [ $check = 1 ]; then
   if ! diff -r "$out" "$here/../msl" >/dev/null; then
     echo "engine/metal/msl is out of date or not reproducible: run engine/metal/shaders/build.sh and commit" >&2

@@ -27,7 +27,7 @@ compile() { # name source [defines...]
 }
 for src in "$here"/*.comp; do
   base=$(basename "$src" .comp)
-  case $base in gemm | gemv | embed) continue ;; esac
+  case $base in gemm | gemv | embed | flash_attn) continue ;; esac
   compile "$base" "$base.comp"
 done
 compile gemm_f32 gemm.comp -DBTYPE=0
@@ -38,6 +38,10 @@ compile gemv_bf16 gemv.comp -DBTYPE=1
 compile gemv_f16 gemv.comp -DBTYPE=2
 compile embed embed.comp
 compile embed_bf16 embed.comp -DTBF16
+# One flash-attention kernel per head width (engine/backend/gpu's FlashHeadDims).
+for d in 16 32 64 128; do
+  compile flash_attn_d$d flash_attn.comp -DHEAD_D=$d
+done
 if [ $check = 1 ]; then
   if ! diff -r "$out" "$here/../spv" >/dev/null; then
     echo "engine/vulkan/spv is out of date or not reproducible: run engine/vulkan/shaders/build.sh and commit" >&2

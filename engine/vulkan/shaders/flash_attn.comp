@@ -6,13 +6,19 @@
 // (running max m and sum l, the accumulator rescaled by exp(m_old - m_new)).
 // No [rows, keys] score matrix exists, so memory stays O(rows·D) however
 // long the prompt. Query row t sits at position pos0 + t and sees keys
-// [0, min(S, pos0 + t + 1)). Layout as Attn in ops.go: q at
+// [0, min(S, pos0 + t + 1)). Layout as Attn in engine/backend/gpu/ops.go: q at
 // qOff + t*qStride + h*D, k/v at k/vOff + kvh*kHead + j*kRow, out at
 // oOff + t*oStride + h*D; lse (log Σ exp(scale·q·k)) at
-// lseOff + t*lseT + h*lseH when writeLSE != 0. D is the specialization
-// constant 0 (the head width), so the per-row arrays are fixed-size.
+// lseOff + t*lseT + h*lseH when writeLSE != 0. D is the head width, fixed
+// at compile time (-DHEAD_D=N, one kernel flash_attn_dN per width: see
+// build.sh and engine/backend/gpu's FlashHeadDims) so the per-row arrays
+// are fixed-size; MSL, cross-compiled from this, has no specialization
+// constants to set it at pipeline build.
 layout(local_size_x = 64) in;
-layout(constant_id = 0) const int D = 64;
+#ifndef HEAD_D
+#error "compile with -DHEAD_D=<head width>"
+#endif
+const int D = HEAD_D;
 const int BR = 64;
 const int BC = 16;
 layout(std430, binding = 0) readonly buffer Q_ { float q[]; };
