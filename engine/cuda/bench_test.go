@@ -5,8 +5,7 @@ import (
 	"testing"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
-	"github.com/swarmdesk/swarmdesk/engine/qwen2"
-	"github.com/swarmdesk/swarmdesk/engine/testmodel"
+	"github.com/swarmdesk/swarmdesk/engine/backend/conformance"
 )
 
 // Benchmarks for scripts/gpu-check.sh; without a device they skip.
@@ -83,66 +82,19 @@ func BenchmarkGemm(b *testing.B) {
 }
 
 // BenchmarkModel runs Qwen2.5-0.5B's shape (random bf16 weights, nothing is
-// downloaded) on the CUDA backend: rollouts at batch 1 and 64 (decode tok/s
-// over all answers, decode steps replayed as CUDA graphs) and prefill.
-// Training of a model on a device runs on the CPU backend in this build,
-// so there is no device GRPO-step figure yet.
+// downloaded) on the CUDA backend (engine/backend/conformance's
+// BenchModel): rollouts at batch 1 and 64 (decode tok/s over all answers,
+// decode steps replayed as CUDA graphs) and prefill.
 func BenchmarkModel(b *testing.B) {
 	be := benchBackend(b)
-	shape := testmodel.Tiny{Layers: 24, Hidden: 896, Heads: 14, KVHeads: 2, HeadDim: 64, FFN: 4864,
-		Vocab: 151936, MaxPos: 4096, BF16: true}
-	prompt, newTok := 64, 128
-	dir := b.TempDir()
-	if err := testmodel.Write(dir, shape, 1); err != nil {
-		b.Fatal(err)
-	}
-	m, err := qwen2.Load(dir, qwen2.LoadOptions{WeightDType: qwen2.BF16})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := m.UseBackend(be); err != nil {
-		b.Fatal(err)
-	}
-	V := m.Config.VocabSize
-	toks := func(n int) []int {
-		t := make([]int, n)
-		for i := range t {
-			t[i] = (i*7919 + 13) % V
-		}
-		return t
-	}
-	for _, n := range []int{1, 64} {
-		b.Run(fmt.Sprintf("rollout_batch%d", n), func(b *testing.B) {
-			opt := qwen2.GenerateOptions{N: n, MaxNew: newTok, Temperature: 1, TopK: 50, TopP: 0.9, Seed: 1, StopIDs: []int{}}
-			var tps float64
-			be.ResetPeak()
+	conformance.BenchModel(b, be, conformance.ModelBench{Shape: conformance.Qwen05BBF16, Prompt: 64, NewTok: 128,
+		ResetPeak: be.ResetPeak, Peak: be.PeakMemory,
+		Rollout: func(b *testing.B) func() {
 			c0, r0 := be.GraphStats()
-			for i := 0; i < b.N; i++ {
-				_, st, err := m.Generate(toks(prompt), opt)
-				if err != nil {
-					b.Fatal(err)
-				}
-				tps += st.DecodeTokPerS
+			return func() {
+				c1, r1 := be.GraphStats()
+				b.ReportMetric(float64(c1-c0), "graph-captures")
+				b.ReportMetric(float64(r1-r0), "graph-replays")
 			}
-			c1, r1 := be.GraphStats()
-			b.ReportMetric(tps/float64(b.N), "tok/s")
-			b.ReportMetric(float64(be.PeakMemory())/(1<<20), "peak-MiB")
-			b.ReportMetric(float64(c1-c0), "graph-captures")
-			b.ReportMetric(float64(r1-r0), "graph-replays")
-		})
-	}
-	b.Run("prefill512", func(b *testing.B) {
-		p := toks(512)
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			c, err := m.NewCache(len(p))
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := m.Prefill(c, p); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(len(p)*b.N)/b.Elapsed().Seconds(), "tok/s")
-	})
+		}})
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/backend/conformance"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
 	"github.com/swarmdesk/swarmdesk/engine/train"
@@ -24,8 +25,7 @@ func benchShape() testmodel.Tiny {
 	if os.Getenv("SWARMDESK_METAL_BENCH") == "tiny" {
 		return testmodel.Tiny{Layers: 2, MaxPos: 1024}
 	}
-	return testmodel.Tiny{Layers: 24, Hidden: 896, Heads: 14, KVHeads: 2, HeadDim: 64, FFN: 4864,
-		Vocab: 151936, MaxPos: 4096, BF16: true}
+	return conformance.Qwen05BBF16
 }
 
 func benchModel(b *testing.B, shape testmodel.Tiny, wdt qwen2.DType) (*qwen2.Model, *Device) {
@@ -57,40 +57,17 @@ func benchTokens(n, V int) []int {
 	return t
 }
 
+// BenchmarkModel is engine/backend/conformance's whole-model benchmark on
+// Metal.
 func BenchmarkModel(b *testing.B) {
-	m, d := benchModel(b, benchShape(), qwen2.BF16)
-	V := m.Config.VocabSize
-	for _, n := range []int{1, 64} {
-		b.Run(map[int]string{1: "rollout_batch1", 64: "rollout_batch64"}[n], func(b *testing.B) {
-			opt := qwen2.GenerateOptions{N: n, MaxNew: 128, Temperature: 1, TopK: 50, TopP: 0.9, Seed: 1, StopIDs: []int{}}
-			var tps float64
-			d.ResetPeak()
-			for i := 0; i < b.N; i++ {
-				_, st, err := m.Generate(benchTokens(64, V), opt)
-				if err != nil {
-					b.Fatal(err)
-				}
-				tps += st.DecodeTokPerS
-			}
-			_, peak := d.MemoryInUse()
-			b.ReportMetric(tps/float64(b.N), "tok/s")
-			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
-		})
+	d := device(b)
+	be, err := NewBackendOn(d)
+	if err != nil {
+		b.Fatal(err)
 	}
-	b.Run("prefill512", func(b *testing.B) {
-		p := benchTokens(512, V)
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			c, err := m.NewCache(len(p))
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := m.Prefill(c, p); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(len(p)*b.N)/b.Elapsed().Seconds(), "tok/s")
-	})
+	b.Cleanup(func() { be.Close() })
+	conformance.BenchModel(b, be, conformance.ModelBench{Shape: benchShape(), Prompt: 64, NewTok: 128,
+		ResetPeak: d.ResetPeak, Peak: func() int64 { _, peak := d.MemoryInUse(); return int64(peak) }})
 }
 
 // BenchmarkGRPOStep is one GRPO optimizer step (2 groups × 2 answers,
