@@ -7,6 +7,7 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/backend/conformance"
+	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 )
 
 // openBackend opens the Vulkan backend for one test (skipping without
@@ -60,5 +61,30 @@ func TestBackendRegistryProbe(t *testing.T) {
 	var e *Error
 	if _, err := NewBackend(Options{Index: 99}); !errors.As(err, &e) || e.Kind != ErrNoDevice {
 		t.Fatalf("vulkan:99: %v", err)
+	}
+}
+
+// A decode step — the forward pass of every row, then sampling on the
+// device — is one queue submission, never one per op: the shared op layer
+// records the whole step into one Batch, small host inputs (token ids,
+// positions, RoPE tables, uniforms) included.
+func TestDecodeStepIsOneSubmission(t *testing.T) {
+	be := openBackend(t).(*VKBackend)
+	m := conformance.TinyModel(t, qwen2.F32)
+	if err := m.UseBackend(be); err != nil {
+		t.Fatal(err)
+	}
+	submits := func(maxNew int) int {
+		s0 := be.d.submits
+		opt := qwen2.GenerateOptions{N: 2, MaxNew: maxNew, Temperature: 1, TopK: 20, Seed: 3, StopIDs: []int{}}
+		if _, _, err := m.Generate([]int{5, 9, 2, 7}, opt); err != nil {
+			t.Fatal(err)
+		}
+		return be.d.submits - s0
+	}
+	submits(4) // warm up: weights uploaded, pipelines and scratch made
+	short, long := submits(4), submits(12)
+	if per := float64(long-short) / 8; per != 1 {
+		t.Fatalf("%d submissions for 4 new tokens, %d for 12: %.2f per decode step, want 1", short, long, per)
 	}
 }

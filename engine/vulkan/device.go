@@ -356,6 +356,7 @@ type Device struct {
 	lostErr  error
 	xferCmd  uintptr // command buffer for uploads/downloads
 	batchCmd []uintptr
+	submits  int // queue submissions so far (tests check one per step)
 }
 
 // Open creates a device as o says.
@@ -476,6 +477,7 @@ func (d *Device) submitWait(cb uintptr, op string) error {
 	if r := d.tab.res(fnQueueSubmit, d.queue, 1, ptr(&p, si), d.fence); r != vkSuccess {
 		return d.noteLost(check(r, op+": vkQueueSubmit", ErrInit))
 	}
+	d.submits++
 	fences := []uintptr{d.fence}
 	r := d.tab.res(fnWaitForFences, d.handle, 1, sptr(&p, fences), 1, uintptr(^uint64(0)))
 	d.tab.res(fnResetFences, d.handle, 1, sptr(&p, fences))

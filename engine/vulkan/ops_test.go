@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend/conformance"
 	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
 
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
@@ -73,27 +74,6 @@ func run(t testing.TB, d *Device, rec func(b *gpu.Recorder)) {
 	}
 }
 
-// near checks |got-want| <= tol·(1+|want|) element-wise.
-func near[W float32 | float64](t testing.TB, what string, got []float32, want []W, tol float64) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
-	}
-	worst, at := 0.0, -1
-	for i := range got {
-		e := math.Abs(float64(got[i])-float64(want[i])) / (1 + math.Abs(float64(want[i])))
-		if e > worst || math.IsNaN(e) {
-			worst, at = e, i
-		}
-		if math.IsNaN(e) {
-			break
-		}
-	}
-	if worst > tol || at >= 0 && math.IsNaN(worst) {
-		t.Fatalf("%s: element %d = %v, want %v (rel err %.3g > %.3g)", what, at, got[at], want[at], worst, tol)
-	}
-}
-
 func TestGemmLayouts(t *testing.T) {
 	d := device(t)
 	r := rand.New(rand.NewPCG(1, 2))
@@ -107,7 +87,7 @@ func TestGemmLayouts(t *testing.T) {
 			out := zeros(t, d, M*N)
 			xb, wb, bb := up(t, d, x), up(t, d, w), up(t, d, bias)
 			run(t, d, func(b *gpu.Recorder) { b.MatMulT(out, xb, wb, bb, gpu.F32, M, N, K) })
-			near(t, "x·wᵀ+b", down(t, d, out, M*N), want, 1e-5)
+			conformance.Near(t, "x·wᵀ+b", down(t, d, out, M*N), want, 1e-5)
 
 			// dx = dy·w, accumulated onto an existing dx.
 			dy := randv(r, M*N, 1)
@@ -119,7 +99,7 @@ func TestGemmLayouts(t *testing.T) {
 			}
 			dxb, dyb := up(t, d, dx0), up(t, d, dy)
 			run(t, d, func(b *gpu.Recorder) { b.MatMul(dxb, dyb, wb, gpu.F32, M, N, K, true) })
-			near(t, "dx += dy·w", down(t, d, dxb, M*K), wantDx, 1e-5)
+			conformance.Near(t, "dx += dy·w", down(t, d, dxb, M*K), wantDx, 1e-5)
 
 			// dw += dyᵀ·x.
 			dw0 := randv(r, N*K, 1)
@@ -127,7 +107,7 @@ func TestGemmLayouts(t *testing.T) {
 			cpu.MatMulTNAcc(wantDw, dy, x, M, N, K)
 			dwb := up(t, d, dw0)
 			run(t, d, func(b *gpu.Recorder) { b.MatMulTNAcc(dwb, dyb, xb, M, N, K) })
-			near(t, "dw += dyᵀ·x", down(t, d, dwb, N*K), wantDw, 1e-5)
+			conformance.Near(t, "dw += dyᵀ·x", down(t, d, dwb, N*K), wantDw, 1e-5)
 		})
 	}
 }
@@ -167,7 +147,7 @@ func TestGemm16BitWeights(t *testing.T) {
 		}
 		out, xb := zeros(t, d, M*N), up(t, d, x)
 		run(t, d, func(b *gpu.Recorder) { b.MatMulT(out, xb, wb, nil, dt, M, N, K) })
-		near(t, fmt.Sprint("x·wᵀ dtype ", dt), down(t, d, out, M*N), want, 1e-5)
+		conformance.Near(t, fmt.Sprint("x·wᵀ dtype ", dt), down(t, d, out, M*N), want, 1e-5)
 		wb.Free()
 	}
 }
@@ -205,9 +185,9 @@ func TestRMSNormForwardBackward(t *testing.T) {
 		b.RMSNorm(out, rstd, xb, wb, rows, n, 1e-6)
 		b.RMSNormBackward(dx, dw, dyb, xb, wb, rstd, rows, n, false)
 	})
-	near(t, "rmsnorm", down(t, d, out, rows*n), want, 1e-5)
-	near(t, "rmsnorm dx", down(t, d, dx, rows*n), wantDx, 1e-5)
-	near(t, "rmsnorm dw", down(t, d, dw, n), wantDw, 1e-5)
+	conformance.Near(t, "rmsnorm", down(t, d, out, rows*n), want, 1e-5)
+	conformance.Near(t, "rmsnorm dx", down(t, d, dx, rows*n), wantDx, 1e-5)
+	conformance.Near(t, "rmsnorm dw", down(t, d, dw, n), wantDw, 1e-5)
 }
 
 func TestRoPEForwardInverse(t *testing.T) {
@@ -236,9 +216,9 @@ func TestRoPEForwardInverse(t *testing.T) {
 	}
 	xb, cb, sb := up(t, d, x), up(t, d, cs), up(t, d, sn)
 	run(t, d, func(b *gpu.Recorder) { b.RoPE(xb, cb, sb, rows, heads, D, stride, 0, false) })
-	near(t, "rope", down(t, d, xb, len(x)), want, 1e-6)
+	conformance.Near(t, "rope", down(t, d, xb, len(x)), want, 1e-6)
 	run(t, d, func(b *gpu.Recorder) { b.RoPE(xb, cb, sb, rows, heads, D, stride, 0, true) })
-	near(t, "rope⁻¹·rope", down(t, d, xb, len(x)), x, 1e-6)
+	conformance.Near(t, "rope⁻¹·rope", down(t, d, xb, len(x)), x, 1e-6)
 }
 
 // attnRef is causal GQA attention in float64: out[t, h·D+j] for query rows
@@ -289,7 +269,7 @@ func TestAttentionPrefillDecodeBackward(t *testing.T) {
 			a := gpu.Attn{Q: up(t, d, q), K: up(t, d, k), V: up(t, d, v), Out: zeros(t, d, T*Hq*D),
 				P: zeros(t, d, Hq*T*S), LSE: zeros(t, d, Hq*T), T: T, S: S, Pos0: pos0, Hq: Hq, Hkv: Hkv, D: D}
 			run(t, d, func(b *gpu.Recorder) { b.Attention(a) })
-			near(t, "attention", down(t, d, a.Out, T*Hq*D), want, 2e-5)
+			conformance.Near(t, "attention", down(t, d, a.Out, T*Hq*D), want, 2e-5)
 
 			// Backward against central finite differences of
 			// L = Σ dout·out in float64 (through attnRef).
@@ -324,7 +304,7 @@ func TestAttentionPrefillDecodeBackward(t *testing.T) {
 					g.x[i] = orig
 					num[i] = (lp - lm) / float64(2*h)
 				}
-				near(t, "attention "+g.name, g.got, num, 2e-3)
+				conformance.Near(t, "attention "+g.name, g.got, num, 2e-3)
 			}
 		})
 	}
@@ -346,7 +326,7 @@ func TestAttentionDecodeBatched(t *testing.T) {
 	a := gpu.AttnDecode{Q: up(t, d, q), K: up(t, d, kc), V: up(t, d, vc), Lens: upU32(t, d, lens), Out: zeros(t, d, B*Hq*D),
 		Scratch: zeros(t, d, B*Hq*Smax), B: B, Hq: Hq, Hkv: Hkv, D: D, Smax: Smax, SeqStride: Smax * Hkv * D}
 	run(t, d, func(b *gpu.Recorder) { b.AttentionDecode(a) })
-	near(t, "decode attention", down(t, d, a.Out, B*Hq*D), want, 2e-5)
+	conformance.Near(t, "decode attention", down(t, d, a.Out, B*Hq*D), want, 2e-5)
 }
 
 func TestSwiGLU(t *testing.T) {
@@ -364,9 +344,9 @@ func TestSwiGLU(t *testing.T) {
 		b.SwiGLU(out, gb, ub, n)
 		b.SwiGLUBackward(dg, du, db, gb, ub, n)
 	})
-	near(t, "swiglu", down(t, d, out, n), want, 1e-5)
-	near(t, "swiglu dgate", down(t, d, dg, n), wdg, 1e-5)
-	near(t, "swiglu dup", down(t, d, du, n), wdu, 1e-5)
+	conformance.Near(t, "swiglu", down(t, d, out, n), want, 1e-5)
+	conformance.Near(t, "swiglu dgate", down(t, d, dg, n), wdg, 1e-5)
+	conformance.Near(t, "swiglu dup", down(t, d, du, n), wdu, 1e-5)
 }
 
 func TestElementwiseAndReductions(t *testing.T) {
@@ -388,9 +368,9 @@ func TestElementwiseAndReductions(t *testing.T) {
 		b.SumSq(tot, part, ab, n)
 		b.Axpby(cb, ab, n, 2, -0.5)
 	})
-	near(t, "add", down(t, d, out, n), sum, 0)
-	near(t, "axpby", down(t, d, cb, n), ax, 1e-6)
-	near(t, "sum of squares", down(t, d, tot, 1), []float64{ss}, 1e-5)
+	conformance.Near(t, "add", down(t, d, out, n), sum, 0)
+	conformance.Near(t, "axpby", down(t, d, cb, n), ax, 1e-6)
+	conformance.Near(t, "sum of squares", down(t, d, tot, 1), []float64{ss}, 1e-5)
 
 	// Embedding gather and bias-gradient column sums.
 	V, H := 11, 24
@@ -406,12 +386,12 @@ func TestElementwiseAndReductions(t *testing.T) {
 		b.Embed(eb, up(t, d, table), upU32(t, d, ids), len(ids), H)
 		b.ColSum(cs, eb, len(ids), H)
 	})
-	near(t, "embed", down(t, d, eb, len(ids)*H), wantE, 0)
+	conformance.Near(t, "embed", down(t, d, eb, len(ids)*H), wantE, 0)
 	wantC := make([]float64, H)
 	for i := range wantE {
 		wantC[i%H] += float64(wantE[i])
 	}
-	near(t, "colsum", down(t, d, cs, H), wantC, 1e-6)
+	conformance.Near(t, "colsum", down(t, d, cs, H), wantC, 1e-6)
 }
 
 // TestLMHeadLogProbChunked: logits computed chunk by chunk through the gpu.GEMM
@@ -454,8 +434,8 @@ func TestLMHeadLogProbChunked(t *testing.T) {
 		}
 		b.LogProbFinish(lp, lse, state, R)
 	})
-	near(t, "logp", down(t, d, lp, R), wantLp, 1e-5)
-	near(t, "lse", down(t, d, lse, R), wantLse, 1e-5)
+	conformance.Near(t, "logp", down(t, d, lp, R), wantLp, 1e-5)
+	conformance.Near(t, "lse", down(t, d, lse, R), wantLse, 1e-5)
 	for v0 := 0; v0 < V; v0 += chunk {
 		vc := min(chunk, V-v0)
 		run(t, d, func(b *gpu.Recorder) {
@@ -481,7 +461,7 @@ func TestLMHeadLogProbChunked(t *testing.T) {
 				}
 				want[j] = float64(g[i]) * (oh - p)
 			}
-			near(t, "dlogits", gotGrad[k:k+vc], want, 1e-5)
+			conformance.Near(t, "dlogits", gotGrad[k:k+vc], want, 1e-5)
 			k += vc
 		}
 	}
@@ -538,9 +518,9 @@ func TestAdamW(t *testing.T) {
 			run(t, d, func(b *gpu.Recorder) { b.AdamW(pb, gb, mb, vb, n, s) })
 		}
 		what := fmt.Sprint("adamw=", adamw)
-		near(t, what+" params", down(t, d, pb, n), p, 1e-6)
-		near(t, what+" m", down(t, d, mb, n), m, 1e-6)
-		near(t, what+" v", down(t, d, vb, n), v, 1e-6)
+		conformance.Near(t, what+" params", down(t, d, pb, n), p, 1e-6)
+		conformance.Near(t, what+" m", down(t, d, mb, n), m, 1e-6)
+		conformance.Near(t, what+" v", down(t, d, vb, n), v, 1e-6)
 	}
 }
 

@@ -112,8 +112,9 @@ func randv(r *rand.Rand, n int, scale float32) []float32 {
 }
 
 // Near fails t when got and want differ by more than tol, relative to
-// 1+|want| per element, and names the worst element.
-func Near(t testing.TB, what string, got, want []float32, tol float64) {
+// 1+|want| per element, and names the worst element. want may be a float64
+// reference.
+func Near[W float32 | float64](t testing.TB, what string, got []float32, want []W, tol float64) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))

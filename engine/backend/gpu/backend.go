@@ -12,11 +12,10 @@ import (
 )
 
 // This file implements engine/backend's device-neutral interface on a
-// Device. Ops are recorded into one
-// Batch between Begin and Flush (one submission per decode step or training
-// micro-step); outside a scope each op is submitted on its own. Device
-// failures are sticky: the first is returned by the next Flush or Download
-// and later work is refused.
+// Device. Ops are recorded into one Batch between Begin and Flush (one
+// submission per decode step or training micro-step); outside a scope each
+// op is submitted on its own. Device failures are sticky: the first is
+// returned by the next Flush or Download and later work is refused.
 //
 // Host inputs (token ids, row lists, small uploads inside a step) are
 // written into host-writable temporaries and copied inside the batch, so a
