@@ -22,7 +22,6 @@ import (
 // use". Silence is waited for (bounded); a port held by something that answers otherwise, or
 // silent past the bound, is a clear error.
 func TestJoinerWaitsForABusyChain(t *testing.T) {
-	var probeTimeout, heldChainWait, errChainSilent = 2 * time.Second, 2 * time.Second, errors.New("x")
 	oldProbe, oldWait := probeTimeout, heldChainWait
 	probeTimeout, heldChainWait = 300*time.Millisecond, 2*time.Second
 	t.Cleanup(func() { probeTimeout, heldChainWait = oldProbe, oldWait })
