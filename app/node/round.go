@@ -88,6 +88,7 @@ func (n *Node) worthSharing(ctx context.Context, round uint64) bool {
 	if err != nil {
 		return true // cannot tell: try; gossip for a dropped round is harmless
 	}
+	n.clock.saw(cur, time.Now())
 	n.update(func(s *Snapshot) { s.ChainRound = cur })
 	return cur <= round+shareWindow
 }
