@@ -81,6 +81,7 @@ type Node struct {
 	imEnd int   // the token appended to an adopted answer that ended with a stop
 
 	clock          roundClock  // when the chain's rounds begin (roundclock.go)
+	peerWaited     bool        // awaitFirstPeer has run
 	ck             ckptState   // checkpoint cadence (checkpoint.go)
 	askCkpt        atomic.Bool // Checkpoint was called
 	disk           diskWrites  // bytes written over the last day (disk.go)
