@@ -33,6 +33,7 @@ type figures struct {
 	published, received        int
 	pairRounds, pairSent, lost int
 	late                       int // missing because the receiver's gather ran to its deadline
+	afterGather                int // missing because the sender published after the receiver stopped gathering
 	hostMissed                 int // missing in the rounds of a host restart
 	cutRounds, cutReceived     int
 	accepted, duplicates       float64
@@ -67,7 +68,8 @@ func (f *figures) table() string {
 	w("file checks (after kills and at the end)", "%d, unreadable %d, torn round-log lines %d", f.fileChecks, len(f.fileProblems), f.torn)
 	w("rollouts published / received (rounds.jsonl)", "%d / %d", f.published, f.received)
 	w("connected pairs × rounds compared", "%d, %d rollouts sent between them, %d lost", f.pairRounds, f.pairSent, f.lost)
-	w("  not in the receiver's round, not lost", "%d after its gather deadline (a slow sender), %d in the host's restart rounds", f.late, f.hostMissed)
+	w("  not in the receiver's round, not lost", "%d after its gather deadline (a slow sender), %d sent as (or after) its gather ended (within %s), %d in the host's restart rounds",
+		f.late, f.afterGather, deliverWithin, f.hostMissed)
 	w("swarm accepted / duplicates (metrics)", "%.0f / %.0f", f.accepted, f.duplicates)
 	drops := map[string]int{}
 	for r, v := range f.drops {

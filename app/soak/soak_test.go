@@ -94,7 +94,8 @@ type killRecord struct {
 	ChainRound  uint64 // the chain's round at the restart
 	FirstRound  uint64 // the first round the restarted node started
 	BackIn      time.Duration
-	BackInRound bool // started a round ≥ ChainRound before the chain reached ChainRound+2
+	BackInRound bool   // started a round ≥ ChainRound before the chain reached ChainRound+2
+	Died        string // the restarted process exited without playing a round, and how
 	Time        time.Time
 }
 
@@ -382,7 +383,10 @@ func (s *soak) doKill(k kill) {
 		return false
 	})
 	if first.kind == "" {
-		return // BackInRound stays false; the check reports it
+		if !nl.alive() { // BackInRound stays false; the check reports it with why
+			rec.Died = fmt.Sprintf("the restarted process exited (%v) before playing a round; its log is %s", nl.exitErr, n.logPath)
+		}
+		return
 	}
 	rec.FirstRound, rec.BackIn = first.round, first.t.Sub(nl.started)
 	late, ok := s.seen(rec.ChainRound + 2)
