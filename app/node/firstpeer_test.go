@@ -30,14 +30,8 @@ func (p *peeredExchange) WaitPeers(ctx context.Context, want int) error {
 		<-ctx.Done()
 		return ctx.Err()
 	}
-	t := time.NewTimer(time.Until(p.peerAt))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	sleep(ctx, time.Until(p.peerAt))
+	return ctx.Err()
 }
 
 func (p *peeredExchange) Publish(ctx context.Context, r swarm.Rollout) error {
