@@ -110,17 +110,27 @@ func (f *figures) write(t *testing.T, s *soak) {
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(hdr+tab), 0o644); err != nil {
 		t.Log(err)
 	}
-	if t.Failed() {
-		// Keep the logs for a look.
-		keep := filepath.Join(dir, "logs-"+strings.TrimSuffix(name, ".txt"))
-		_ = os.RemoveAll(keep)
-		_ = os.MkdirAll(keep, 0o755)
-		logs, _ := filepath.Glob(filepath.Join(s.dir, "*.log"))
-		for _, l := range logs {
-			if b, err := os.ReadFile(l); err == nil {
-				_ = os.WriteFile(filepath.Join(keep, filepath.Base(l)), b, 0o644)
-			}
-		}
-		t.Logf("the processes' logs are in %s", keep)
+}
+
+// keepLogs copies the processes' logs to test-output/soak/ when the test failed, before the
+// temporary folder goes: registered as a cleanup at the start, so a run that stops early
+// (a node that died while starting) keeps them too.
+func (s *soak) keepLogs() {
+	t := s.t
+	if !t.Failed() {
+		return
 	}
+	keep := filepath.Join("..", "..", "test-output", "soak", fmt.Sprintf("logs-figures-%dx%d-seed%d", s.sz.Nodes, s.sz.Rounds, *seed))
+	_ = os.RemoveAll(keep)
+	if err := os.MkdirAll(keep, 0o755); err != nil {
+		t.Log(err)
+		return
+	}
+	logs, _ := filepath.Glob(filepath.Join(s.dir, "*.log"))
+	for _, l := range logs {
+		if b, err := os.ReadFile(l); err == nil {
+			_ = os.WriteFile(filepath.Join(keep, filepath.Base(l)), b, 0o644)
+		}
+	}
+	t.Logf("the processes' logs are in %s", keep)
 }

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,6 +133,7 @@ func TestSoak(t *testing.T) {
 		sz.Rounds = *rounds
 	}
 	s := &soak{t: t, sz: sz, dir: t.TempDir(), roundSeen: map[uint64]time.Time{}}
+	t.Cleanup(s.keepLogs) // runs after the processes' cleanups, before the folder goes
 	s.rpc = fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
 	s.bootPort = freePort(t)
 	demoCache := filepath.Join(s.dir, "demo-cache")
@@ -170,7 +172,10 @@ func TestSoak(t *testing.T) {
 	go s.scrape(ctx)
 	for _, n := range s.nodes {
 		if !n.cur().waitFor(3*time.Minute, func(evs []event) bool { return has(evs, "started") }) {
-			t.Fatalf("node %d never started a round; its log is %s", n.i, n.logPath)
+			b, _ := os.ReadFile(n.logPath)
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+			t.Fatalf("node %d never started a round (alive %v, exit %v); the end of its log %s:\n%s",
+				n.i, n.cur().alive(), n.cur().exitErr, n.logPath, strings.Join(lines[max(0, len(lines)-12):], "\n"))
 		}
 	}
 	if s.round() > s.base {
