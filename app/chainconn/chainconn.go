@@ -144,9 +144,10 @@ func openLocal(ctx context.Context, n config.Network, dataDir string, key *ecdsa
 	if err != nil {
 		return nil, err
 	}
-	dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	info, perr := devchain.Probe(dctx, url)
-	cancel()
+	info, perr := probeLocal(ctx, url, addr, n.RPCURL != "")
+	if errors.Is(perr, errChainSilent) {
+		return nil, perr
+	}
 	notice := ""
 	if perr == nil {
 		if joining := n.RPCURL != "" || len(n.Bootnodes) > 0; ownErr == nil && info.Genesis == own.Genesis || joining {
@@ -183,6 +184,45 @@ func openLocal(ctx context.Context, n config.Network, dataDir string, key *ecdsa
 		return nil, err
 	}
 	return &Conn{Client: c, Local: local, Notice: notice}, nil
+}
+
+// Probing a local chain: one try may take probeTimeout; a chain asked for by address
+// (network.rpc_url) whose port is held is waited for up to heldChainWait.
+var (
+	probeTimeout  = 2 * time.Second
+	heldChainWait = 45 * time.Second
+)
+
+// errChainSilent: the chain asked for holds its port and never answered.
+var errChainSilent = errors.New("the local chain does not answer")
+
+// probeLocal asks the chain at url who it is. When the node was given that address
+// (network.rpc_url, as a joiner is) and something holds its port, a probe that goes unanswered
+// means a busy chain — a host restarting, or a loaded computer, where one answer can take
+// longer than probeTimeout — not a missing one: starting a chain there could only fail on the
+// taken port (the soak test's restarted node died so). probeLocal then asks again until
+// heldChainWait has passed, or until the port is free (nothing there: the caller starts the
+// chain), whichever is first.
+func probeLocal(ctx context.Context, url, addr string, asked bool) (devchain.Info, error) {
+	deadline := time.Now().Add(heldChainWait)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		info, err := devchain.Probe(pctx, url)
+		cancel()
+		// Only silence is waited for: an answer that is not a swarmdesk chain's stays final.
+		if err == nil || !asked || ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) || free(addr) {
+			return info, err
+		}
+		if time.Now().After(deadline) {
+			return devchain.Info{}, fmt.Errorf("%w: %s holds its port but did not answer within %s (%v); is the host's swarmdesk overloaded or stuck? Try again once it answers",
+				errChainSilent, url, heldChainWait, err)
+		}
+		select {
+		case <-ctx.Done():
+			return devchain.Info{}, ctx.Err()
+		case <-time.After(probeTimeout / 4):
+		}
+	}
 }
 
 // localAddr is the host:port of a local chain URL.

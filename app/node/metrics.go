@@ -39,9 +39,13 @@ type RoundMetrics struct {
 	// PeerRolloutsFrom is PeerRollouts by the peer that wrote them, so a lost rollout between
 	// two nodes shows in their files (the fault tests compare it with what each published).
 	PeerRolloutsFrom map[string]int `json:"peer_rollouts_from,omitempty"`
-	Rejected         int            `json:"rejected"`    // of those, refused by the checks
-	Adopted          int            `json:"adopted"`     // peer groups trained on
-	PeerReward       float64        `json:"peer_reward"` // mean reward of valid peer answers, scored here
+	// PublishedAt is when the last own rollout went out, GatheredAt when gathering ended:
+	// whether a rollout could have reached a peer in time is one compared with the other.
+	PublishedAt time.Time `json:"published_at,omitzero"`
+	GatheredAt  time.Time `json:"gathered_at,omitzero"`
+	Rejected    int       `json:"rejected"`    // of those, refused by the checks
+	Adopted     int       `json:"adopted"`     // peer groups trained on
+	PeerReward  float64   `json:"peer_reward"` // mean reward of valid peer answers, scored here
 
 	Trained      bool    `json:"trained"`
 	Step         int64   `json:"step"` // optimizer steps after this round

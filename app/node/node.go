@@ -80,6 +80,8 @@ type Node struct {
 	stops []int // stop token ids for generation
 	imEnd int   // the token appended to an adopted answer that ended with a stop
 
+	clock          roundClock  // when the chain's rounds begin (roundclock.go)
+	peerWaited     bool        // awaitFirstPeer has run
 	ck             ckptState   // checkpoint cadence (checkpoint.go)
 	askCkpt        atomic.Bool // Checkpoint was called
 	disk           diskWrites  // bytes written over the last day (disk.go)

@@ -88,6 +88,7 @@ func (n *Node) worthSharing(ctx context.Context, round uint64) bool {
 	if err != nil {
 		return true // cannot tell: try; gossip for a dropped round is harmless
 	}
+	n.clock.saw(cur, time.Now())
 	n.update(func(s *Snapshot) { s.ChainRound = cur })
 	return cur <= round+shareWindow
 }
@@ -99,6 +100,7 @@ func (n *Node) publishAll(ctx context.Context, w *roundWork) error {
 	}
 	done := n.phase(w, PhasePublish)
 	defer done()
+	n.awaitFirstPeer(ctx)
 	for _, g := range w.own {
 		if err := n.deps.Swarm.Publish(ctx, g.rollout(w.round)); err != nil {
 			if ctx.Err() != nil {
@@ -108,8 +110,33 @@ func (n *Node) publishAll(ctx context.Context, w *roundWork) error {
 			continue
 		}
 		w.m.Published++
+		w.m.PublishedAt = n.deps.now()
 	}
 	return nil
+}
+
+// firstPeerWait bounds how long a node's first shared round waits for a swarm peer before it
+// publishes (at most the gather's timeout too): right after a (re)start the node has no
+// peers yet, and what it publishes then reaches nobody by gossip.
+const firstPeerWait = 5 * time.Second
+
+// awaitFirstPeer waits, once per Run and bounded, until the swarm has a peer.
+func (n *Node) awaitFirstPeer(ctx context.Context) {
+	if n.peerWaited {
+		return
+	}
+	n.peerWaited = true
+	wp, ok := n.deps.Swarm.(interface {
+		WaitPeers(ctx context.Context, want int) error
+	})
+	if !ok {
+		return
+	}
+	wctx, cancel := context.WithTimeout(ctx, min(firstPeerWait, n.cfg.GatherTimeout))
+	defer cancel()
+	if err := wp.WaitPeers(wctx, 1); err != nil && ctx.Err() == nil {
+		n.log().Info("no swarm peer yet: sharing this round's answers anyway (peers that connect later fetch them)", "round", n.st.NextRound)
+	}
 }
 
 // gather collects the round's rollouts until the deadline (or until every connected peer has
@@ -141,6 +168,7 @@ func (n *Node) gather(ctx context.Context, w *roundWork) ([]swarm.Rollout, error
 		}
 		break
 	}
+	w.m.GatheredAt = n.deps.now()
 	out := got[:0:0]
 	for _, r := range got {
 		if r.PeerID != n.deps.PeerID {

@@ -187,8 +187,12 @@ func (n *Node) flush(ctx context.Context, registered bool) error {
 	return n.drivePending(ctx)
 }
 
+// fastPoll is how often awaitRound reads the chain around the expected end of a round.
+const fastPoll = 250 * time.Millisecond
+
 // awaitRound returns the chain's round once it reaches the next round to play, polling with
-// exponential back-off between Config.PollMin and PollMax. A pause holds it.
+// exponential back-off between Config.PollMin and PollMax, and every fastPoll around the
+// moment the round is expected to end (roundClock.nextPoll). A pause holds it.
 func (n *Node) awaitRound(ctx context.Context) (uint64, error) {
 	wait := n.cfg.PollMin
 	failing := false
@@ -207,6 +211,7 @@ func (n *Node) awaitRound(ctx context.Context) (uint64, error) {
 			failing = true
 		default:
 			failing = false
+			n.clock.saw(cur, time.Now())
 			n.update(func(s *Snapshot) { s.ChainRound = cur })
 			if n.st.Played > 0 && cur+1 < n.st.NextRound {
 				if err := n.chainWentBack(cur); err != nil {
@@ -222,7 +227,7 @@ func (n *Node) awaitRound(ctx context.Context) (uint64, error) {
 			n.setPhase(n.st.NextRound, PhaseWait)
 		}
 		hctx, cancel := n.holdContext(ctx)
-		sleep(hctx, wait)
+		sleep(hctx, n.clock.nextPoll(time.Now(), wait, min(n.cfg.PollMin, fastPoll)))
 		cancel()
 		wait = min(2*wait, n.cfg.PollMax)
 	}

@@ -33,6 +33,7 @@ type figures struct {
 	published, received        int
 	pairRounds, pairSent, lost int
 	late                       int // missing because the receiver's gather ran to its deadline
+	afterGather                int // missing because the sender published after the receiver stopped gathering
 	hostMissed                 int // missing in the rounds of a host restart
 	cutRounds, cutReceived     int
 	accepted, duplicates       float64
@@ -67,7 +68,8 @@ func (f *figures) table() string {
 	w("file checks (after kills and at the end)", "%d, unreadable %d, torn round-log lines %d", f.fileChecks, len(f.fileProblems), f.torn)
 	w("rollouts published / received (rounds.jsonl)", "%d / %d", f.published, f.received)
 	w("connected pairs × rounds compared", "%d, %d rollouts sent between them, %d lost", f.pairRounds, f.pairSent, f.lost)
-	w("  not in the receiver's round, not lost", "%d after its gather deadline (a slow sender), %d in the host's restart rounds", f.late, f.hostMissed)
+	w("  not in the receiver's round, not lost", "%d after its gather deadline (a slow sender), %d sent as (or after) its gather ended (within %s), %d in the host's restart rounds",
+		f.late, f.afterGather, deliverWithin, f.hostMissed)
 	w("swarm accepted / duplicates (metrics)", "%.0f / %.0f", f.accepted, f.duplicates)
 	drops := map[string]int{}
 	for r, v := range f.drops {
@@ -108,17 +110,27 @@ func (f *figures) write(t *testing.T, s *soak) {
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(hdr+tab), 0o644); err != nil {
 		t.Log(err)
 	}
-	if t.Failed() {
-		// Keep the logs for a look.
-		keep := filepath.Join(dir, "logs-"+strings.TrimSuffix(name, ".txt"))
-		_ = os.RemoveAll(keep)
-		_ = os.MkdirAll(keep, 0o755)
-		logs, _ := filepath.Glob(filepath.Join(s.dir, "*.log"))
-		for _, l := range logs {
-			if b, err := os.ReadFile(l); err == nil {
-				_ = os.WriteFile(filepath.Join(keep, filepath.Base(l)), b, 0o644)
-			}
-		}
-		t.Logf("the processes' logs are in %s", keep)
+}
+
+// keepLogs copies the processes' logs to test-output/soak/ when the test failed, before the
+// temporary folder goes: registered as a cleanup at the start, so a run that stops early
+// (a node that died while starting) keeps them too.
+func (s *soak) keepLogs() {
+	t := s.t
+	if !t.Failed() {
+		return
 	}
+	keep := filepath.Join("..", "..", "test-output", "soak", fmt.Sprintf("logs-figures-%dx%d-seed%d", s.sz.Nodes, s.sz.Rounds, *seed))
+	_ = os.RemoveAll(keep)
+	if err := os.MkdirAll(keep, 0o755); err != nil {
+		t.Log(err)
+		return
+	}
+	logs, _ := filepath.Glob(filepath.Join(s.dir, "*.log"))
+	for _, l := range logs {
+		if b, err := os.ReadFile(l); err == nil {
+			_ = os.WriteFile(filepath.Join(keep, filepath.Base(l)), b, 0o644)
+		}
+	}
+	t.Logf("the processes' logs are in %s", keep)
 }

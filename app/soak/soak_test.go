@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -94,7 +95,8 @@ type killRecord struct {
 	ChainRound  uint64 // the chain's round at the restart
 	FirstRound  uint64 // the first round the restarted node started
 	BackIn      time.Duration
-	BackInRound bool // started a round ≥ ChainRound before the chain reached ChainRound+2
+	BackInRound bool   // started a round ≥ ChainRound before the chain reached ChainRound+2
+	Died        string // the restarted process exited without playing a round, and how
 	Time        time.Time
 }
 
@@ -131,6 +133,7 @@ func TestSoak(t *testing.T) {
 		sz.Rounds = *rounds
 	}
 	s := &soak{t: t, sz: sz, dir: t.TempDir(), roundSeen: map[uint64]time.Time{}}
+	t.Cleanup(s.keepLogs) // runs after the processes' cleanups, before the folder goes
 	s.rpc = fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
 	s.bootPort = freePort(t)
 	demoCache := filepath.Join(s.dir, "demo-cache")
@@ -169,7 +172,10 @@ func TestSoak(t *testing.T) {
 	go s.scrape(ctx)
 	for _, n := range s.nodes {
 		if !n.cur().waitFor(3*time.Minute, func(evs []event) bool { return has(evs, "started") }) {
-			t.Fatalf("node %d never started a round; its log is %s", n.i, n.logPath)
+			b, _ := os.ReadFile(n.logPath)
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+			t.Fatalf("node %d never started a round (alive %v, exit %v); the end of its log %s:\n%s",
+				n.i, n.cur().alive(), n.cur().exitErr, n.logPath, strings.Join(lines[max(0, len(lines)-12):], "\n"))
 		}
 	}
 	if s.round() > s.base {
@@ -382,7 +388,10 @@ func (s *soak) doKill(k kill) {
 		return false
 	})
 	if first.kind == "" {
-		return // BackInRound stays false; the check reports it
+		if !nl.alive() { // BackInRound stays false; the check reports it with why
+			rec.Died = fmt.Sprintf("the restarted process exited (%v) before playing a round; its log is %s", nl.exitErr, n.logPath)
+		}
+		return
 	}
 	rec.FirstRound, rec.BackIn = first.round, first.t.Sub(nl.started)
 	late, ok := s.seen(rec.ChainRound + 2)

@@ -56,7 +56,8 @@ func (n *Node) Publish(ctx context.Context, r Rollout) error {
 // sorted by author then batch id. It pulls missing rollouts from all
 // connected peers in parallel (so no single slow peer blocks it) and returns
 // as soon as every connected swarm peer that trains (not Config.Observer)
-// has contributed, or when deadline passes — whichever is first. Call
+// and every author of the previous round this node knows has contributed,
+// or when deadline passes — whichever is first. Call
 // WaitPeers after New first: with no peers connected Gather returns at once. Reaching the deadline is not an error: the
 // result is simply what arrived. Gather advances the node's round to round.
 func (n *Node) Gather(ctx context.Context, round uint64, deadline time.Duration) ([]Rollout, error) {
@@ -93,11 +94,12 @@ func (n *Node) gatherWhy(ctx context.Context, round uint64, deadline time.Durati
 	inflight := map[peer.ID]bool{}
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
+	expect := n.expectedAuthors(round)
 	for {
 		changed := n.store.wait()
 		authors := n.store.authors(round)
 		peers := n.swarmPeers()
-		if n.complete(authors, peers, want) {
+		if roundComplete(authors, n.trainers(peers), expect, want) {
 			// A peer's groups come as separate gossip messages a few milliseconds apart, and
 			// its first one already makes the round look complete: wait until nothing has
 			// arrived for gatherSettle, so the rest of every peer's groups are in too.
@@ -116,13 +118,15 @@ func (n *Node) gatherWhy(ctx context.Context, round uint64, deadline time.Durati
 				return n.store.rollouts(round), false, errors.New("gather: node closed")
 			}
 		}
+		// Gather needs peers that have not contributed, and any peer while an
+		// expected author is missing; GatherN wants authors we may only reach
+		// through any peer.
+		anyPeer := want > 0 || !roundComplete(authors, nil, expect, 0)
 		for _, p := range peers {
 			if time.Since(start) < syncGrace {
 				break
 			}
-			// Gather only needs peers that have not contributed; GatherN
-			// also wants authors we may only reach through any peer.
-			if inflight[p] || time.Since(asked[p]) < resyncEvery || want == 0 && len(authors[p.String()]) > 0 {
+			if inflight[p] || time.Since(asked[p]) < resyncEvery || !anyPeer && len(authors[p.String()]) > 0 {
 				continue
 			}
 			asked[p], inflight[p] = time.Now(), true
@@ -151,17 +155,51 @@ func (n *Node) gatherWhy(ctx context.Context, round uint64, deadline time.Durati
 	}
 }
 
-// complete decides whether gathering can stop early.
-func (n *Node) complete(authors map[string][]string, peers []peer.ID, want int) bool {
+// roundComplete decides whether gathering can stop early: with want set, once want authors
+// have shared; otherwise once every connected peer that trains (trainers) and every author
+// of the previous round (expect) has. Waiting only for direct peers ended a gather while a
+// sender reached only through others was still generating (the soak test's 20-node swarm
+// lost such rollouts); the previous round's authors are the swarm as this node last saw it,
+// and one that has left costs at most the gather's deadline, once.
+func roundComplete(authors map[string][]string, trainers, expect []string, want int) bool {
 	if want > 0 {
 		return len(authors) >= want
 	}
-	for _, p := range peers {
-		if len(authors[p.String()]) == 0 && n.isTrainer(p) {
-			return false
+	for _, ps := range [][]string{trainers, expect} {
+		for _, p := range ps {
+			if len(authors[p]) == 0 {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// trainers are the peers of ps that train, as strings.
+func (n *Node) trainers(ps []peer.ID) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		if n.isTrainer(p) {
+			out = append(out, p.String())
+		}
+	}
+	return out
+}
+
+// expectedAuthors are the authors of the round before round (this node left out): the peers
+// a gather of round waits for besides its direct ones.
+func (n *Node) expectedAuthors(round uint64) []string {
+	if round == 0 {
+		return nil
+	}
+	self := n.ID()
+	var out []string
+	for a := range n.store.authors(round - 1) {
+		if a != self {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // isTrainer reports whether p advertises that it publishes rollouts
