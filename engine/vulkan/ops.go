@@ -52,6 +52,9 @@ type GEMM struct {
 
 // Gemm records g.
 func (b *Batch) Gemm(g GEMM) {
+	if b.coopGemm(g) {
+		return
+	}
 	if g.Batch == 0 {
 		g.Batch = 1
 	}
