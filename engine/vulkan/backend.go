@@ -125,7 +125,7 @@ func NewBackend(o Options) (*VKBackend, error) {
 	return &VKBackend{d: d, bt: bt, dev: newTmpPool(d.Alloc), host: newTmpPool(d.AllocHost)}, nil
 }
 
-func (v *VKBackend) Device() backend.Device { return toBackendDevice(v.d.Info) }
+func (v *VKBackend) Device() backend.Device { return v.d.backendDevice() }
 
 func (v *VKBackend) Close() error {
 	v.bt.Release()

@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"strings"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/safetensors"
 )
 
@@ -348,7 +349,11 @@ func (d *Device) coopSetup(enabled bool) {
 		k := &pipeline{nbuf: 4}
 		if err := d.buildPipeline(k, key, code); err != nil {
 			k.destroy(d)
-			fail("the driver rejected the cooperative-matrix kernel: " + err.Error())
+			why := err.Error()
+			if e, ok := err.(*Error); ok {
+				why = e.Op + ": " + resultName(e.Result)
+			}
+			fail("the driver rejected the cooperative-matrix kernel (" + why + ")")
 			return
 		}
 		d.kernels[key] = k
@@ -371,6 +376,18 @@ func (d *Device) CoopMatrixStatus() string {
 		return fmt.Sprintf("cooperative-matrix GEMMs in use (%s, %d-wide subgroups) for bf16/f16 weights", coopWant, d.Info.Coop.Caps.SubgroupSize)
 	}
 	return "cooperative-matrix GEMMs not used: " + d.coop.reason
+}
+
+// backendDevice is the open device as the registry and the dashboard show
+// it, with the GEMM kind it runs.
+func (d *Device) backendDevice() backend.Device {
+	bd := toBackendDevice(d.Info)
+	if d.coop.wg > 0 {
+		bd.Driver += "; GEMMs: cooperative matrices (fp16 in, fp32 sums)"
+	} else {
+		bd.Driver += "; GEMMs: tiled (" + d.coop.reason + ")"
+	}
+	return bd
 }
 
 // coopGemm records g on the cooperative-matrix kernel when the device has

@@ -360,3 +360,26 @@ func TestCoopDeviceRefusedFallsBack(t *testing.T) {
 	run(t, d, func(b *Batch) { b.MatMulT(out, xb, wb, nil, BF16, M, N, K) })
 	near(t, "tiled fallback", down(t, d, out, M*N), want, 1e-5)
 }
+
+// TestCoopShaderRejectedFallsBack: a driver that takes the device but
+// rejects the cooperative-matrix shader (lavapipe does, having no such
+// capability) leaves the tiled GEMM in use with the reason, and Open does
+// not fail. Only on lavapipe: another driver without the extension might
+// not reject an unknown capability as gracefully.
+func TestCoopShaderRejectedFallsBack(t *testing.T) {
+	if base := device(t); base.Info.Type != TypeCPU || base.Info.hasExtension(coopMatrixExtName) {
+		t.Skip("runs on lavapipe only")
+	}
+	d := openPretendingCoop(t, nil)
+	d.Info.Coop.WorkGroup = 32 // the device came up without the features; build the kernel anyway
+	d.coopSetup(true)
+	st := d.CoopMatrixStatus()
+	if d.coop.wg != 0 || !strings.Contains(st, "rejected the cooperative-matrix kernel (build kernel gemm_coopmat_bf16: vkCreateComputePipelines") {
+		t.Fatalf("status %q (wg %d)", st, d.coop.wg)
+	}
+	for key := range d.kernels {
+		if strings.HasPrefix(key.name, "gemm_coopmat") {
+			t.Errorf("rejected pipeline %s kept", key.name)
+		}
+	}
+}
