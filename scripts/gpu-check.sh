@@ -5,7 +5,10 @@
 # 2. runs the Vulkan parity suite ON THE GPU (SWARMDESK_VULKAN_REQUIRE_GPU=1:
 #    a software device such as lavapipe does not count, the suite fails
 #    instead of skipping when no GPU is usable),
-# 3. runs the kernel benchmarks and the whole model (Qwen2.5-0.5B shape,
+#    including the cooperative-matrix GEMM parity test (TestCoopMatrixParity:
+#    tensor-core GEMMs vs the host and the tiled kernel; it skips, saying
+#    why, where the driver lacks VK_KHR_cooperative_matrix 16x16x16 f16),
+# 3. runs the kernel benchmarks (cooperative-matrix vs tiled GEMM among them) and the whole model (Qwen2.5-0.5B shape,
 #    random weights) on Vulkan: rollouts at batch 1 and 64, prefill, and one
 #    GRPO step trained on the device (F32 master weights, AdamW on the GPU),
 # 4. on an NVIDIA GPU, the same for CUDA (engine/cuda, issue 22): doctor's
@@ -80,6 +83,9 @@ gemm() { # M dtype
 cmetric() { # like metric, over the CUDA benchmarks
   awk -v pat="$1" -v unit="$2" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == unit) { print $i; exit } }' "$out/cuda.txt"
 }
+coop() { # MxNxK kind: GFLOP/s of BenchmarkGemmCoopMatrix
+  awk -v pat="^BenchmarkGemmCoopMatrix/$1_bf16_$2" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == "GFLOP/s") { print $i; exit } }' "$out/bench.txt"
+}
 cgemm() { # MxNxK: "ours GFLOP/s vs cuBLAS GFLOP/s (ratio)"
   local o c
   o=$(cmetric "^BenchmarkGemm/$1_ours" GFLOP/s)
@@ -98,6 +104,12 @@ printf '%-44s %s\n' "GEMM decode (M=1, bf16 weights)" "$(gemm 1 bf16)"
 printf '%-44s %s\n' "GEMM batch-64 rollout (bf16 weights)" "$(gemm 64 bf16)"
 printf '%-44s %s\n' "GEMM prefill (M=512, bf16 weights)" "$(gemm 512 bf16)"
 printf '%-44s %s\n' "GEMM training (M=512, f32)" "$(gemm 512 f32)"
+printf '%-44s %s\n' "Vulkan GEMM kind" "$(grep -m1 -oE 'cooperative-matrix GEMMs (in use|not used)[^"]*$' "$out/parity.txt" || echo '?')"
+for shape in 64x4864x896 512x4864x896 512x896x4864 2048x4864x896; do
+  c=$(coop $shape coop)
+  if [ -n "$c" ]; then c="$c vs $(coop $shape tiled) GFLOP/s"; else c="n/a (cooperative-matrix GEMMs not in use)"; fi
+  printf '%-44s %s\n' "GEMM $shape bf16: coop-matrix vs tiled" "$c"
+done
 printf '%-44s %s rows/s\n' "attention prefill T=256 (14/2 heads, d64)" "$(metric 'AttentionPrefill' rows/s)"
 printf '%-44s %s seq-steps/s\n' "attention decode 64 seqs x 512 ctx" "$(metric 'AttentionDecode' seq-steps/s)"
 printf '%-44s %s tokens/s\n' "sampling 64 x 151936 (top-k 50, top-p .9)" "$(metric 'Sample' tokens/s)"

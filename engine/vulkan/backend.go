@@ -138,5 +138,5 @@ func (g gpuDevice) Memory() backend.Memory {
 	return backend.Memory{InUse: int64(inUse), Total: total, Available: max(0, total-int64(inUse))}
 }
 
-func (g gpuDevice) Info() backend.Device { return toBackendDevice(g.d.Info) }
+func (g gpuDevice) Info() backend.Device { return g.d.backendDevice() }
 func (g gpuDevice) Close() error         { return g.d.Close() }

@@ -120,10 +120,11 @@ func (b *Batch) Dispatch(name string, bufs []gpu.Buffer, push []byte, x, y, z ui
 
 // RecordGEMM is the Vulkan side of the shared op layer's GEMM
 // (gpu.GEMMRecorder): the place for GEMM kernels only Vulkan has. It
-// records nothing and returns false, so every GEMM takes the shared tiled
-// and streaming kernels.
+// records the cooperative-matrix GEMM where the device runs it and the
+// product fits it; otherwise it returns false and the shared tiled and
+// streaming kernels take g.
 func (b *Batch) RecordGEMM(g gpu.GEMM) bool {
-	return false
+	return b.coopGemm(g)
 }
 
 // dispatch is Dispatch with specialization constants (non-zero entries of

@@ -71,6 +71,10 @@ const (
 	fnDestroyFence
 	fnWaitForFences
 	fnResetFences
+	// optional instance-level entries, listed in coopmat.go
+	fnGetPhysicalDeviceFeatures2
+	fnGetPhysicalDeviceProperties2
+	fnGetPhysicalDeviceCooperativeMatrixPropertiesKHR
 	fnCount
 )
 
@@ -85,6 +89,10 @@ type entry struct {
 	name  string
 	level int
 }
+
+// optional marks entries that may be missing: resolve does not report
+// them, and callers check the pointer before use (coopmat.go sets these).
+var optional [fnCount]bool
 
 var entries = [fnCount]entry{
 	fnCreateInstance:                         {"vkCreateInstance", levelGlobal},
@@ -161,8 +169,8 @@ func (t *table) res(f fn, args ...uintptr) int32 {
 
 // resolve fills the table's entries of one level. getProc is
 // vkGetInstanceProcAddr or vkGetDeviceProcAddr; handle the instance or
-// device (0 for global functions). It returns the names that did not
-// resolve, which the binding-table test requires to be empty.
+// device (0 for global functions). It returns the required names that did
+// not resolve, which the binding-table test requires to be empty.
 func (t *table) resolve(getProc, handle uintptr, level int) []string {
 	var missing []string
 	for i, e := range entries {
@@ -173,7 +181,7 @@ func (t *table) resolve(getProc, handle uintptr, level int) []string {
 		p, _, _ := purego.SyscallN(getProc, handle, uintptr(unsafe.Pointer(&name[0])))
 		runtime.KeepAlive(name)
 		t[i] = p
-		if p == 0 {
+		if p == 0 && !optional[i] {
 			missing = append(missing, e.name)
 		}
 	}

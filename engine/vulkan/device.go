@@ -79,6 +79,9 @@ type DeviceInfo struct {
 	MaxStorageRange  uint32
 	MaxPushConstants uint32
 	Extensions       []string
+	// Coop says whether GEMMs with 16-bit weights can run on cooperative
+	// matrices here, or why not (coopmat.go).
+	Coop CoopSupport
 }
 
 func versionString(v uint32) string {
@@ -218,6 +221,7 @@ func (in *instance) describe(pd uintptr, idx int) DeviceInfo {
 		}
 		sort.Strings(info.Extensions)
 	}
+	info.Coop = chooseCoop(in.coopCaps(pd, info), info.MaxInvocations, info.MaxSharedMemory)
 	return info
 }
 
@@ -357,6 +361,7 @@ type Device struct {
 	xferCmd  uintptr // command buffer for uploads/downloads
 	batchCmd []uintptr
 	submits  int // queue submissions so far (tests check one per step)
+	coop     coopState
 }
 
 // Open creates a device as o says.
@@ -392,14 +397,27 @@ func (d *Device) init() error {
 	prio := float32(1)
 	qci := &deviceQueueCreateInfo{sType: stDeviceQueueCreateInfo, queueFamilyIndex: d.family, queueCount: 1,
 		pQueuePriorities: ptr(&p, &prio)}
-	dci := &deviceCreateInfo{sType: stDeviceCreateInfo, queueCreateInfoCount: 1, pQueueCreateInfos: ptr(&p, qci)}
-	if d.Info.hasExtension(portabilitySubsetExtName) {
-		dci.enabledExtensionCount = 1
-		dci.ppEnabledExtensionNames = strs(&p, []string{portabilitySubsetExtName})
-	}
 	var h uintptr
-	if r := d.in.tab.res(fnCreateDevice, d.phys, ptr(&p, dci), 0, ptr(&p, &h)); r != vkSuccess {
-		return check(r, "vkCreateDevice", ErrInit)
+	coop := d.Info.Coop.WorkGroup > 0
+	for {
+		dci := &deviceCreateInfo{sType: stDeviceCreateInfo, queueCreateInfoCount: 1, pQueueCreateInfos: ptr(&p, qci)}
+		var exts []string
+		if d.Info.hasExtension(portabilitySubsetExtName) {
+			exts = append(exts, portabilitySubsetExtName)
+		}
+		if coop {
+			exts = d.coopEnable(&p, dci, exts)
+		}
+		dci.enabledExtensionCount = uint32(len(exts))
+		dci.ppEnabledExtensionNames = strs(&p, exts)
+		r := d.in.tab.res(fnCreateDevice, d.phys, ptr(&p, dci), 0, ptr(&p, &h))
+		if r == vkSuccess {
+			break
+		}
+		if !coop {
+			return check(r, "vkCreateDevice", ErrInit)
+		}
+		coop = false // once more without the cooperative-matrix features
 	}
 	d.handle = h
 	d.tab = d.in.tab
@@ -422,6 +440,7 @@ func (d *Device) init() error {
 	if r := d.tab.res(fnCreateFence, h, ptr(&p, fci), 0, ptr(&p, &d.fence)); r != vkSuccess {
 		return check(r, "vkCreateFence", ErrInit)
 	}
+	d.coopSetup(coop)
 	return nil
 }
 

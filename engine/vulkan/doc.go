@@ -17,6 +17,9 @@
 //   - Kernels are GLSL compute shaders in shaders/, compiled to SPIR-V by
 //     shaders/build.sh with fixed glslc flags; the .spv files are committed
 //     and embedded, and CI checks a rebuild gives the same bytes.
+//   - GEMMs with bf16/f16 weights run on cooperative matrices (tensor
+//     cores) where the device offers VK_KHR_cooperative_matrix 16×16×16
+//     fp16→fp32, else on the tiled kernel (coopmat.go).
 //   - Batch records many dispatches (with a barrier between dependent
 //     ones) into one command buffer and submits it once: one submit and one
 //     wait per decode step or training micro-step, never per op.

@@ -74,7 +74,8 @@ func (t DType) gemmKernel() string {
 	return "gemm_f32"
 }
 
-func groups(n, per int) uint32 { return uint32((n + per - 1) / per) }
+// Groups is how many work groups of per items cover n.
+func Groups(n, per int) uint32 { return uint32((n + per - 1) / per) }
 
 // GEMM is one strided, batched product
 //
@@ -112,8 +113,21 @@ func (b *Recorder) Gemm(g GEMM) {
 		b.Dispatch("gemv"+strings.TrimPrefix(g.BType.gemmKernel(), "gemm"), []Buffer{g.A, g.B, g.C, bias}, pc, uint32(g.N), 1, 1)
 		return
 	}
+	bufs, pc := g.Operands()
+	b.Dispatch(g.BType.gemmKernel(), bufs, pc, Groups(g.N, 64), Groups(g.M, 64), uint32(g.Batch))
+}
+
+// Operands are the buffers (A, B, C, then the bias or C again) and push
+// constants of a tiled GEMM kernel, as gemm.comp declares them; an API's own
+// GEMM kernel (Vulkan's cooperative-matrix one) takes the same, so they
+// are packed here once. Batch and BDiv must be set (Gemm sets them).
+func (g GEMM) Operands() ([]Buffer, []byte) {
+	bias, has := g.Bias, 1
+	if bias == nil {
+		bias, has = g.C, 0
+	}
 	pc := push(nil).u(g.M, g.N, g.K, g.SAM, g.SAK, g.SBK, g.SBN, g.SCM, g.SA, g.SB, g.SC, g.BDiv, g.AOff, g.BOff, g.COff, has).f(g.Alpha, g.Beta)
-	b.Dispatch(g.BType.gemmKernel(), []Buffer{g.A, g.B, g.C, bias}, pc, groups(g.N, 64), groups(g.M, 64), uint32(g.Batch))
+	return []Buffer{g.A, g.B, g.C, bias}, pc
 }
 
 // MatMulT records out[M,N] = x[M,K]·w[N,K]ᵀ (+ bias[N]): a Linear layer
@@ -152,7 +166,7 @@ func (b *Recorder) RMSNormBackward(dx, dw, dy, x, w, rstd Buffer, rows, n int, a
 	}
 	b.Dispatch("rmsnorm_bwd", []Buffer{dy, x, w, rstd, dx}, push(nil).u(rows, n, acc), uint32(rows), 1, 1)
 	if dw != nil {
-		b.Dispatch("rmsnorm_bwd_dw", []Buffer{dy, x, rstd, dw}, push(nil).u(rows, n), groups(n, 64), 1, 1)
+		b.Dispatch("rmsnorm_bwd_dw", []Buffer{dy, x, rstd, dw}, push(nil).u(rows, n), Groups(n, 64), 1, 1)
 	}
 }
 
@@ -164,7 +178,7 @@ func (b *Recorder) RoPE(x, cos, sin Buffer, rows, heads, D, rowStride, xoff int,
 	if inverse {
 		sign = -1
 	}
-	b.Dispatch("rope", []Buffer{x, cos, sin}, push(nil).u(rows, heads, D, rowStride, xoff).f(sign), groups(rows*heads*D/2, 64), 1, 1)
+	b.Dispatch("rope", []Buffer{x, cos, sin}, push(nil).u(rows, heads, D, rowStride, xoff).f(sign), Groups(rows*heads*D/2, 64), 1, 1)
 }
 
 // RoPETables returns cos and sin [len(pos), D/2] for positions pos, the
@@ -352,35 +366,35 @@ func (b *Recorder) AttentionDecode(a AttnDecode) {
 
 // SwiGLU records out = silu(gate)·up over n values.
 func (b *Recorder) SwiGLU(out, gate, up Buffer, n int) {
-	b.Dispatch("swiglu", []Buffer{gate, up, out}, push(nil).u(1, n, 0, 0, n, 0, n), groups(n, 256), 1, 1)
+	b.Dispatch("swiglu", []Buffer{gate, up, out}, push(nil).u(1, n, 0, 0, n, 0, n), Groups(n, 256), 1, 1)
 }
 
 // SwiGLUFused records act[r] = silu(gate)·up for rows of a fused gu
 // matrix [rows, 2F] (gate | up) starting at element guOff; act [rows, F]
 // starts at actOff.
 func (b *Recorder) SwiGLUFused(act, gu Buffer, rows, F, guOff, actOff int) {
-	b.Dispatch("swiglu", []Buffer{gu, gu, act}, push(nil).u(rows, F, guOff, guOff+F, 2*F, actOff, F), groups(rows*F, 256), 1, 1)
+	b.Dispatch("swiglu", []Buffer{gu, gu, act}, push(nil).u(rows, F, guOff, guOff+F, 2*F, actOff, F), Groups(rows*F, 256), 1, 1)
 }
 
 // SwiGLUBackward records dgate and dup from dout.
 func (b *Recorder) SwiGLUBackward(dgate, dup, dout, gate, up Buffer, n int) {
-	b.Dispatch("swiglu_bwd", []Buffer{dout, gate, up, dgate, dup}, push(nil).u(1, n, 0, 0, n, 0, n), groups(n, 256), 1, 1)
+	b.Dispatch("swiglu_bwd", []Buffer{dout, gate, up, dgate, dup}, push(nil).u(1, n, 0, 0, n, 0, n), Groups(n, 256), 1, 1)
 }
 
 // SwiGLUFusedBackward writes dgu [rows, 2F] (same layout and offset as gu)
 // from dact [rows, F].
 func (b *Recorder) SwiGLUFusedBackward(dgu, dact, gu Buffer, rows, F, guOff, actOff int) {
-	b.Dispatch("swiglu_bwd", []Buffer{dact, gu, gu, dgu, dgu}, push(nil).u(rows, F, guOff, guOff+F, 2*F, actOff, F), groups(rows*F, 256), 1, 1)
+	b.Dispatch("swiglu_bwd", []Buffer{dact, gu, gu, dgu, dgu}, push(nil).u(rows, F, guOff, guOff+F, 2*F, actOff, F), Groups(rows*F, 256), 1, 1)
 }
 
 // Add records out = a + c over n values.
 func (b *Recorder) Add(out, a, c Buffer, n int) {
-	b.Dispatch("add", []Buffer{a, c, out}, push(nil).u(n), groups(n, 256), 1, 1)
+	b.Dispatch("add", []Buffer{a, c, out}, push(nil).u(n), Groups(n, 256), 1, 1)
 }
 
 // Axpby records y = alpha·x + beta·y over n values.
 func (b *Recorder) Axpby(y, x Buffer, n int, alpha, beta float32) {
-	b.Dispatch("scale_add", []Buffer{x, y}, push(nil).u(n).f(alpha, beta), groups(n, 256), 1, 1)
+	b.Dispatch("scale_add", []Buffer{x, y}, push(nil).u(n).f(alpha, beta), Groups(n, 256), 1, 1)
 }
 
 // Embed records out[t] = table[ids[t]] for T ids (uint32) and rows of H.
@@ -394,29 +408,29 @@ func (b *Recorder) EmbedAt(out Buffer, outOff int, table Buffer, tableOff int, d
 	if dt == BF16 {
 		k = "embed_bf16"
 	}
-	b.Dispatch(k, []Buffer{table, ids, out}, push(nil).u(T, H, tableOff, outOff), groups(T*H, 256), 1, 1)
+	b.Dispatch(k, []Buffer{table, ids, out}, push(nil).u(T, H, tableOff, outOff), Groups(T*H, 256), 1, 1)
 }
 
 // EmbedBackward records dtable[ids[t]] += dx[t], t in order.
 func (b *Recorder) EmbedBackward(dtable Buffer, dtOff int, dx Buffer, dxOff int, ids Buffer, T, H int) {
-	b.Dispatch("embed_bwd", []Buffer{dx, ids, dtable}, push(nil).u(T, H, dxOff, dtOff), groups(H, 64), 1, 1)
+	b.Dispatch("embed_bwd", []Buffer{dx, ids, dtable}, push(nil).u(T, H, dxOff, dtOff), Groups(H, 64), 1, 1)
 }
 
 // RMSNormScale records out = x·rstd[r]·w (RMSNorm from a kept rstd).
 func (b *Recorder) RMSNormScale(out, x, w, rstd Buffer, rows, n int) {
-	b.Dispatch("rmsnorm_scale", []Buffer{x, w, rstd, out}, push(nil).u(rows, n), groups(rows*n, 256), 1, 1)
+	b.Dispatch("rmsnorm_scale", []Buffer{x, w, rstd, out}, push(nil).u(rows, n), Groups(rows*n, 256), 1, 1)
 }
 
 // KVAppend records copying the k and v parts of qkv rows (width
 // W = q + 2·kvHeads·hd, starting at element xOff) into head-major cache runs
 // [kvHeads][cap][hd] at kOff/vOff, positions first, first+1, ….
 func (b *Recorder) KVAppend(k Buffer, kOff int, v Buffer, vOff int, qkv Buffer, xOff int, rows Buffer, n, W, q, kvHeads, hd, cap_, first int) {
-	b.Dispatch("kv_append", []Buffer{qkv, rows, k, v}, push(nil).u(n, W, q, kvHeads, hd, cap_, first, kOff, vOff, xOff), groups(n*kvHeads*hd, 64), 1, 1)
+	b.Dispatch("kv_append", []Buffer{qkv, rows, k, v}, push(nil).u(n, W, q, kvHeads, hd, cap_, first, kOff, vOff, xOff), Groups(n*kvHeads*hd, 64), 1, 1)
 }
 
 // ColSum records db[N] += Σ_m dy[m, :] (bias gradients).
 func (b *Recorder) ColSum(db, dy Buffer, M, N int) {
-	b.Dispatch("colsum", []Buffer{dy, db}, push(nil).u(M, N), groups(N, 64), 1, 1)
+	b.Dispatch("colsum", []Buffer{dy, db}, push(nil).u(M, N), Groups(N, 64), 1, 1)
 }
 
 // LogProbChunk folds logits [R, Vc] for vocabulary ids [v0, v0+Vc) into
@@ -433,12 +447,12 @@ func (b *Recorder) LogProbChunk(state, logits, targets Buffer, R, Vc, v0 int, fi
 
 // LogProbFinish: see LogProbChunk.
 func (b *Recorder) LogProbFinish(logp, lse, state Buffer, R int) {
-	b.Dispatch("logp_final", []Buffer{state, logp, lse}, push(nil).u(R), groups(R, 64), 1, 1)
+	b.Dispatch("logp_final", []Buffer{state, logp, lse}, push(nil).u(R), Groups(R, 64), 1, 1)
 }
 
 // LogProbGrad records dlogits[R,Vc] = g[r]·(onehot − softmax) for one chunk.
 func (b *Recorder) LogProbGrad(dlogits, logits, targets, lse, g Buffer, R, Vc, v0 int) {
-	b.Dispatch("logp_grad", []Buffer{logits, targets, lse, g, dlogits}, push(nil).u(R, Vc, v0), groups(R*Vc, 256), 1, 1)
+	b.Dispatch("logp_grad", []Buffer{logits, targets, lse, g, dlogits}, push(nil).u(R, Vc, v0), Groups(R*Vc, 256), 1, 1)
 }
 
 // AdamStep holds one optimizer step's scalars, computed on the host from
@@ -469,7 +483,7 @@ func (b *Recorder) AdamW(param, grad, m, v Buffer, n int, s AdamStep) {
 	}
 	pc := push(nil).u(n, mode).f(float32(1-s.Beta1), float32(s.Beta2), float32(1-s.Beta2), float32(s.LR/bc1),
 		float32(bc2), float32(s.Eps), float32(1-s.LR*s.WeightDecay), float32(s.WeightDecay), gs)
-	b.Dispatch("adamw", []Buffer{param, grad, m, v}, pc, groups(n, 256), 1, 1)
+	b.Dispatch("adamw", []Buffer{param, grad, m, v}, pc, Groups(n, 256), 1, 1)
 }
 
 // SumSqGroups is how many partial sums SumSq writes (the size its partial
@@ -504,7 +518,7 @@ func (b *Recorder) Cast(dst, src Buffer, n int, from, to DType) {
 	if to != F32 {
 		per = 2
 	}
-	b.Dispatch(name, []Buffer{src, dst}, push(nil).u(n), groups((n+per-1)/per, 256), 1, 1)
+	b.Dispatch(name, []Buffer{src, dst}, push(nil).u(n), Groups((n+per-1)/per, 256), 1, 1)
 }
 
 // SampleArgs configures Sample; the zero Temperature is greedy.
