@@ -35,6 +35,7 @@ var Modules = []Module{
 	{"norm", 75, []string{"rmsnorm", "rmsnorm_scale", "rmsnorm_bwd", "rmsnorm_bwd_dw"}},
 	{"attention", 75, []string{"attn_causal", "attn_bwd_dot", "attn_bwd_dq", "attn_bwd_dkv", "attn_cached"}},
 	{"lmhead", 75, []string{"lse_chunk", "logp_final", "logp_grad"}},
+	{"sample", 75, []string{"sample_rows"}},
 	{"gemm", 75, []string{"gemm_f32", "gemm_bf16", "gemm_f16", "gemv_f32", "gemv_bf16", "gemv_f16"}},
 	{"gemm_mma", 80, []string{"gemm_mma_bf16"}},
 }
