@@ -111,8 +111,19 @@ func BenchmarkModel(b *testing.B) {
 		}
 		return t
 	}
-	for _, n := range []int{1, 64} {
-		b.Run(fmt.Sprintf("rollout_batch%d", n), func(b *testing.B) {
+	// The last case keeps the KV cache in bf16 (Model.SetKVCacheDType):
+	// its peak-MiB against rollout_batch64's is the memory saved.
+	for _, c := range []struct {
+		n    int
+		kv   backend.DType
+		name string
+	}{{1, backend.F32, ""}, {64, backend.F32, ""}, {64, backend.BF16, "_kvbf16"}} {
+		n := c.n
+		b.Run(fmt.Sprintf("rollout_batch%d%s", n, c.name), func(b *testing.B) {
+			if err := m.SetKVCacheDType(c.kv); err != nil {
+				b.Fatal(err)
+			}
+			defer m.SetKVCacheDType(backend.F32)
 			opt := qwen2.GenerateOptions{N: n, MaxNew: newTok, Temperature: 1, TopK: 50, TopP: 0.9, Seed: 1, StopIDs: []int{}}
 			var tps float64
 			be.ResetPeak()
