@@ -70,7 +70,7 @@ func RunSampleKernel(t *testing.T, run SampleKernel) {
 					t.Fatal(err)
 				}
 				got := int(tok[b])
-				kept, logZ := nucleus(row, p)
+				kept, logZ := Nucleus(row, p)
 				if _, ok := kept[got]; !ok {
 					t.Errorf("row %d: token %d outside the CPU's kept set (%d tokens)", b, got, len(kept))
 					continue
@@ -86,7 +86,7 @@ func RunSampleKernel(t *testing.T, run SampleKernel) {
 				if math.Abs(float64(lp[2*b])-wantLP) > 1e-4 {
 					t.Errorf("row %d: LogProb %v, want %v", b, lp[2*b], wantLP)
 				}
-				if raw := rawLogProb(row, got); math.Abs(float64(lp[2*b+1])-raw) > 1e-4 {
+				if raw := RawLogProb(row, got); math.Abs(float64(lp[2*b+1])-raw) > 1e-4 {
 					t.Errorf("row %d: RawLogProb %v, want %v", b, lp[2*b+1], raw)
 				}
 			}
@@ -111,10 +111,11 @@ func RunSampleKernel(t *testing.T, run SampleKernel) {
 	})
 }
 
-// nucleus is the kept set of engine/sample's rules (top-k with ties to the
-// lower id, then the smallest descending prefix reaching top-p) and the
-// log of its total tempered weight exp(l/T).
-func nucleus(row []float32, p sample.Params) (map[int]struct{}, float64) {
+// Nucleus is the kept set of engine/sample's rules (top-k with ties to the
+// lower id, then the smallest descending prefix reaching top-p; tokens at
+// -Inf are never kept) and the log of its total tempered weight exp(l/T):
+// what a device draw with top-p must land in.
+func Nucleus(row []float32, p sample.Params) (map[int]struct{}, float64) {
 	ids := make([]int, 0, len(row))
 	for i, x := range row {
 		if !math.IsInf(float64(x), -1) {
@@ -157,7 +158,8 @@ func nucleus(row []float32, p sample.Params) (map[int]struct{}, float64) {
 	return kept, m*invT + math.Log(z)
 }
 
-func rawLogProb(row []float32, tok int) float64 {
+// RawLogProb is log softmax(row)[tok] in float64.
+func RawLogProb(row []float32, tok int) float64 {
 	m := math.Inf(-1)
 	for _, v := range row {
 		m = math.Max(m, float64(v))
