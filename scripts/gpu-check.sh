@@ -14,8 +14,9 @@
 # 4. on an NVIDIA GPU, the same for CUDA (engine/cuda, issue 22): doctor's
 #    CUDA section, the CUDA parity suite (SWARMDESK_CUDA_REQUIRE_GPU=1: no
 #    skipping), our GEMM against cuBLAS where cuBLAS is found, and the whole
-#    model on CUDA (rollouts at batch 1 and 64 replayed as CUDA graphs,
-#    prefill, peak device memory; GRPO step on the device),
+#    model on CUDA (rollouts at batch 1 and 64 replayed as CUDA graphs and
+#    sampled on the device, batch 64 again with a bf16 KV cache, prefill,
+#    peak device memory; GRPO step on the device),
 # 5. where Python has torch + transformers + CUDA, measures PyTorch on the
 #    Qwen2.5-0.5B shape (generate at batch 1 and 64, one GRPO-style step),
 # and prints one table. Meant to finish well inside 8 minutes on an H100.
@@ -126,9 +127,10 @@ for shape in 1x9728x896 64x9728x896 512x9728x896 512x896x4864 64x151936x896; do
   printf '%-44s %s\n' "CUDA GEMM $shape (bf16 weights)" "$(cgemm $shape)"
 done
 printf '%-44s %s tok/s (%s graph replays)\n' "rollout batch 1 (our engine, CUDA)" "$(cmetric 'Model/rollout_batch1-' tok/s)" "$(cmetric 'Model/rollout_batch1-' graph-replays)"
-printf '%-44s %s tok/s\n' "rollout batch 64 (our engine, CUDA)" "$(cmetric 'Model/rollout_batch64' tok/s)"
+printf '%-44s %s tok/s\n' "rollout batch 64 (our engine, CUDA)" "$(cmetric 'Model/rollout_batch64-' tok/s)"
 printf '%-44s %s tok/s\n' "prefill 512 tokens (our engine, CUDA)" "$(cmetric 'Model/prefill512' tok/s)"
-printf '%-44s %s MiB\n' "peak device memory (CUDA, rollout batch 64)" "$(cmetric 'Model/rollout_batch64' peak-MiB)"
+printf '%-44s %s MiB\n' "peak device memory (CUDA, rollout batch 64)" "$(cmetric 'Model/rollout_batch64-' peak-MiB)"
+printf '%-44s %s tok/s, %s MiB peak\n' "rollout batch 64, bf16 KV cache (CUDA)" "$(cmetric 'Model/rollout_batch64_kvbf16' tok/s)" "$(cmetric 'Model/rollout_batch64_kvbf16' peak-MiB)"
 if [ -n "$torch_rows" ]; then
   echo "$torch_rows"
 else

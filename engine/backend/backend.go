@@ -183,6 +183,14 @@ type AdamW struct {
 	Decoupled                          bool
 }
 
+// KVCacheDTypes is implemented by backends whose KVAppend and
+// CachedAttention accept KV runs stored in more types than F32: a BF16
+// cache halves the memory of batch rollouts (attention still accumulates
+// in float32). The model keeps its cache in F32 on every other backend.
+type KVCacheDTypes interface {
+	KVDTypes() []DType
+}
+
 // HostMemory is implemented by backends whose F32 buffers are host memory
 // (the CPU backend): Host returns the slice behind a view, so the model can
 // read a decode step's logits or hand a gradient to Go code without a copy.

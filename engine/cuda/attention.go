@@ -76,7 +76,27 @@ func (b *Backend) CausalAttentionBackward(dqkv, datt, qkv, att, lse backend.View
 	b.done()
 }
 
+// KVDTypes: KV caches may be float32 or bf16 (backend.KVCacheDTypes).
+func (b *Backend) KVDTypes() []backend.DType { return []backend.DType{backend.F32, backend.BF16} }
+
+// kvDType is the element type of a KV run's buffers: float32, or bf16 (a
+// cache at half the memory; attention still accumulates in float32); false
+// (and the sticky error) for anything else or k and v of different types.
+func (b *Backend) kvDType(op string, r backend.KVRun) (backend.DType, bool) {
+	dt := dtOf(r.K)
+	if dtOf(r.V) != dt || dt != backend.F32 && dt != backend.BF16 {
+		b.bad(op, "KV cache runs must be float32 or bf16, keys and values alike")
+		return 0, false
+	}
+	return dt, true
+}
+
 func (b *Backend) KVAppend(run backend.KVRun, qkv backend.View, rows []int, first int, a backend.Attn) {
+	dt, ok := b.kvDType("kv append", run)
+	if !ok {
+		b.done()
+		return
+	}
 	rp := make([]int, 2*len(rows))
 	for i, r := range rows {
 		rp[2*i], rp[2*i+1] = r, first+i
@@ -84,7 +104,7 @@ func (b *Backend) KVAppend(run backend.KVRun, qkv backend.View, rows []int, firs
 	W := a.QDim() + 2*a.KVDim()
 	n := len(rows) * a.KVDim()
 	b.launch("kv_append", g1(blocks(n, 256)), 256, args().p(ptr(run.K), ptr(run.V), ptr(qkv), b.ints(rp)).
-		i(len(rows), W, a.QDim(), a.KVHeads, a.HeadDim, run.Cap))
+		i(len(rows), W, a.QDim(), a.KVHeads, a.HeadDim, run.Cap, int(dt)))
 	b.done()
 }
 
@@ -96,9 +116,26 @@ func (b *Backend) CachedAttention(att, qkv backend.View, seqs []backend.CachedSe
 		return
 	}
 	nrows, nruns := 0, 0
+	kernel := ""
 	for _, s := range seqs {
 		nrows += len(s.Rows)
 		nruns += len(s.Runs)
+		for _, r := range s.Runs {
+			dt, ok := b.kvDType("cached attention", r)
+			k := map[backend.DType]string{backend.F32: "attn_cached", backend.BF16: "attn_cached_bf16"}[dt]
+			if ok && kernel != "" && k != kernel {
+				b.bad("cached attention", "one call's KV cache runs must share one element type")
+				ok = false
+			}
+			if !ok {
+				b.done()
+				return
+			}
+			kernel = k
+		}
+	}
+	if kernel == "" {
+		kernel = "attn_cached"
 	}
 	if nrows == 0 {
 		b.done()
@@ -126,7 +163,7 @@ func (b *Backend) CachedAttention(att, qkv backend.View, seqs []backend.CachedSe
 		}
 		run0 += len(s.Runs)
 	}
-	b.launch("attn_cached", [3]uint32{uint32(nrows), headBlocks(a.Heads), 1}, 128,
+	b.launch(kernel, [3]uint32{uint32(nrows), headBlocks(a.Heads), 1}, 128,
 		args().p(ptr(att), ptr(qkv), rp, kp).i(a.Heads, a.KVHeads, a.HeadDim).f(a.Scale))
 	b.done()
 }

@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
 	"github.com/swarmdesk/swarmdesk/engine/backend/host"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 	"github.com/swarmdesk/swarmdesk/engine/safetensors"
@@ -627,19 +628,45 @@ func (b *Backend) AdamWStep(param, grad, m, v backend.View, h backend.AdamW) {
 	b.done()
 }
 
-// Sample downloads the rows and runs the rows' own seeded samplers on the
-// host, so draws replay the CPU path exactly.
+// Sample draws on the device (kernels/sample.cu) inside the current step,
+// so a decode step downloads token ids and log-probs, not [rows, vocab]
+// logits; engine/backend/gpu's SampleRows holds the rules (which draws the
+// kernel takes, the rows' uniforms from their seeded samplers, the host
+// path for the others) for every GPU backend.
 func (b *Backend) Sample(dst []sample.Result, logits backend.View, vocab int, s []*sample.Sampler) error {
-	l := make([]float32, len(s)*vocab)
-	if err := b.Download(l, logits.Slice(0, len(l))); err != nil {
-		return err
-	}
-	for i, sm := range s {
-		r, err := sm.Sample(l[i*vocab : (i+1)*vocab])
-		if err != nil {
-			return fmt.Errorf("sample row %d: %w", i, err)
+	return gpu.SampleRows(dst, logits, vocab, s, b.Download, b.sampleKernel(logits, vocab))
+}
+
+// sampleKernel runs sample_rows over rows of logits (one per uniform) as
+// part of the current step, then runs the step and downloads the 16 bytes
+// per row of outputs.
+func (b *Backend) sampleKernel(logits backend.View, vocab int) gpu.SampleKernel {
+	return func(a gpu.SampleArgs, u []float32) ([]byte, []byte, []byte, error) {
+		if !b.needF32("sample", logits) {
+			return nil, nil, nil, b.flush()
 		}
-		dst[i] = r
+		B := len(u)
+		ubuf, up := b.pinned(B * 4)
+		if ubuf == nil {
+			return nil, nil, nil, b.flush()
+		}
+		copy(ubuf, unsafe.Slice((*byte)(unsafe.Pointer(&u[0])), B*4))
+		out := b.tmp(B * 16) // tokens [B] u32 | logprobs [2B] f32 | status [B] u32
+		b.launch("sample_rows", g1(uint32(B)), sampleThreads, sampleArgs(out, ptr(logits), up, B, vocab, a))
+		res := make([]byte, B*16)
+		if err := b.flushKeep(func() error { return b.c.dtoh(unsafe.Pointer(&res[0]), out, len(res)) }); err != nil {
+			return nil, nil, nil, err
+		}
+		return res[:4*B], res[4*B : 12*B], res[12*B:], nil
 	}
-	return nil
+}
+
+// sampleThreads is sample.cu's block size (SAMPLE_THREADS).
+const sampleThreads = 256
+
+// sampleArgs packs sample_rows' parameters (tok, lp, status, logits, u, V,
+// topK, temp, topP) for B rows whose outputs lie at out: tokens [B] u32,
+// then logprobs [2B] f32, then status [B] u32.
+func sampleArgs(out, logits, u uintptr, B, vocab int, a gpu.SampleArgs) *kargs {
+	return args().p(out, out+uintptr(4*B), out+uintptr(12*B), logits, u).i(vocab, a.TopK).f(a.Temperature, a.TopP)
 }

@@ -84,10 +84,11 @@ func BenchmarkGemm(b *testing.B) {
 // BenchmarkModel runs Qwen2.5-0.5B's shape (random bf16 weights, nothing is
 // downloaded) on the CUDA backend (engine/backend/conformance's
 // BenchModel): rollouts at batch 1 and 64 (decode tok/s over all answers,
-// decode steps replayed as CUDA graphs) and prefill.
+// decode steps replayed as CUDA graphs), batch 64 with a bf16 KV cache,
+// and prefill.
 func BenchmarkModel(b *testing.B) {
 	be := benchBackend(b)
-	conformance.BenchModel(b, be, conformance.ModelBench{Shape: conformance.Qwen05BBF16, Prompt: 64, NewTok: 128,
+	conformance.BenchModel(b, be, conformance.ModelBench{Shape: conformance.Qwen05BBF16, Prompt: 64, NewTok: 128, KVBF16: true,
 		ResetPeak: be.ResetPeak, Peak: be.PeakMemory,
 		Rollout: func(b *testing.B) func() {
 			c0, r0 := be.GraphStats()

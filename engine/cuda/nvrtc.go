@@ -114,12 +114,15 @@ func (n *NVRTC) Compile(name, src string, headers []Header, opts []string) (ptx 
 		hp[i] = uintptr(unsafe.Pointer(&hs[i][0]))
 		np[i] = uintptr(unsafe.Pointer(&hn[i][0]))
 	}
-	var prog uintptr
-	if r := n.call(nvCreateProgram, uintptr(unsafe.Pointer(&prog)), uintptr(unsafe.Pointer(&csrc[0])), uintptr(unsafe.Pointer(&cname[0])),
+	// Out-parameters live on the heap: a uintptr to a stack variable goes
+	// stale if the goroutine's stack moves before C writes through it.
+	out := new([3]uintptr) // program, log size, PTX size
+	if r := n.call(nvCreateProgram, uintptr(unsafe.Pointer(&out[0])), uintptr(unsafe.Pointer(&csrc[0])), uintptr(unsafe.Pointer(&cname[0])),
 		uintptr(len(headers)), uintptr(unsafe.Pointer(&hp[0])), uintptr(unsafe.Pointer(&np[0]))); r != 0 {
 		return nil, "", &Error{Kind: ErrCompile, Op: "nvrtcCreateProgram " + name, Detail: n.errString(r)}
 	}
-	defer n.call(nvDestroyProgram, uintptr(unsafe.Pointer(&prog)))
+	prog := out[0]
+	defer n.call(nvDestroyProgram, uintptr(unsafe.Pointer(&out[0])))
 	ob := make([][]byte, len(opts))
 	op := make([]uintptr, len(opts)+1)
 	for i, o := range opts {
@@ -127,22 +130,22 @@ func (n *NVRTC) Compile(name, src string, headers []Header, opts []string) (ptx 
 		op[i] = uintptr(unsafe.Pointer(&ob[i][0]))
 	}
 	rc := n.call(nvCompileProgram, prog, uintptr(len(opts)), uintptr(unsafe.Pointer(&op[0])))
-	var logSize uintptr
-	n.call(nvGetProgramLogSize, prog, uintptr(unsafe.Pointer(&logSize)))
+	n.call(nvGetProgramLogSize, prog, uintptr(unsafe.Pointer(&out[1])))
+	logSize := out[1]
 	if logSize > 1 {
 		lb := make([]byte, logSize)
 		n.call(nvGetProgramLog, prog, uintptr(unsafe.Pointer(&lb[0])))
 		log = strings.TrimSpace(cName(lb))
 	}
-	keep(csrc, cname, hs, hn, ob)
+	keep(csrc, cname, hs, hn, ob, hp, np, op)
 	if rc != 0 {
 		return nil, log, &Error{Kind: ErrCompile, Op: "compile " + name, Detail: n.errString(rc) + "\n" + log}
 	}
 	if strings.Contains(strings.ToLower(log), "warning") {
 		return nil, log, &Error{Kind: ErrCompile, Op: "compile " + name, Detail: "warnings are errors:\n" + log}
 	}
-	var size uintptr
-	n.call(nvGetPTXSize, prog, uintptr(unsafe.Pointer(&size)))
+	n.call(nvGetPTXSize, prog, uintptr(unsafe.Pointer(&out[2])))
+	size := out[2]
 	if size == 0 {
 		return nil, log, &Error{Kind: ErrCompile, Op: "compile " + name, Detail: "empty PTX"}
 	}

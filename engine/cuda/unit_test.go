@@ -1,6 +1,11 @@
 package cuda
 
-import "testing"
+import (
+	"math"
+	"testing"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
+)
 
 // The arena hands out the same addresses for the same requests after a
 // reset (what graph replay relies on) and grows by chunks.
@@ -64,5 +69,28 @@ func TestQueueHash(t *testing.T) {
 		if rec(m) == base {
 			t.Errorf("changing the %s keeps the hash", name)
 		}
+	}
+}
+
+// sample_rows' parameters are packed in the kernel's order: the three
+// output arrays carved from one block (tokens, then two log-probs per row,
+// then status), the logits and uniforms, then V, topK (32-bit) and the two
+// floats as their bits.
+func TestSampleArgsPacking(t *testing.T) {
+	const out, logits, u = 0x10000, 0x20000, 0x30000
+	a := sampleArgs(out, logits, u, 5, 151936, gpu.SampleArgs{Temperature: 0.7, TopK: 50, TopP: 0.9})
+	want := []uint64{out, out + 20, out + 60, logits, u, 151936, 50,
+		uint64(math.Float32bits(0.7)), uint64(math.Float32bits(0.9))}
+	if a.n != len(want) {
+		t.Fatalf("%d arguments, want %d", a.n, len(want))
+	}
+	for i, w := range want {
+		if a.v[i] != w {
+			t.Errorf("argument %d: %#x, want %#x", i, a.v[i], w)
+		}
+	}
+	// The outputs fill exactly the 16 bytes per row Sample downloads.
+	if end := a.v[2] + 4*5; end != out+16*5 {
+		t.Errorf("outputs end at %#x, the block at %#x", end, out+16*5)
 	}
 }

@@ -2,6 +2,7 @@ package qwen2
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
 )
@@ -24,7 +25,8 @@ type KVCache struct {
 	cap    int // own capacity in positions
 	n      int // own positions filled
 	parent *KVCache
-	base   int // positions inherited from parent (parent's 0..base-1)
+	base   int           // positions inherited from parent (parent's 0..base-1)
+	dt     backend.DType // element type of k and v (Model.SetKVCacheDType)
 }
 
 // NewCache returns an empty cache with room for capacity positions.
@@ -32,7 +34,8 @@ func (m *Model) NewCache(capacity int) (*KVCache, error) {
 	if capacity <= 0 {
 		return nil, fmt.Errorf("kv cache capacity %d must be positive", capacity)
 	}
-	return (&KVCache{be: m.be, kvDim: m.Config.KVDim(), hd: m.Config.HeadDim, k: make([]backend.View, m.Config.NumHiddenLayers)}).alloc(capacity)
+	return (&KVCache{be: m.be, kvDim: m.Config.KVDim(), hd: m.Config.HeadDim, k: make([]backend.View, m.Config.NumHiddenLayers),
+		dt: m.kvCacheDType()}).alloc(capacity)
 }
 
 // Branch returns a child cache with room for capacity new positions whose
@@ -56,17 +59,47 @@ func (c *KVCache) Branch(capacity int) (*KVCache, error) {
 func (c *KVCache) alloc(capacity int) (*KVCache, error) {
 	layers := len(c.k)
 	per := capacity * c.kvDim
-	buf, err := c.be.Alloc(backend.F32, 2*layers*per)
+	buf, err := c.be.Alloc(c.dt, 2*layers*per)
 	if err != nil {
 		return nil, fmt.Errorf("kv cache of %d positions on %s: %w", capacity, c.be.Device(), err)
 	}
 	all := backend.Whole(buf)
-	b := &KVCache{be: c.be, kvDim: c.kvDim, hd: c.hd, cap: capacity, k: make([]backend.View, layers), v: make([]backend.View, layers)}
+	b := &KVCache{be: c.be, kvDim: c.kvDim, hd: c.hd, cap: capacity, k: make([]backend.View, layers), v: make([]backend.View, layers), dt: c.dt}
 	for l := 0; l < layers; l++ {
 		b.k[l] = all.Slice(2*l*per, (2*l+1)*per)
 		b.v[l] = all.Slice((2*l+1)*per, (2*l+2)*per)
 	}
 	return b, nil
+}
+
+// SetKVCacheDType makes the caches NewCache returns from now on store keys
+// and values as dt: F32 (the default, exact) or BF16 (half the memory, for
+// batch rollouts; attention still accumulates in float32) where the
+// backend accepts it (backend.KVCacheDTypes: CUDA). On a backend that
+// does not, the caches stay F32, and asking for BF16 there is an error
+// only when it is the model's backend now.
+func (m *Model) SetKVCacheDType(dt backend.DType) error {
+	if dt != backend.F32 && !kvDTypeOK(m.be, dt) {
+		return fmt.Errorf("the %s backend keeps the KV cache in f32 only, not %v", m.be.Device().Backend, dt)
+	}
+	m.kvDT = dt
+	return nil
+}
+
+// kvCacheDType is the type new caches use on the current backend.
+func (m *Model) kvCacheDType() backend.DType {
+	if kvDTypeOK(m.be, m.kvDT) {
+		return m.kvDT
+	}
+	return backend.F32
+}
+
+func kvDTypeOK(be backend.Backend, dt backend.DType) bool {
+	if dt == backend.F32 {
+		return true
+	}
+	k, ok := be.(backend.KVCacheDTypes)
+	return ok && slices.Contains(k.KVDTypes(), dt)
 }
 
 // Len is the number of positions visible to this sequence (inherited + own).
@@ -96,7 +129,7 @@ func (c *KVCache) runs(l, upto int, dst []backend.KVRun) []backend.KVRun {
 }
 
 // Bytes is the memory this cache owns (excluding its parent).
-func (c *KVCache) Bytes() int { return 2 * len(c.k) * c.cap * c.kvDim * 4 }
+func (c *KVCache) Bytes() int { return 2 * len(c.k) * c.cap * c.kvDim * c.dt.Size() }
 
 // Copy returns a standalone cache holding all of c's visible positions
 // (inherited ones included) plus room for extra more: copy-on-branch, the

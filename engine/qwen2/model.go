@@ -86,7 +86,8 @@ type Model struct {
 	devTrain, hostStale bool
 	devSpare            []backend.Buffer // the last device tape's buffers (arena.go)
 	ws                  workspace
-	lora                *loraState // LoRA adapters (lora.go), nil unless EnableLoRA was called
+	lora                *loraState    // LoRA adapters (lora.go), nil unless EnableLoRA was called
+	kvDT                backend.DType // KV cache element type where the backend accepts it (kvcache.go)
 
 	spareMu sync.Mutex
 	spare   []float32 // the last tape's arena, reused by the next (arena.go)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 	"testing"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
@@ -83,7 +82,7 @@ func TestSampleMatchesCPUSampler(t *testing.T) {
 					t.Fatal(err)
 				}
 				got := int(toks[b])
-				kept, logZ := nucleus(row, p)
+				kept, logZ := conformance.Nucleus(row, p)
 				if p.TopP == 0 || p.TopP >= 1 {
 					if got != want.Token {
 						t.Errorf("row %d: token %d, CPU %d", b, got, want.Token)
@@ -100,8 +99,8 @@ func TestSampleMatchesCPUSampler(t *testing.T) {
 				if math.Abs(float64(lps[2*b])-wantLP) > 1e-4 {
 					t.Errorf("row %d: LogProb %v, want %v", b, lps[2*b], wantLP)
 				}
-				if math.Abs(float64(lps[2*b+1])-rawLogProb(row, got)) > 1e-4 {
-					t.Errorf("row %d: RawLogProb %v, want %v", b, lps[2*b+1], rawLogProb(row, got))
+				if math.Abs(float64(lps[2*b+1])-conformance.RawLogProb(row, got)) > 1e-4 {
+					t.Errorf("row %d: RawLogProb %v, want %v", b, lps[2*b+1], conformance.RawLogProb(row, got))
 				}
 			}
 		})
@@ -117,62 +116,6 @@ func TestSampleMatchesCPUSampler(t *testing.T) {
 	if err := DownloadU32(d, st, 0, status); err != nil || status[0] != 1 {
 		t.Fatalf("NaN logits: status %v, %v; want 1", status, err)
 	}
-}
-
-// nucleus is the kept set of engine/sample's rules (top-k with ties to the
-// lower id, then the smallest descending prefix reaching top-p) and the
-// log of its total tempered weight exp(l/T).
-func nucleus(row []float32, p sample.Params) (map[int]struct{}, float64) {
-	ids := make([]int, len(row))
-	for i := range ids {
-		ids[i] = i
-	}
-	sort.SliceStable(ids, func(a, b int) bool { return row[ids[a]] > row[ids[b]] })
-	if p.Greedy() {
-		return map[int]struct{}{ids[0]: {}}, 0
-	}
-	if p.TopK > 0 && p.TopK < len(ids) {
-		ids = ids[:p.TopK]
-	}
-	invT := 1 / float64(p.Temperature)
-	m := float64(row[ids[0]])
-	w := make([]float64, len(ids))
-	var z float64
-	for i, id := range ids {
-		w[i] = math.Exp((float64(row[id]) - m) * invT)
-		z += w[i]
-	}
-	if p.TopP > 0 && p.TopP < 1 {
-		var cum float64
-		for i := range ids {
-			cum += w[i] / z
-			if cum >= float64(p.TopP) {
-				ids = ids[:i+1]
-				break
-			}
-		}
-		z = 0
-		for i := range ids {
-			z += w[i]
-		}
-	}
-	kept := map[int]struct{}{}
-	for _, id := range ids {
-		kept[id] = struct{}{}
-	}
-	return kept, m*invT + math.Log(z)
-}
-
-func rawLogProb(row []float32, tok int) float64 {
-	m := math.Inf(-1)
-	for _, v := range row {
-		m = math.Max(m, float64(v))
-	}
-	var z float64
-	for _, v := range row {
-		z += math.Exp(float64(v) - m)
-	}
-	return float64(row[tok]) - m - math.Log(z)
 }
 
 // TestGenerateSamplesOnDeviceLikeCPU runs whole rollouts on Vulkan, where

@@ -29,6 +29,10 @@ type ModelBench struct {
 	// Rollout, when set, runs before each rollout sub-benchmark and returns
 	// what runs after it, for a backend's own metrics (CUDA graph replays).
 	Rollout func(b *testing.B) func()
+	// KVBF16 adds a batch-64 rollout with the KV cache in bf16
+	// (Model.SetKVCacheDType), rollout_batch64_kvbf16: its peak-MiB
+	// against rollout_batch64's is the memory the bf16 cache saves.
+	KVBF16 bool
 }
 
 // BenchModel runs a whole model on be: rollouts at batch 1 and 64
@@ -54,8 +58,24 @@ func BenchModel(b *testing.B, be backend.Backend, o ModelBench) {
 		}
 		return t
 	}
-	for _, n := range []int{1, 64} {
-		b.Run(fmt.Sprintf("rollout_batch%d", n), func(b *testing.B) {
+	type rollout struct {
+		n  int
+		kv backend.DType
+	}
+	rollouts := []rollout{{1, backend.F32}, {64, backend.F32}}
+	if o.KVBF16 {
+		rollouts = append(rollouts, rollout{64, backend.BF16})
+	}
+	for _, r := range rollouts {
+		n, name := r.n, fmt.Sprintf("rollout_batch%d", r.n)
+		if r.kv == backend.BF16 {
+			name += "_kvbf16"
+		}
+		b.Run(name, func(b *testing.B) {
+			if err := m.SetKVCacheDType(r.kv); err != nil {
+				b.Fatal(err)
+			}
+			defer m.SetKVCacheDType(backend.F32)
 			opt := qwen2.GenerateOptions{N: n, MaxNew: o.NewTok, Temperature: 1, TopK: 50, TopP: 0.9, Seed: 1, StopIDs: []int{}}
 			if o.ResetPeak != nil {
 				o.ResetPeak()

@@ -719,48 +719,24 @@ func (v *Backend) AdamWStep(param, grad, m, vv backend.View, h backend.AdamW) {
 // logits; the draws that must match the CPU sampler in another order take
 // the host path (the rules: sample.go).
 func (v *Backend) Sample(dst []sample.Result, logits backend.View, vocab int, s []*sample.Sampler) error {
-	B := len(s)
-	if B == 0 {
-		return nil
-	}
-	args, u, onDevice, err := PlanSample(s, vocab)
-	if err != nil {
-		return err
-	}
-	if !onDevice {
-		return v.sampleOnHost(dst, logits, vocab, s)
-	}
-	ub, tok, lp, st := v.hostTmp(B*4), v.hostTmp(B*4), v.hostTmp(B*8), v.hostTmp(B*4)
-	if v.err != nil {
-		return v.sync()
-	}
-	copy(ub.(HostBuffer).Bytes(), bytesOf(u))
-	v.bt.Sample(tok, lp, st, v.in(logits.Slice(0, B*vocab)), ub, B, vocab, args)
-	// The results are host-visible: read them right after the run (the
-	// recycled temporaries keep their bytes until the next op takes them).
-	v.fail(v.run())
-	if v.err != nil {
-		return v.err
-	}
-	return ReadSample(dst[:B], tok.(HostBuffer).Bytes(), lp.(HostBuffer).Bytes(), st.(HostBuffer).Bytes(), s[0].Params().Greedy())
+	return SampleRows(dst, logits, vocab, s, v.Download, func(args SampleArgs, u []float32) ([]byte, []byte, []byte, error) {
+		B := len(u)
+		ub, tok, lp, st := v.hostTmp(B*4), v.hostTmp(B*4), v.hostTmp(B*8), v.hostTmp(B*4)
+		if v.err != nil {
+			return nil, nil, nil, v.sync()
+		}
+		copy(ub.(HostBuffer).Bytes(), bytesOf(u))
+		v.bt.Sample(tok, lp, st, v.in(logits.Slice(0, B*vocab)), ub, B, vocab, args)
+		// The results are host-visible: read them right after the run (the
+		// recycled temporaries keep their bytes until the next op takes them).
+		v.fail(v.run())
+		if v.err != nil {
+			return nil, nil, nil, v.err
+		}
+		return tok.(HostBuffer).Bytes(), lp.(HostBuffer).Bytes(), st.(HostBuffer).Bytes(), nil
+	})
 }
 
-// sampleOnHost downloads the rows and runs the rows' own seeded samplers on
-// the host.
-func (v *Backend) sampleOnHost(dst []sample.Result, logits backend.View, vocab int, s []*sample.Sampler) error {
-	l := make([]float32, len(s)*vocab)
-	if err := v.Download(l, logits.Slice(0, len(l))); err != nil {
-		return err
-	}
-	for i, sm := range s {
-		r, err := sm.Sample(l[i*vocab : (i+1)*vocab])
-		if err != nil {
-			return fmt.Errorf("sample row %d: %w", i, err)
-		}
-		dst[i] = r
-	}
-	return nil
-}
 func bytesOf[T float32 | uint16 | uint32 | int32](s []T) []byte {
 	if len(s) == 0 {
 		return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/sample"
 )
 
@@ -24,6 +25,63 @@ import (
 // which the kernel does not reproduce, so the same uniform would pick
 // another token of the same distribution. Rows must share one Params (one
 // Generate call's samplers); mixed rows take the host path too.
+
+// SampleKernel runs an API's sampling kernel for len(u) rows with the
+// arguments a and the rows' uniforms u, and returns its outputs as
+// ReadSample reads them.
+type SampleKernel func(a SampleArgs, u []float32) (tokens, logprobs, status []byte, err error)
+
+// SampleRows is backend.Backend's Sample for every GPU backend: it checks
+// the request, plans the draw (PlanSample), runs the device kernel through
+// run and reads its outputs, or, for the draws the kernel does not
+// reproduce, downloads the rows with download and runs the rows' samplers
+// on the host. Each API supplies only run (its buffers and launch); the
+// rules live here once.
+func SampleRows(dst []sample.Result, logits backend.View, vocab int, s []*sample.Sampler,
+	download func([]float32, backend.View) error, run SampleKernel) error {
+	B := len(s)
+	if B == 0 {
+		return nil
+	}
+	if len(dst) < B {
+		return fmt.Errorf("sample: %d results for %d rows", len(dst), B)
+	}
+	if vocab <= 0 || logits.N < B*vocab {
+		return fmt.Errorf("sample: %d rows of %d logits from a %d-element view", B, vocab, logits.N)
+	}
+	args, u, onDevice, err := PlanSample(s, vocab)
+	if err != nil {
+		return err
+	}
+	if !onDevice {
+		return SampleOnHost(dst, logits, vocab, s, download)
+	}
+	tok, lp, st, err := run(args, u)
+	if err != nil {
+		return err
+	}
+	if len(tok) < 4*B || len(lp) < 8*B || len(st) < 4*B {
+		return fmt.Errorf("sample: the kernel returned %d, %d and %d bytes for %d rows", len(tok), len(lp), len(st), B)
+	}
+	return ReadSample(dst[:B], tok, lp, st, s[0].Params().Greedy())
+}
+
+// SampleOnHost downloads the rows and runs the rows' own seeded samplers
+// on the host.
+func SampleOnHost(dst []sample.Result, logits backend.View, vocab int, s []*sample.Sampler, download func([]float32, backend.View) error) error {
+	l := make([]float32, len(s)*vocab)
+	if err := download(l, logits.Slice(0, len(l))); err != nil {
+		return err
+	}
+	for i, sm := range s {
+		r, err := sm.Sample(l[i*vocab : (i+1)*vocab])
+		if err != nil {
+			return fmt.Errorf("sample row %d: %w", i, err)
+		}
+		dst[i] = r
+	}
+	return nil
+}
 
 // PlanSample returns the kernel's arguments and the rows' uniforms (one
 // per row, drawn from the samplers, which advances them) for a draw over

@@ -146,16 +146,20 @@ struct CachedRow {
   int row, ctx, run0, nruns;
 };
 
-// KVRunDesc is one KV-cache run: head-major [KVH][cap][D] keys and values.
+// KVRunDesc is one KV-cache run: head-major [KVH][cap][D] keys and values,
+// of the element type the kernel is instantiated for.
 struct KVRunDesc {
-  const float* k;
-  const float* v;
+  const void* k;
+  const void* v;
   int cap, n;
 };
 
-// attn_cached: attention of the listed qkv rows against KV-cache runs
-// (inference prefill and decode). Writes att [rows, H·D].
-extern "C" __global__ void attn_cached(float* att, const float* qkv, const CachedRow* rowsd, const KVRunDesc* runs, int H, int KVH, int D, float scale) {
+// attn_cached_t: attention of the listed qkv rows against KV-cache runs
+// holding DT elements (inference prefill and decode), accumulating in
+// float32. Writes att [rows, H·D].
+template <int DT>
+__device__ __forceinline__ void attn_cached_t(float* att, const float* qkv, const CachedRow* rowsd, const KVRunDesc* runs, int H, int KVH, int D,
+                                              float scale) {
   int lane = threadIdx.x & 31, h = blockIdx.y * 4 + (threadIdx.x >> 5);
   if (h >= H) return;
   CachedRow cr = rowsd[blockIdx.x];
@@ -172,18 +176,28 @@ extern "C" __global__ void attn_cached(float* att, const float* qkv, const Cache
     KVRunDesc rn = runs[cr.run0 + ri];
     int n = min(rn.n, left);
     left -= n;
-    const float* kb = rn.k + (long)g * rn.cap * D;
-    const float* vb = rn.v + (long)g * rn.cap * D;
+    long hb = (long)g * rn.cap * D;
     for (int p = 0; p < n; p++) {
+      long pb = hb + (long)p * D + lane;
       float d = 0.f;
-      LANES(i) d += qv[i] * kb[(long)p * D + lane + 32 * i];
+      LANES(i) d += qv[i] * ldt<DT>(rn.k, pb + 32 * i);
       d = warp_sum(d);
       float mn = fmaxf(m, d), corr = expf(m - mn), e = expf(d - mn);
       l = l * corr + e;
-      LANES(i) acc[i] = acc[i] * corr + e * vb[(long)p * D + lane + 32 * i];
+      LANES(i) acc[i] = acc[i] * corr + e * ldt<DT>(rn.v, pb + 32 * i);
       m = mn;
     }
   }
   float* o = att + (long)cr.row * H * D + h * D;
   LANES(i) o[lane + 32 * i] = l > 0.f ? acc[i] / l : 0.f;
+}
+
+// attn_cached reads a float32 KV cache, attn_cached_bf16 a bf16 one.
+extern "C" __global__ void attn_cached(float* att, const float* qkv, const CachedRow* rowsd, const KVRunDesc* runs, int H, int KVH, int D, float scale) {
+  attn_cached_t<DT_F32>(att, qkv, rowsd, runs, H, KVH, D, scale);
+}
+
+extern "C" __global__ void attn_cached_bf16(float* att, const float* qkv, const CachedRow* rowsd, const KVRunDesc* runs, int H, int KVH, int D,
+                                            float scale) {
+  attn_cached_t<DT_BF16>(att, qkv, rowsd, runs, H, KVH, D, scale);
 }

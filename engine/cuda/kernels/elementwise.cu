@@ -99,19 +99,20 @@ extern "C" __global__ void rope(float* x, const float* cs, const float* sn, int 
 }
 
 // kv_append copies the k and v parts of qkv row rp[2i] (row width W, q
-// part Q wide) into head-major runs [kvHeads][cap][hd] at position
+// part Q wide) into head-major runs [kvHeads][cap][hd] of element type dt
+// (f32, or bf16/f16: a KV cache at half the memory) at position
 // rp[2i+1]. Positions travel with the rows (not as a kernel argument) so a
 // decode step's launches are identical token after token and its CUDA
 // graph replays unchanged.
-extern "C" __global__ void kv_append(float* k, float* v, const float* qkv, const int* rp, int n, int W, int Q, int kvHeads, int hd, int cap) {
+extern "C" __global__ void kv_append(void* k, void* v, const float* qkv, const int* rp, int n, int W, int Q, int kvHeads, int hd, int cap, int dt) {
   int KV = kvHeads * hd;
   GRID_STRIDE(t, (long)n * KV) {
     int i = (int)(t / KV), c = (int)(t - (long)i * KV);
     int j = c / hd, d = c - j * hd;
     const float* row = qkv + (long)rp[2 * i] * W;
     long o = ((long)j * cap + rp[2 * i + 1]) * hd + d;
-    k[o] = row[Q + c];
-    v[o] = row[Q + KV + c];
+    st(k, o, dt, row[Q + c]);
+    st(v, o, dt, row[Q + KV + c]);
   }
 }
 
