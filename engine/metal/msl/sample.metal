@@ -60,47 +60,47 @@ float sumAll(thread const float& v, thread uint3& gl_LocalInvocationID, threadgr
 }
 
 static inline __attribute__((always_inline))
-float w(thread const int& i, const device L_& v_134, thread int& base, thread float& mx, thread float& invT)
+float w(thread const int& i, const device L_& v_181, thread int& base, thread float& mx, thread float& invT)
 {
-    return exp((v_134.lg[base + i] - mx) * invT);
+    return exp((v_181.lg[base + i] - mx) * invT);
 }
 
 static inline __attribute__((always_inline))
 uint key(thread const float& f)
 {
     uint b = as_type<uint>(f);
-    uint _68;
+    uint _72;
     if ((b & 2147483648u) != 0u)
     {
-        _68 = ~b;
+        _72 = ~b;
     }
     else
     {
-        _68 = b | 2147483648u;
+        _72 = b | 2147483648u;
     }
-    return _68;
+    return _72;
 }
 
 static inline __attribute__((always_inline))
 bool keepK(thread const int& i, thread const uint& k, thread uint& kT, thread int& iT)
 {
-    bool _157 = k > kT;
-    bool _169;
-    if (!_157)
+    bool _204 = k > kT;
+    bool _216;
+    if (!_204)
     {
-        _169 = (k == kT) && (i <= iT);
+        _216 = (k == kT) && (i <= iT);
     }
     else
     {
-        _169 = _157;
+        _216 = _204;
     }
-    return _169;
+    return _216;
 }
 
 static inline __attribute__((always_inline))
-bool keep(thread const int& i, const device L_& v_134, thread int& base, thread uint& kT, thread int& iT, thread bool& useP, thread uint& pT, thread int& iP)
+bool keep(thread const int& i, const device L_& v_181, thread int& base, thread uint& kT, thread int& iT, thread bool& useP, thread uint& pT, thread int& iP)
 {
-    float param = v_134.lg[base + i];
+    float param = v_181.lg[base + i];
     uint k = key(param);
     int param_1 = i;
     uint param_2 = k;
@@ -108,27 +108,27 @@ bool keep(thread const int& i, const device L_& v_134, thread int& base, thread 
     {
         return false;
     }
-    bool _198 = (!useP) || (k > pT);
-    bool _210;
-    if (!_198)
+    bool _245 = (!useP) || (k > pT);
+    bool _257;
+    if (!_245)
     {
-        _210 = (k == pT) && (i <= iP);
+        _257 = (k == pT) && (i <= iP);
     }
     else
     {
-        _210 = _198;
+        _257 = _245;
     }
-    return _210;
+    return _257;
 }
 
 static inline __attribute__((always_inline))
-float above(thread const uint& x, thread const int& mode, thread uint3& gl_LocalInvocationID, threadgroup float (&redf)[256], const device L_& v_134, thread int& base, thread float& mx, thread float& invT, thread uint& kT, thread int& iT, thread bool& useP, thread uint& pT, thread int& iP, constant P& p)
+float above(thread const uint& x, thread const int& mode, thread uint3& gl_LocalInvocationID, threadgroup float (&redf)[256], const device L_& v_181, thread int& base, thread float& mx, thread float& invT, thread uint& kT, thread int& iT, thread bool& useP, thread uint& pT, thread int& iP, constant P& p)
 {
     float s = 0.0;
-    int _218 = int(gl_LocalInvocationID.x);
-    for (int i = _218; i < p.V; i += 256)
+    int _265 = int(gl_LocalInvocationID.x);
+    for (int i = _265; i < p.V; i += 256)
     {
-        float param = v_134.lg[base + i];
+        float param = v_181.lg[base + i];
         uint k = key(param);
         if (k < x)
         {
@@ -147,48 +147,48 @@ float above(thread const uint& x, thread const int& mode, thread uint3& gl_Local
                 if (keepK(param_1, param_2, kT, iT))
                 {
                     int param_3 = i;
-                    s += w(param_3, v_134, base, mx, invT);
+                    s += w(param_3, v_181, base, mx, invT);
                 }
             }
             else
             {
                 int param_4 = i;
-                if (keep(param_4, v_134, base, kT, iT, useP, pT, iP))
+                if (keep(param_4, v_181, base, kT, iT, useP, pT, iP))
                 {
                     int param_5 = i;
-                    s += w(param_5, v_134, base, mx, invT);
+                    s += w(param_5, v_181, base, mx, invT);
                 }
             }
         }
     }
     float param_6 = s;
-    float _286 = sumAll(param_6, gl_LocalInvocationID, redf);
-    return _286;
+    float _333 = sumAll(param_6, gl_LocalInvocationID, redf);
+    return _333;
 }
 
 static inline __attribute__((always_inline))
-uint searchKey(thread const float& goal, thread const int& mode, thread const bool& ge, thread uint3& gl_LocalInvocationID, threadgroup float (&redf)[256], const device L_& v_134, thread int& base, thread float& mx, thread float& invT, thread uint& kT, thread int& iT, thread bool& useP, thread uint& pT, thread int& iP, constant P& p)
+uint searchKey(thread const float& goal, thread const int& mode, thread const bool& ge, thread uint3& gl_LocalInvocationID, threadgroup float (&redf)[256], const device L_& v_181, thread int& base, thread float& mx, thread float& invT, thread uint& kT, thread int& iT, thread bool& useP, thread uint& pT, thread int& iP, constant P& p)
 {
     uint lo = 0u;
     uint hi = 4294967295u;
-    bool _395;
+    bool _442;
     while (lo < hi)
     {
         uint d = hi - lo;
         uint mid = (lo + (d >> uint(1))) + (d & 1u);
         uint param = mid;
         int param_1 = mode;
-        float _393 = above(param, param_1, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-        float a = _393;
+        float _440 = above(param, param_1, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+        float a = _440;
         if (ge)
         {
-            _395 = a >= goal;
+            _442 = a >= goal;
         }
         else
         {
-            _395 = a > goal;
+            _442 = a > goal;
         }
-        if (_395)
+        if (_442)
         {
             lo = mid;
         }
@@ -201,31 +201,31 @@ uint searchKey(thread const float& goal, thread const int& mode, thread const bo
 }
 
 static inline __attribute__((always_inline))
-float tiesUpTo(thread const uint& x, thread const int& c, thread const int& mode, thread uint3& gl_LocalInvocationID, threadgroup float (&redf)[256], const device L_& v_134, thread int& base, thread float& mx, thread float& invT, thread uint& kT, thread int& iT, thread bool& useP, thread uint& pT, thread int& iP, constant P& p)
+float tiesUpTo(thread const uint& x, thread const int& c, thread const int& mode, thread uint3& gl_LocalInvocationID, threadgroup float (&redf)[256], const device L_& v_181, thread int& base, thread float& mx, thread float& invT, thread uint& kT, thread int& iT, thread bool& useP, thread uint& pT, thread int& iP, constant P& p)
 {
     float s = 0.0;
-    int _293 = int(gl_LocalInvocationID.x);
-    int i = _293;
+    int _340 = int(gl_LocalInvocationID.x);
+    int i = _340;
     for (;;)
     {
-        bool _301 = i <= c;
-        bool _308;
-        if (_301)
+        bool _348 = i <= c;
+        bool _355;
+        if (_348)
         {
-            _308 = i < p.V;
+            _355 = i < p.V;
         }
         else
         {
-            _308 = _301;
+            _355 = _348;
         }
-        if (_308)
+        if (_355)
         {
-            float param = v_134.lg[base + i];
+            float param = v_181.lg[base + i];
             uint k = key(param);
             if (k != x)
             {
-                int _357 = i;
-                i = _357 + 256;
+                int _404 = i;
+                i = _404 + 256;
                 continue;
             }
             if (mode == 0)
@@ -241,21 +241,21 @@ float tiesUpTo(thread const uint& x, thread const int& c, thread const int& mode
                     if (keepK(param_1, param_2, kT, iT))
                     {
                         int param_3 = i;
-                        s += w(param_3, v_134, base, mx, invT);
+                        s += w(param_3, v_181, base, mx, invT);
                     }
                 }
                 else
                 {
                     int param_4 = i;
-                    if (keep(param_4, v_134, base, kT, iT, useP, pT, iP))
+                    if (keep(param_4, v_181, base, kT, iT, useP, pT, iP))
                     {
                         int param_5 = i;
-                        s += w(param_5, v_134, base, mx, invT);
+                        s += w(param_5, v_181, base, mx, invT);
                     }
                 }
             }
-            int _357 = i;
-            i = _357 + 256;
+            int _404 = i;
+            i = _404 + 256;
             continue;
         }
         else
@@ -264,33 +264,33 @@ float tiesUpTo(thread const uint& x, thread const int& c, thread const int& mode
         }
     }
     float param_6 = s;
-    float _361 = sumAll(param_6, gl_LocalInvocationID, redf);
-    return _361;
+    float _408 = sumAll(param_6, gl_LocalInvocationID, redf);
+    return _408;
 }
 
 static inline __attribute__((always_inline))
-int searchTie(thread const uint& x, thread const float& before, thread const float& goal, thread const int& mode, thread const bool& ge, thread uint3& gl_LocalInvocationID, threadgroup float (&redf)[256], const device L_& v_134, thread int& base, thread float& mx, thread float& invT, thread uint& kT, thread int& iT, thread bool& useP, thread uint& pT, thread int& iP, constant P& p)
+int searchTie(thread const uint& x, thread const float& before, thread const float& goal, thread const int& mode, thread const bool& ge, thread uint3& gl_LocalInvocationID, threadgroup float (&redf)[256], const device L_& v_181, thread int& base, thread float& mx, thread float& invT, thread uint& kT, thread int& iT, thread bool& useP, thread uint& pT, thread int& iP, constant P& p)
 {
     int lo = 0;
     int hi = p.V - 1;
-    bool _445;
+    bool _492;
     while (lo < hi)
     {
         int mid = (lo + hi) / 2;
         uint param = x;
         int param_1 = mid;
         int param_2 = mode;
-        float _442 = tiesUpTo(param, param_1, param_2, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-        float a = before + _442;
+        float _489 = tiesUpTo(param, param_1, param_2, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+        float a = before + _489;
         if (ge)
         {
-            _445 = a >= goal;
+            _492 = a >= goal;
         }
         else
         {
-            _445 = a > goal;
+            _492 = a > goal;
         }
-        if (_445)
+        if (_492)
         {
             hi = mid;
         }
@@ -302,7 +302,26 @@ int searchTie(thread const uint& x, thread const float& before, thread const flo
     return lo;
 }
 
-kernel void _sample(const device L_& v_134 [[buffer(0)]], constant P& p [[buffer(30)]], const device U_& _821 [[buffer(1)]], device T_& _657 [[buffer(2)]], device P_& _664 [[buffer(3)]], device S_& _675 [[buffer(4)]], uint3 gl_LocalInvocationID [[thread_position_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
+static inline __attribute__((always_inline))
+int maxAll(thread const int& v, thread uint3& gl_LocalInvocationID, threadgroup int (&redi)[256])
+{
+    int t = int(gl_LocalInvocationID.x);
+    redi[t] = v;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    for (int k = 128; k > 0; k = k >> 1)
+    {
+        if (t < k)
+        {
+            redi[t] = max(redi[t], redi[t + k]);
+        }
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+    }
+    int r = redi[0];
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    return r;
+}
+
+kernel void _sample(const device L_& v_181 [[buffer(0)]], constant P& p [[buffer(30)]], const device U_& _864 [[buffer(1)]], device T_& _700 [[buffer(2)]], device P_& _707 [[buffer(3)]], device S_& _718 [[buffer(4)]], uint3 gl_LocalInvocationID [[thread_position_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
 {
     threadgroup float redf[256];
     threadgroup int redi[256];
@@ -321,18 +340,18 @@ kernel void _sample(const device L_& v_134 [[buffer(0)]], constant P& p [[buffer
     int iP;
     for (int i = t; i < p.V; i += 256)
     {
-        float v = v_134.lg[base + i];
-        bool _501 = isnan(v);
-        bool _510;
-        if (!_501)
+        float v = v_181.lg[base + i];
+        bool _548 = isnan(v);
+        bool _557;
+        if (!_548)
         {
-            _510 = isinf(v) && (v > 0.0);
+            _557 = isinf(v) && (v > 0.0);
         }
         else
         {
-            _510 = _501;
+            _557 = _548;
         }
-        if (_510)
+        if (_557)
         {
             bad = 1;
         }
@@ -351,46 +370,46 @@ kernel void _sample(const device L_& v_134 [[buffer(0)]], constant P& p [[buffer
         {
             float ov = redf[t + k];
             int oi = redi[t + k];
-            bool _561 = oi >= 0;
-            bool _594;
-            if (_561)
+            bool _604 = oi >= 0;
+            bool _637;
+            if (_604)
             {
-                bool _567 = redi[t] < 0;
-                bool _576;
-                if (!_567)
+                bool _610 = redi[t] < 0;
+                bool _619;
+                if (!_610)
                 {
-                    _576 = ov > redf[t];
+                    _619 = ov > redf[t];
                 }
                 else
                 {
-                    _576 = _567;
+                    _619 = _610;
                 }
-                bool _593;
-                if (!_576)
+                bool _636;
+                if (!_619)
                 {
-                    bool _584 = ov == redf[t];
-                    bool _592;
-                    if (_584)
+                    bool _627 = ov == redf[t];
+                    bool _635;
+                    if (_627)
                     {
-                        _592 = oi < redi[t];
+                        _635 = oi < redi[t];
                     }
                     else
                     {
-                        _592 = _584;
+                        _635 = _627;
                     }
-                    _593 = _592;
+                    _636 = _635;
                 }
                 else
                 {
-                    _593 = _576;
+                    _636 = _619;
                 }
-                _594 = _593;
+                _637 = _636;
             }
             else
             {
-                _594 = _561;
+                _637 = _604;
             }
-            if (_594)
+            if (_637)
             {
                 redf[t] = ov;
                 redi[t] = oi;
@@ -402,37 +421,37 @@ kernel void _sample(const device L_& v_134 [[buffer(0)]], constant P& p [[buffer
     int best = redi[0];
     threadgroup_barrier(mem_flags::mem_threadgroup);
     float param = float(bad);
-    float _614 = sumAll(param, gl_LocalInvocationID, redf);
-    float anyBad = _614;
+    float _657 = sumAll(param, gl_LocalInvocationID, redf);
+    float anyBad = _657;
     invT = 1.0;
     float rawSum = 0.0;
     for (int i_1 = t; i_1 < p.V; i_1 += 256)
     {
         int param_1 = i_1;
-        rawSum += w(param_1, v_134, base, mx, invT);
+        rawSum += w(param_1, v_181, base, mx, invT);
     }
     float param_2 = rawSum;
-    float _636 = sumAll(param_2, gl_LocalInvocationID, redf);
-    rawSum = _636;
+    float _679 = sumAll(param_2, gl_LocalInvocationID, redf);
+    rawSum = _679;
     float lRaw = log(rawSum);
-    bool _641 = anyBad > 0.0;
-    bool _647;
-    if (!_641)
+    bool _684 = anyBad > 0.0;
+    bool _690;
+    if (!_684)
     {
-        _647 = isinf(mx);
+        _690 = isinf(mx);
     }
     else
     {
-        _647 = _641;
+        _690 = _684;
     }
-    if (_647)
+    if (_690)
     {
         if (t == 0)
         {
-            _657.tok[row] = 0u;
-            _664.lp[2 * row] = 0.0;
-            _664.lp[(2 * row) + 1] = 0.0;
-            _675.status[row] = 1u;
+            _700.tok[row] = 0u;
+            _707.lp[2 * row] = 0.0;
+            _707.lp[(2 * row) + 1] = 0.0;
+            _718.status[row] = 1u;
         }
         return;
     }
@@ -440,10 +459,10 @@ kernel void _sample(const device L_& v_134 [[buffer(0)]], constant P& p [[buffer
     {
         if (t == 0)
         {
-            _657.tok[row] = uint(best);
-            _664.lp[2 * row] = 0.0;
-            _664.lp[(2 * row) + 1] = (v_134.lg[base + best] - mx) - lRaw;
-            _675.status[row] = 0u;
+            _700.tok[row] = uint(best);
+            _707.lp[2 * row] = 0.0;
+            _707.lp[(2 * row) + 1] = (v_181.lg[base + best] - mx) - lRaw;
+            _718.status[row] = 0u;
         }
         return;
     }
@@ -454,96 +473,96 @@ kernel void _sample(const device L_& v_134 [[buffer(0)]], constant P& p [[buffer
     pT = 0u;
     iP = p.V;
     bool filtered = false;
-    bool _722 = p.topK > 0;
-    bool _730;
-    if (_722)
+    bool _765 = p.topK > 0;
+    bool _773;
+    if (_765)
     {
-        _730 = p.topK < p.V;
+        _773 = p.topK < p.V;
     }
     else
     {
-        _730 = _722;
+        _773 = _765;
     }
-    if (_730)
+    if (_773)
     {
         filtered = true;
         float K = float(p.topK);
         float param_3 = K;
         int param_4 = 0;
         bool param_5 = true;
-        uint _742 = searchKey(param_3, param_4, param_5, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-        kT = _742;
-        float _746;
+        uint _785 = searchKey(param_3, param_4, param_5, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+        kT = _785;
+        float _789;
         if (kT == 4294967295u)
         {
-            _746 = 0.0;
+            _789 = 0.0;
         }
         else
         {
             uint param_6 = kT + 1u;
             int param_7 = 0;
-            float _754 = above(param_6, param_7, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-            _746 = _754;
+            float _797 = above(param_6, param_7, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+            _789 = _797;
         }
-        float gt = _746;
+        float gt = _789;
         uint param_8 = kT;
         float param_9 = gt;
         float param_10 = K;
         int param_11 = 0;
         bool param_12 = true;
-        int _764 = searchTie(param_8, param_9, param_10, param_11, param_12, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-        iT = _764;
+        int _807 = searchTie(param_8, param_9, param_10, param_11, param_12, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+        iT = _807;
     }
-    bool _768 = p.topP > 0.0;
-    bool _774;
-    if (_768)
+    bool _811 = p.topP > 0.0;
+    bool _817;
+    if (_811)
     {
-        _774 = p.topP < 1.0;
+        _817 = p.topP < 1.0;
     }
     else
     {
-        _774 = _768;
+        _817 = _811;
     }
-    if (_774)
+    if (_817)
     {
         filtered = true;
         uint param_13 = 0u;
         int param_14 = 1;
-        float _780 = above(param_13, param_14, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-        float Z = _780;
+        float _823 = above(param_13, param_14, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+        float Z = _823;
         float goal = p.topP * Z;
         float param_15 = goal;
         int param_16 = 1;
         bool param_17 = true;
-        uint _790 = searchKey(param_15, param_16, param_17, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-        pT = _790;
-        float _794;
+        uint _833 = searchKey(param_15, param_16, param_17, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+        pT = _833;
+        float _837;
         if (pT == 4294967295u)
         {
-            _794 = 0.0;
+            _837 = 0.0;
         }
         else
         {
             uint param_18 = pT + 1u;
             int param_19 = 1;
-            float _802 = above(param_18, param_19, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-            _794 = _802;
+            float _845 = above(param_18, param_19, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+            _837 = _845;
         }
-        float gt_1 = _794;
+        float gt_1 = _837;
         uint param_20 = pT;
         float param_21 = gt_1;
         float param_22 = goal;
         int param_23 = 1;
         bool param_24 = true;
-        int _812 = searchTie(param_20, param_21, param_22, param_23, param_24, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-        iP = _812;
+        int _855 = searchTie(param_20, param_21, param_22, param_23, param_24, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+        iP = _855;
         useP = true;
     }
     uint param_25 = 0u;
     int param_26 = 2;
-    float _816 = above(param_25, param_26, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-    float Zk = _816;
-    float goal_1 = _821.uu[row] * Zk;
+    float _859 = above(param_25, param_26, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+    float Zk = _859;
+    float goal_1 = fast::min(_864.uu[row] * Zk, as_type<float>(as_type<uint>(Zk) - 1u));
     int c;
     if (!filtered)
     {
@@ -556,11 +575,11 @@ kernel void _sample(const device L_& v_134 [[buffer(0)]], constant P& p [[buffer
             for (int i_2 = t; i_2 <= mid; i_2 += 256)
             {
                 int param_27 = i_2;
-                s += w(param_27, v_134, base, mx, invT);
+                s += w(param_27, v_181, base, mx, invT);
             }
             float param_28 = s;
-            float _869 = sumAll(param_28, gl_LocalInvocationID, redf);
-            if (_869 > goal_1)
+            float _917 = sumAll(param_28, gl_LocalInvocationID, redf);
+            if (_917 > goal_1)
             {
                 hi = mid;
             }
@@ -570,42 +589,96 @@ kernel void _sample(const device L_& v_134 [[buffer(0)]], constant P& p [[buffer
             }
         }
         c = lo;
+        int param_29 = c;
+        if (!(w(param_29, v_181, base, mx, invT) > 0.0))
+        {
+            int last = -1;
+            for (int i_3 = t; i_3 < p.V; i_3 += 256)
+            {
+                int param_30 = i_3;
+                if (w(param_30, v_181, base, mx, invT) > 0.0)
+                {
+                    last = i_3;
+                }
+            }
+            int param_31 = last;
+            int _958 = maxAll(param_31, gl_LocalInvocationID, redi);
+            c = _958;
+        }
     }
     else
     {
-        float param_29 = goal_1;
-        int param_30 = 2;
-        bool param_31 = false;
-        uint _886 = searchKey(param_29, param_30, param_31, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-        uint dT = _886;
-        float _890;
+        float param_32 = goal_1;
+        int param_33 = 2;
+        bool param_34 = false;
+        uint _965 = searchKey(param_32, param_33, param_34, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+        uint dT = _965;
+        float _969;
         if (dT == 4294967295u)
         {
-            _890 = 0.0;
+            _969 = 0.0;
         }
         else
         {
-            uint param_32 = dT + 1u;
-            int param_33 = 2;
-            float _898 = above(param_32, param_33, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-            _890 = _898;
+            uint param_35 = dT + 1u;
+            int param_36 = 2;
+            float _977 = above(param_35, param_36, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+            _969 = _977;
         }
-        float gt_2 = _890;
-        uint param_34 = dT;
-        float param_35 = gt_2;
-        float param_36 = goal_1;
-        int param_37 = 2;
-        bool param_38 = false;
-        int _908 = searchTie(param_34, param_35, param_36, param_37, param_38, gl_LocalInvocationID, redf, v_134, base, mx, invT, kT, iT, useP, pT, iP, p);
-        c = _908;
+        float gt_2 = _969;
+        uint param_37 = dT;
+        float param_38 = gt_2;
+        float param_39 = goal_1;
+        int param_40 = 2;
+        bool param_41 = false;
+        int _987 = searchTie(param_37, param_38, param_39, param_40, param_41, gl_LocalInvocationID, redf, v_181, base, mx, invT, kT, iT, useP, pT, iP, p);
+        c = _987;
+        float param_42 = v_181.lg[base + c];
+        bool _996 = key(param_42) != dT;
+        bool _1004;
+        if (!_996)
+        {
+            int param_43 = c;
+            _1004 = !keep(param_43, v_181, base, kT, iT, useP, pT, iP);
+        }
+        else
+        {
+            _1004 = _996;
+        }
+        if (_1004)
+        {
+            int last_1 = -1;
+            for (int i_4 = t; i_4 < p.V; i_4 += 256)
+            {
+                float param_44 = v_181.lg[base + i_4];
+                bool _1027 = key(param_44) == dT;
+                bool _1033;
+                if (_1027)
+                {
+                    int param_45 = i_4;
+                    _1033 = keep(param_45, v_181, base, kT, iT, useP, pT, iP);
+                }
+                else
+                {
+                    _1033 = _1027;
+                }
+                if (_1033)
+                {
+                    last_1 = i_4;
+                }
+            }
+            int param_46 = last_1;
+            int _1041 = maxAll(param_46, gl_LocalInvocationID, redi);
+            c = _1041;
+        }
     }
     if (t == 0)
     {
-        _657.tok[row] = uint(c);
-        int param_39 = c;
-        _664.lp[2 * row] = log(w(param_39, v_134, base, mx, invT) / Zk);
-        _664.lp[(2 * row) + 1] = (v_134.lg[base + c] - mx) - lRaw;
-        _675.status[row] = 0u;
+        _700.tok[row] = uint(c);
+        int param_47 = c;
+        _707.lp[2 * row] = log(w(param_47, v_181, base, mx, invT) / Zk);
+        _707.lp[(2 * row) + 1] = (v_181.lg[base + c] - mx) - lRaw;
+        _718.status[row] = 0u;
     }
 }
 

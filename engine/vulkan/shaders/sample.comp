@@ -40,6 +40,17 @@ float sumAll(float v) {
 	return r;
 }
 
+// maxAll is the largest v over the work group (-1 where none has one).
+int maxAll(int v) {
+	int t = int(gl_LocalInvocationID.x);
+	redi[t] = v;
+	barrier();
+	for (int k = 128; k > 0; k >>= 1) { if (t < k) redi[t] = max(redi[t], redi[t + k]); barrier(); }
+	int r = redi[0];
+	barrier();
+	return r;
+}
+
 float w(int i) { return exp((lg[base + i] - mx) * invT); }
 
 bool keepK(int i, uint k) { return k > kT || (k == kT && i <= iT); }
@@ -154,7 +165,10 @@ void main() {
 		useP = true;
 	}
 	float Zk = above(0u, 2);
-	float goal = uu[row] * Zk;
+	// A uniform that rounded up to 1 in float32 would aim past the last
+	// token: aim just below the total, taking the last token with mass as
+	// the CPU sampler does when rounding leaves its walk short.
+	float goal = min(uu[row] * Zk, uintBitsToFloat(floatBitsToUint(Zk) - 1u));
 	int c;
 	if (!filtered) {
 		// id order: smallest c with mass(ids <= c) > goal.
@@ -166,10 +180,26 @@ void main() {
 			if (sumAll(s) > goal) hi = mid; else lo = mid + 1;
 		}
 		c = lo;
+		// Sums in another order can leave the walk short of the goal at
+		// the very end: take the last token with mass, as the CPU sampler
+		// does.
+		if (!(w(c) > 0.0)) {
+			int last = -1;
+			for (int i = t; i < p.V; i += 256) if (w(i) > 0.0) last = i;
+			c = maxAll(last);
+		}
 	} else {
 		uint dT = searchKey(goal, 2, false);
 		float gt = dT == 0xffffffffu ? 0.0 : above(dT + 1u, 2);
 		c = searchTie(dT, gt, goal, 2, false);
+		// dT is a kept token's key (the mass above it jumps there); when
+		// rounding leaves the tie search short, take that key's last kept
+		// token, the last of the walk.
+		if (key(lg[base + c]) != dT || !keep(c)) {
+			int last = -1;
+			for (int i = t; i < p.V; i += 256) if (key(lg[base + i]) == dT && keep(i)) last = i;
+			c = maxAll(last);
+		}
 	}
 	if (t == 0) {
 		tok[row] = uint(c);
