@@ -80,24 +80,29 @@ func (m *Members) Advance(ctx context.Context, round uint64) error {
 	return nil
 }
 
-// IsMember reports whether peerID was registered with a valid ownership proof (peerproof.go)
-// when this node's current round began; a registration without one (a squatter's) is not a
-// member. A
-// failed chain read answers false without caching it (the rollout is dropped, not blamed, and
-// the sync protocol fetches it again once the chain answers).
+// IsMember is Lookup answering false when the chain cannot be read.
 func (m *Members) IsMember(peerID string) bool {
+	ok, err := m.Lookup(peerID)
+	return ok && err == nil
+}
+
+// Lookup reports whether peerID was registered with a valid ownership proof (peerproof.go)
+// when this node's current round began; a registration without one (a squatter's) is not a
+// member. A failed chain read returns its error and is not cached: "could not tell" is not
+// "no" (swarm.Config.IsMember holds the rollout and asks again).
+func (m *Members) Lookup(peerID string) (bool, error) {
 	m.mu.Lock()
 	ok, cached := m.known[peerID]
 	block, round := m.block, m.round
 	m.mu.Unlock()
 	if cached {
-		return ok
+		return ok, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), memberLookupTimeout)
 	defer cancel()
 	owners, err := m.c.Ownerships(ctx, []string{peerID}, block)
 	if err != nil {
-		return false
+		return false, fmt.Errorf("is %s a member (round %d): %w", peerID, round, err)
 	}
 	ok = owners[0].Proven()
 	m.mu.Lock()
@@ -108,7 +113,7 @@ func (m *Members) IsMember(peerID string) bool {
 		}
 		m.known[peerID] = ok
 	}
-	return ok
+	return ok, nil
 }
 
 // eoasAt is Eoas read at block (nil: the latest).

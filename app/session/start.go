@@ -131,7 +131,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 		// The node reads the round between its phases; the swarm follows it all the time, so
 		// gossip of a new round that arrives during generation or training is kept and forwarded.
 		// Only registered peers' rollouts are kept (from the round after they register).
-		RoundSource: members.RoundSource(), IsMember: members.IsMember, Logger: s.log})
+		RoundSource: members.RoundSource(), IsMember: members.Lookup, Logger: s.log})
 	if err != nil {
 		return fmt.Errorf("start the peer-to-peer connection: %w (if a listen address is busy, close the other program or choose another port)", err)
 	}
