@@ -80,6 +80,46 @@ func (m *Members) Advance(ctx context.Context, round uint64) error {
 	return nil
 }
 
+// Warm fills the cache for the coordinator's current round with one batched registry read
+// of every peer ID its events name (SeenPeerIDs), so a node that (re)starts does not send
+// one chain read per author while the first round's rollouts pour in — under load those
+// reads time out. Call it before the first gather; a failure leaves the cache cold (Lookup
+// still works, one read per author).
+func (m *Members) Warm(ctx context.Context) error {
+	round, err := m.c.CurrentRound(ctx)
+	if err != nil {
+		return fmt.Errorf("warm the member cache: %w", err)
+	}
+	if err := m.Advance(ctx, round); err != nil {
+		return fmt.Errorf("warm the member cache: %w", err)
+	}
+	ids, err := m.c.SeenPeerIDs(ctx)
+	if err != nil {
+		return fmt.Errorf("warm the member cache: %w", err)
+	}
+	m.mu.Lock()
+	block := m.block
+	m.mu.Unlock()
+	const batch = 100
+	for i := 0; i < len(ids) && i < maxMemberCache; i += batch {
+		part := ids[i:min(i+batch, len(ids))]
+		owners, err := m.c.Ownerships(ctx, part, block)
+		if err != nil {
+			return fmt.Errorf("warm the member cache: %w", err)
+		}
+		m.mu.Lock()
+		if m.block != block {
+			m.mu.Unlock()
+			return nil // the round moved on meanwhile; Advance re-read what was known
+		}
+		for j, id := range part {
+			m.known[id] = owners[j].Proven()
+		}
+		m.mu.Unlock()
+	}
+	return nil
+}
+
 // IsMember is Lookup answering false when the chain cannot be read.
 func (m *Members) IsMember(peerID string) bool {
 	ok, err := m.Lookup(peerID)

@@ -121,6 +121,14 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	progress(Progress{Stage: StageSwarm, Message: "joining the swarm's peers"})
 	boot := s.bootstrapAddrs(ctx, cfg, r.conn)
 	members := chain.NewMembers(r.conn.Client)
+	// Warm the member cache before the first round's rollouts arrive: a restarted node asking
+	// the chain once per author under load had look-ups time out (swarm holds those, but a
+	// warm cache does not need to).
+	wctx, wcancel := context.WithTimeout(ctx, memberWarmTimeout)
+	if err := members.Warm(wctx); err != nil {
+		s.log.Warn("member cache not warmed; members are looked up one by one", "err", err)
+	}
+	wcancel()
 	var swp atomic.Pointer[swarm.Node]
 	cut, err := cutOff(cfg.Debug, &swp)
 	if err != nil {
@@ -431,3 +439,6 @@ func CheckpointName(model string, lora int) string {
 	}
 	return s
 }
+
+// memberWarmTimeout bounds the member-cache warm-up at start; past it the node starts cold.
+const memberWarmTimeout = 5 * time.Second
