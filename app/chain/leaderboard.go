@@ -217,17 +217,10 @@ func validPeerID(id string) bool { return id != "" && len(id) <= maxPeerIDLen }
 func (c *Client) Leaderboard(ctx context.Context) ([]Entry, error) {
 	c.lbMu.Lock()
 	defer c.lbMu.Unlock()
-	lb := c.loadCache()
-	if err := c.index(ctx, lb); err != nil {
+	lb, ids, err := c.seenLocked(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("leaderboard: %w", err)
 	}
-	c.lb = lb
-
-	ids := make([]string, 0, len(lb.Peers))
-	for id := range lb.Peers {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
 	rewards := make([]*big.Int, 0, len(ids))
 	const batch = 200
 	for i := 0; i < len(ids); i += batch {
@@ -247,6 +240,31 @@ func (c *Client) Leaderboard(ctx context.Context) ([]Entry, error) {
 	}
 	RankEntries(entries)
 	return entries, nil
+}
+
+// SeenPeerIDs returns, sorted, every peer ID the coordinator's events name (registered,
+// voting or voted for), from the same incremental index as Leaderboard. The contract keeps
+// no list of its members; this is the nearest thing to one.
+func (c *Client) SeenPeerIDs(ctx context.Context) ([]string, error) {
+	c.lbMu.Lock()
+	defer c.lbMu.Unlock()
+	_, ids, err := c.seenLocked(ctx)
+	return ids, err
+}
+
+// seenLocked brings the event index up to date and lists its peer IDs. Caller holds lbMu.
+func (c *Client) seenLocked(ctx context.Context) (*lbCache, []string, error) {
+	lb := c.loadCache()
+	if err := c.index(ctx, lb); err != nil {
+		return nil, nil, err
+	}
+	c.lb = lb
+	ids := make([]string, 0, len(lb.Peers))
+	for id := range lb.Peers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return lb, ids, nil
 }
 
 // Note is a short sentence the window and the CLI show beside a row that is not simply a

@@ -80,24 +80,69 @@ func (m *Members) Advance(ctx context.Context, round uint64) error {
 	return nil
 }
 
-// IsMember reports whether peerID was registered with a valid ownership proof (peerproof.go)
-// when this node's current round began; a registration without one (a squatter's) is not a
-// member. A
-// failed chain read answers false without caching it (the rollout is dropped, not blamed, and
-// the sync protocol fetches it again once the chain answers).
+// Warm fills the cache for the coordinator's current round with one batched registry read
+// of every peer ID its events name (SeenPeerIDs), so a node that (re)starts does not send
+// one chain read per author while the first round's rollouts pour in — under load those
+// reads time out. Call it before the first gather; a failure leaves the cache cold (Lookup
+// still works, one read per author).
+func (m *Members) Warm(ctx context.Context) error {
+	round, err := m.c.CurrentRound(ctx)
+	if err != nil {
+		return fmt.Errorf("warm the member cache: %w", err)
+	}
+	if err := m.Advance(ctx, round); err != nil {
+		return fmt.Errorf("warm the member cache: %w", err)
+	}
+	ids, err := m.c.SeenPeerIDs(ctx)
+	if err != nil {
+		return fmt.Errorf("warm the member cache: %w", err)
+	}
+	m.mu.Lock()
+	block := m.block
+	m.mu.Unlock()
+	const batch = 100
+	for i := 0; i < len(ids) && i < maxMemberCache; i += batch {
+		part := ids[i:min(i+batch, len(ids))]
+		owners, err := m.c.Ownerships(ctx, part, block)
+		if err != nil {
+			return fmt.Errorf("warm the member cache: %w", err)
+		}
+		m.mu.Lock()
+		if m.block != block {
+			m.mu.Unlock()
+			return nil // the round moved on meanwhile; Advance re-read what was known
+		}
+		for j, id := range part {
+			m.known[id] = owners[j].Proven()
+		}
+		m.mu.Unlock()
+	}
+	return nil
+}
+
+// IsMember is Lookup answering false when the chain cannot be read.
 func (m *Members) IsMember(peerID string) bool {
+	ok, err := m.Lookup(peerID)
+	return ok && err == nil
+}
+
+// Lookup reports whether peerID was registered with a valid ownership proof (peerproof.go)
+// when this node's current round began; a registration without one (a squatter's) is not a
+// member. A failed chain read returns its error and is not cached: "could not tell" is not
+// "no" (swarm.Config.IsMember holds the rollout and asks again).
+func (m *Members) Lookup(peerID string) (bool, error) {
 	m.mu.Lock()
 	ok, cached := m.known[peerID]
 	block, round := m.block, m.round
 	m.mu.Unlock()
 	if cached {
-		return ok
+		return ok, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), memberLookupTimeout)
 	defer cancel()
 	owners, err := m.c.Ownerships(ctx, []string{peerID}, block)
 	if err != nil {
-		return false
+		return false, fmt.Errorf("is %s a member (round %d): %w", peerID, round, err)
 	}
 	ok = owners[0].Proven()
 	m.mu.Lock()
@@ -108,7 +153,7 @@ func (m *Members) IsMember(peerID string) bool {
 		}
 		m.known[peerID] = ok
 	}
-	return ok
+	return ok, nil
 }
 
 // eoasAt is Eoas read at block (nil: the latest).

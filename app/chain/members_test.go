@@ -59,3 +59,30 @@ func TestMembersCountFromTheNextRound(t *testing.T) {
 		}
 	}
 }
+
+// TestMembersWarm: one warm-up at start caches every peer the coordinator's events name, so
+// the first round's look-ups need no chain read — they answer even when the chain cannot be
+// reached, while an unknown peer's look-up reports the error (not "no").
+func TestMembersWarm(t *testing.T) {
+	ch := startChain(t, devchain.Config{})
+	ctx := testCtx(t)
+	proven := mustRegisterProven(t, join(t, ch, chainOpts()))
+	_, unproven := newPeerKey(t)
+	mustRegister(t, join(t, ch, chainOpts()), unproven)
+	reader := join(t, ch, chainOpts())
+	m := chain.NewMembers(reader)
+	if err := m.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reader.Close() // from here on every chain read fails
+	for _, c := range []struct {
+		id      string
+		want    bool
+		wantErr bool
+	}{{proven, true, false}, {unproven, false, false}, {"QmNeverSeen", false, true}} {
+		got, err := m.Lookup(c.id)
+		if got != c.want || (err != nil) != c.wantErr {
+			t.Errorf("Lookup(%s) = %v, %v; want %v, error %v", c.id, got, err, c.want, c.wantErr)
+		}
+	}
+}

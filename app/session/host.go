@@ -130,7 +130,7 @@ func StartBootnode(ctx context.Context, c BootnodeConfig) (*swarm.Node, error) {
 		Logger: c.Logger,
 	}
 	if c.Members != nil {
-		sc.RoundSource, sc.IsMember = c.Members.RoundSource(), c.Members.IsMember
+		sc.RoundSource, sc.IsMember = c.Members.RoundSource(), c.Members.Lookup
 	}
 	return swarm.HostSwarm(ctx, sc)
 }

@@ -37,7 +37,7 @@ func TestOnlyMembersRolloutsAreKept(t *testing.T) {
 		cfg := swarm.Config{Key: k, SwarmID: "members-test", ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, Bootstrap: boot,
 			MaintainEvery: 200 * time.Millisecond, RoundPoll: 50 * time.Millisecond}
 		if members != nil {
-			cfg.RoundSource, cfg.IsMember = members.RoundSource(), members.IsMember
+			cfg.RoundSource, cfg.IsMember = members.RoundSource(), members.Lookup
 		}
 		n, err := swarm.New(ctx, cfg)
 		if err != nil {

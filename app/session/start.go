@@ -121,6 +121,14 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 	progress(Progress{Stage: StageSwarm, Message: "joining the swarm's peers"})
 	boot := s.bootstrapAddrs(ctx, cfg, r.conn)
 	members := chain.NewMembers(r.conn.Client)
+	// Warm the member cache before the first round's rollouts arrive: a restarted node asking
+	// the chain once per author under load had look-ups time out (swarm holds those, but a
+	// warm cache does not need to).
+	wctx, wcancel := context.WithTimeout(ctx, memberWarmTimeout)
+	if err := members.Warm(wctx); err != nil {
+		s.log.Warn("member cache not warmed; members are looked up one by one", "err", err)
+	}
+	wcancel()
 	var swp atomic.Pointer[swarm.Node]
 	cut, err := cutOff(cfg.Debug, &swp)
 	if err != nil {
@@ -131,7 +139,7 @@ func (s *Session) start(ctx context.Context, c Choice, progress func(Progress)) 
 		// The node reads the round between its phases; the swarm follows it all the time, so
 		// gossip of a new round that arrives during generation or training is kept and forwarded.
 		// Only registered peers' rollouts are kept (from the round after they register).
-		RoundSource: members.RoundSource(), IsMember: members.IsMember, Logger: s.log})
+		RoundSource: members.RoundSource(), IsMember: members.Lookup, Logger: s.log})
 	if err != nil {
 		return fmt.Errorf("start the peer-to-peer connection: %w (if a listen address is busy, close the other program or choose another port)", err)
 	}
@@ -431,3 +439,6 @@ func CheckpointName(model string, lora int) string {
 	}
 	return s
 }
+
+// memberWarmTimeout bounds the member-cache warm-up at start; past it the node starts cold.
+const memberWarmTimeout = 5 * time.Second

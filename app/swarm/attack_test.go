@@ -416,7 +416,7 @@ func TestIsMemberFiltersAuthors(t *testing.T) {
 	outsiderKey := edKey(t)
 	outsider := idOf(t, outsiderKey)
 	victim := newTestNode(t, edKey(t), nil, func(c *Config) {
-		c.IsMember = func(id string) bool { return id != outsider }
+		c.IsMember = func(id string) (bool, error) { return id != outsider, nil }
 	})
 	victim.SetRound(1)
 	member := newTestNode(t, edKey(t), nil)

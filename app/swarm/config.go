@@ -40,8 +40,10 @@ type Config struct {
 	Namer func(peerID string) string
 	// IsMember, when set, must approve every rollout author (e.g. "is this
 	// peer ID registered with the coordinator contract"). It is called for
-	// each incoming rollout, so it should answer from a cache. Optional.
-	IsMember func(peerID string) bool
+	// each incoming rollout, so it should answer from a cache. An error
+	// means "could not tell" (not "no"): the rollout is held and asked
+	// about again until its round ends. Optional.
+	IsMember func(peerID string) (bool, error)
 	// RoundSource, when set, reports the coordinator's current round; the
 	// node polls it every RoundPoll and follows it (SetRound). Every node
 	// that forwards gossip needs it, above all a bootnode or relay that

@@ -156,20 +156,25 @@ func (n *Node) gatherWhy(ctx context.Context, round uint64, deadline time.Durati
 }
 
 // roundComplete decides whether gathering can stop early: with want set, once want authors
-// have shared; otherwise once every connected peer that trains (trainers) and every author
-// of the previous round (expect) has. Waiting only for direct peers ended a gather while a
-// sender reached only through others was still generating (the soak test's 20-node swarm
-// lost such rollouts); the previous round's authors are the swarm as this node last saw it,
-// and one that has left costs at most the gather's deadline, once.
-func roundComplete(authors map[string][]string, trainers, expect []string, want int) bool {
+// have shared; otherwise once every connected peer that trains (trainers) has shared and
+// every author of the previous round (expect) has shared as many batches as it did then.
+// Waiting only for direct peers ended a gather while a sender reached only through others
+// was still generating (the soak test's 20-node swarm lost such rollouts), and stopping at an
+// author's first batch ended one with a single gossip message of 32 still missing and never
+// pulled; the previous round is the swarm as this node last saw it, and an author that has
+// left, or shares fewer batches this round, costs at most the gather's deadline, once.
+func roundComplete(authors map[string][]string, trainers []string, expect map[string]int, want int) bool {
 	if want > 0 {
 		return len(authors) >= want
 	}
-	for _, ps := range [][]string{trainers, expect} {
-		for _, p := range ps {
-			if len(authors[p]) == 0 {
-				return false
-			}
+	for _, p := range trainers {
+		if len(authors[p]) == 0 {
+			return false
+		}
+	}
+	for p, n := range expect {
+		if len(authors[p]) < max(n, 1) {
+			return false
 		}
 	}
 	return true
@@ -186,17 +191,18 @@ func (n *Node) trainers(ps []peer.ID) []string {
 	return out
 }
 
-// expectedAuthors are the authors of the round before round (this node left out): the peers
-// a gather of round waits for besides its direct ones.
-func (n *Node) expectedAuthors(round uint64) []string {
+// expectedAuthors are the authors of the round before round (this node left out), each
+// with how many batches it shared then: the peers a gather of round waits for besides its
+// direct ones, and how much of each it waits for.
+func (n *Node) expectedAuthors(round uint64) map[string]int {
 	if round == 0 {
 		return nil
 	}
 	self := n.ID()
-	var out []string
-	for a := range n.store.authors(round - 1) {
+	out := map[string]int{}
+	for a, batches := range n.store.authors(round - 1) {
 		if a != self {
-			out = append(out, a)
+			out[a] = len(batches)
 		}
 	}
 	return out

@@ -39,6 +39,7 @@ type Node struct {
 	latency map[peer.ID]time.Duration
 	dial    map[peer.ID]*dialState
 	catch   roundCatchUp
+	held    *heldSet // rollouts whose member look-up failed (held.go)
 
 	ctx       context.Context
 	cancel    context.CancelFunc
@@ -88,6 +89,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		scores:    map[peer.ID]float64{},
 		latency:   map[peer.ID]time.Duration{},
 		dial:      map[peer.ID]*dialState{},
+		held:      newHeldSet(),
 	}
 	for _, b := range boot {
 		n.bootSet[b.ID] = true
@@ -128,6 +130,10 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.RoundSource != nil {
 		n.wg.Add(1)
 		go n.followRound()
+	}
+	if cfg.IsMember != nil {
+		n.wg.Add(1)
+		go n.heldLoop()
 	}
 	if cfg.CutOff != nil {
 		n.wg.Add(1)

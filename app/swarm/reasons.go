@@ -20,10 +20,13 @@ const (
 	DropReplay    DropReason = "replay"    // already seen from that author
 	DropRate      DropReason = "rate"      // sender exceeded its rate or per-round quota
 	DropMember    DropReason = "member"    // author refused by Config.IsMember
+	// DropMemberLookup: the author's membership could not be looked up
+	// until the rollout's round ended (our failure, not the sender's).
+	DropMemberLookup DropReason = "member-lookup-failed"
 )
 
 // AllDropReasons lists every reason, for stable UI/metrics ordering.
-var AllDropReasons = []DropReason{DropOversize, DropMalformed, DropSchema, DropSignature, DropRound, DropReplay, DropRate, DropMember}
+var AllDropReasons = []DropReason{DropOversize, DropMalformed, DropSchema, DropSignature, DropRound, DropReplay, DropRate, DropMember, DropMemberLookup}
 
 // DropError is returned by Decode and the receive path; Reason classifies it.
 type DropError struct {

@@ -167,9 +167,16 @@ func (t *ioErrTracker) Read(p []byte) (int, error) {
 // syncFrom asks p for round's envelopes we lack and stores the valid ones.
 // Everything invalid is counted and blamed on p.
 func (n *Node) syncFrom(ctx context.Context, p peer.ID, round uint64) error {
+	// An author counts as had only once it has as many batches here as it
+	// shared last round: the peer then sends all of a partly received
+	// author's batches (the duplicates are dropped here, uncounted), so one
+	// gossip message missed of an author's 32 is pulled, not lost.
+	expect := n.expectedAuthors(round)
 	have := map[string]bool{}
-	for a := range n.store.authors(round) {
-		have[a] = true
+	for a, batches := range n.store.authors(round) {
+		if len(batches) >= expect[a] {
+			have[a] = true
+		}
 	}
 	s, err := n.h.NewStream(ctx, p, n.syncID)
 	if err != nil {

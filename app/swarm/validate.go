@@ -3,6 +3,7 @@ package swarm
 import (
 	"bytes"
 	"context"
+	"time"
 
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -50,11 +51,24 @@ func (n *Node) validate(_ context.Context, from peer.ID, msg *pubsub.Message) pu
 func (n *Node) admit(env *envelope, raw []byte, src, msgID string) pubsub.ValidationResult {
 	// Round and membership are judged against this node's view of the
 	// chain, which may lag (or lead) the sender's by a moment: such drops
-	// are counted but ignored, never held against the sender.
-	if n.cfg.IsMember != nil && !n.cfg.IsMember(env.Rollout.PeerID) {
-		n.counters.note(DropMember, src)
-		return pubsub.ValidationIgnore
+	// are counted but ignored, never held against the sender. A failed
+	// look-up is not an answer: the rollout is held and looked up again
+	// (held.go).
+	if n.cfg.IsMember != nil {
+		member, err := n.cfg.IsMember(env.Rollout.PeerID)
+		if err != nil {
+			return n.hold(env, raw, src, msgID, time.Now())
+		}
+		if !member {
+			n.counters.note(DropMember, src)
+			return pubsub.ValidationIgnore
+		}
 	}
+	return n.adopt(env, raw, src, msgID)
+}
+
+// adopt stores an envelope whose author is a member (see admit).
+func (n *Node) adopt(env *envelope, raw []byte, src, msgID string) pubsub.ValidationResult {
 	// Copy: pubsub owns msg.Data and we keep the bytes to serve sync.
 	own := bytes.Clone(raw)
 	r := &env.Rollout
