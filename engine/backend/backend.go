@@ -38,6 +38,7 @@ package backend
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/swarmdesk/swarmdesk/engine/sample"
 )
@@ -181,6 +182,35 @@ type AdamW struct {
 	LR, Beta1, Beta2, Eps, WeightDecay float64
 	Step                               int64 // the step being taken, from 1
 	Decoupled                          bool
+}
+
+// AdamWKernel is the scalars a device AdamW kernel takes, derived from the
+// hyperparameters and the step count on the host in float64 and only then
+// rounded, so every GPU backend's update matches engine/train's.
+type AdamWKernel struct {
+	Mode int // 0: Adam; 1: decoupled decay (AdamW); 2: L2 decay added to the gradient
+	// OneMinusBeta1, Beta2 and OneMinusBeta2 update the moments; StepSize
+	// is LR over the first bias correction and SqrtBC2 the square root of
+	// the second; Decay is 1-LR·WeightDecay (decoupled), WeightDecay the L2
+	// factor.
+	OneMinusBeta1, Beta2, OneMinusBeta2, StepSize, SqrtBC2, Eps, Decay, WeightDecay float32
+}
+
+// Kernel is h as a device kernel's scalars.
+func (h AdamW) Kernel() AdamWKernel {
+	step := float64(h.Step)
+	bc1 := 1 - math.Pow(h.Beta1, step)
+	bc2 := math.Sqrt(1 - math.Pow(h.Beta2, step))
+	mode := 0
+	if h.WeightDecay != 0 {
+		mode = 2
+		if h.Decoupled {
+			mode = 1
+		}
+	}
+	return AdamWKernel{Mode: mode, OneMinusBeta1: float32(1 - h.Beta1), Beta2: float32(h.Beta2),
+		OneMinusBeta2: float32(1 - h.Beta2), StepSize: float32(h.LR / bc1), SqrtBC2: float32(bc2),
+		Eps: float32(h.Eps), Decay: float32(1 - h.LR*h.WeightDecay), WeightDecay: float32(h.WeightDecay)}
 }
 
 // KVCacheDTypes is implemented by backends whose KVAppend and

@@ -3,7 +3,6 @@ package cuda
 import (
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"unsafe"
 
@@ -612,19 +611,9 @@ func (b *Backend) EmbedBackward(dtable, dx backend.View, tokens []int, hidden in
 }
 
 func (b *Backend) AdamWStep(param, grad, m, v backend.View, h backend.AdamW) {
-	step := float64(h.Step)
-	bc1 := 1 - math.Pow(h.Beta1, step)
-	bc2 := math.Sqrt(1 - math.Pow(h.Beta2, step))
-	mode := 0
-	if h.WeightDecay != 0 {
-		mode = 2
-		if h.Decoupled {
-			mode = 1
-		}
-	}
-	b.launch("adamw", g1(blocks(param.N, 256)), 256, args().p(ptr(param), ptr(grad), ptr(m), ptr(v)).l(param.N).i(mode).
-		f(float32(1-h.Beta1), float32(h.Beta2), float32(1-h.Beta2), float32(h.LR/bc1), float32(bc2), float32(h.Eps),
-			float32(1-h.LR*h.WeightDecay), float32(h.WeightDecay)))
+	k := h.Kernel()
+	b.launch("adamw", g1(blocks(param.N, 256)), 256, args().p(ptr(param), ptr(grad), ptr(m), ptr(v)).l(param.N).i(k.Mode).
+		f(k.OneMinusBeta1, k.Beta2, k.OneMinusBeta2, k.StepSize, k.SqrtBC2, k.Eps, k.Decay, k.WeightDecay))
 	b.done()
 }
 

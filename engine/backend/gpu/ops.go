@@ -3,6 +3,7 @@ package gpu
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"math"
 	"strings"
 )
@@ -467,22 +468,14 @@ type AdamStep struct {
 
 // AdamW records one Adam/AdamW update of n parameters in place.
 func (b *Recorder) AdamW(param, grad, m, v Buffer, n int, s AdamStep) {
-	step := float64(s.Step)
-	bc1 := 1 - math.Pow(s.Beta1, step)
-	bc2 := math.Sqrt(1 - math.Pow(s.Beta2, step))
-	mode := 0
-	if s.WeightDecay != 0 {
-		mode = 2
-		if s.AdamW {
-			mode = 1
-		}
-	}
+	k := backend.AdamW{LR: s.LR, Beta1: s.Beta1, Beta2: s.Beta2, Eps: s.Eps, WeightDecay: s.WeightDecay,
+		Step: int64(s.Step), Decoupled: s.AdamW}.Kernel()
 	gs := s.GradScale
 	if gs == 0 {
 		gs = 1
 	}
-	pc := push(nil).u(n, mode).f(float32(1-s.Beta1), float32(s.Beta2), float32(1-s.Beta2), float32(s.LR/bc1),
-		float32(bc2), float32(s.Eps), float32(1-s.LR*s.WeightDecay), float32(s.WeightDecay), gs)
+	pc := push(nil).u(n, k.Mode).f(k.OneMinusBeta1, k.Beta2, k.OneMinusBeta2, k.StepSize,
+		k.SqrtBC2, k.Eps, k.Decay, k.WeightDecay, gs)
 	b.Dispatch("adamw", []Buffer{param, grad, m, v}, pc, Groups(n, 256), 1, 1)
 }
 
