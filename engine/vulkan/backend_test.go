@@ -36,6 +36,17 @@ func TestModelOnVulkanMatchesCPUAndReference(t *testing.T) {
 	conformance.RunModel(t, openBackend, 1e-5)
 }
 
+// A bf16 KV cache (half the memory of batch rollouts): kv_append rounds as
+// the CPU rounds, attention (flash prefill and the GEMM path) reads it
+// widened and sums in float32; then the whole tiny model over such a cache.
+func TestBF16KVCache(t *testing.T) {
+	conformance.RunKVCacheDType(t, openBackend, backend.BF16)
+}
+
+func TestModelBF16KVCache(t *testing.T) {
+	conformance.RunModelKVCache(t, openBackend, backend.BF16)
+}
+
 func TestBackendRegistryProbe(t *testing.T) {
 	device(t)
 	t.Setenv("SWARMDESK_VULKAN_SOFTWARE", "")

@@ -155,3 +155,96 @@ func RunModel(t *testing.T, open func(t *testing.T) backend.Backend, cpuTol floa
 		})
 	}
 }
+
+// RunModelKVCache runs the tiny model with its KV cache stored as dt on
+// the device (Model.SetKVCacheDType; BF16: half the memory of batch
+// rollouts) against the same model on the CPU with its float32 cache:
+// prefill logits, step-by-step decode, and a batched decode of two answers
+// branched from the prompt's cache (attention over a shared run and each
+// answer's own), all within the bf16 tolerance since only storage rounds;
+// the cache takes dt's bytes. Every GPU backend runs it for each KV type
+// its backend.KVCacheDTypes lists, so the model-level check is one and the
+// same everywhere.
+func RunModelKVCache(t *testing.T, open func(t *testing.T) backend.Backend, dt backend.DType) {
+	const tol = 2e-2
+	cpuM, devM := TinyModel(t, qwen2.F32), TinyModel(t, qwen2.F32)
+	if err := devM.UseBackend(open(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := devM.SetKVCacheDType(dt); err != nil {
+		t.Fatal(err)
+	}
+	V := cpuM.Config.VocabSize
+	prompt := make([]int, 20)
+	for i := range prompt {
+		prompt[i] = (i*7919 + 13) % V
+	}
+	dc, err := devM.NewCache(len(prompt) + 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := cpuM.NewCache(len(prompt) + 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dc.Bytes()*4 != cc.Bytes()*dt.Size() {
+		t.Fatalf("%v cache %d bytes, f32 cache %d", dt, dc.Bytes(), cc.Bytes())
+	}
+	got, err := devM.PrefillAll(dc, prompt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append([]float32(nil), got...)
+	want, err := cpuM.PrefillAll(cc, prompt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := MaxRel(got, F64(want)); d > tol {
+		t.Fatalf("prefill over a %v KV cache: %.3g from the CPU", dt, d)
+	}
+	// Two answers branched from the prompt, decoded together.
+	branch := func(c *qwen2.KVCache) []*qwen2.KVCache {
+		t.Helper()
+		var bs []*qwen2.KVCache
+		for range 2 {
+			b, err := c.Branch(8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bs = append(bs, b)
+		}
+		return bs
+	}
+	db, cb := branch(dc), branch(cc)
+	toks := []int{prompt[len(prompt)-1], prompt[3]}
+	for step := 0; step < 4; step++ {
+		wl, err := cpuM.Decode(cb, toks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gl, err := devM.Decode(db, toks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := MaxRel(gl, F64(wl)); d > tol {
+			t.Fatalf("batched decode step %d over a %v KV cache: %.3g from the CPU", step, dt, d)
+		}
+		toks = []int{(toks[0]*31 + 7) % V, (toks[1]*17 + 3) % V}
+	}
+	// One sequence on, step by step.
+	tok := prompt[len(prompt)-1]
+	for step := 0; step < 6; step++ {
+		wl, err := cpuM.Decode([]*qwen2.KVCache{cc}, []int{tok})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gl, err := devM.Decode([]*qwen2.KVCache{dc}, []int{tok})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := MaxRel(gl, F64(wl)); d > tol {
+			t.Fatalf("decode step %d over a %v KV cache: %.3g from the CPU", step, dt, d)
+		}
+		tok = (tok*31 + 7) % V
+	}
+}
