@@ -79,3 +79,8 @@ func TestParityBF16KVCache(t *testing.T) {
 func TestParityModelBF16KVCache(t *testing.T) {
 	conformance.RunModelKVCache(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) }, backend.BF16)
 }
+
+// Rollouts and scoring give their KV caches' device memory back.
+func TestParityCachesReleased(t *testing.T) {
+	conformance.RunCachesReleased(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) })
+}

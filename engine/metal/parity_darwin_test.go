@@ -31,6 +31,7 @@ func TestParitySuiteOnMetal(t *testing.T) {
 	// A bf16 KV cache: the ops over it, then the whole model.
 	t.Run("BF16KVCache", func(t *testing.T) { conformance.RunKVCacheDType(t, open, backend.BF16) })
 	t.Run("ModelBF16KVCache", func(t *testing.T) { conformance.RunModelKVCache(t, open, backend.BF16) })
+	t.Run("CachesReleased", func(t *testing.T) { conformance.RunCachesReleased(t, open) })
 }
 
 func TestBackendRegistryProbe(t *testing.T) {

@@ -47,6 +47,11 @@ func TestModelBF16KVCache(t *testing.T) {
 	conformance.RunModelKVCache(t, openBackend, backend.BF16)
 }
 
+// Rollouts and scoring give their KV caches' device memory back.
+func TestCachesReleased(t *testing.T) {
+	conformance.RunCachesReleased(t, openBackend)
+}
+
 // A KV run whose keys and values differ in type (or have a type no kernel
 // reads) is refused with an error that says so, not read as the wrong type.
 func TestKVCacheRunTypesMustMatch(t *testing.T) {
