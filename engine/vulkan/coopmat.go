@@ -352,7 +352,7 @@ func (d *Device) coopSetup(enabled bool) {
 			k.destroy(d)
 			why := err.Error()
 			if e, ok := err.(*Error); ok {
-				why = e.Op + ": " + resultName(e.Result)
+				why = e.Op + ": " + e.Result.String()
 			}
 			fail("the driver rejected the cooperative-matrix kernel (" + why + ")")
 			return
