@@ -60,12 +60,7 @@ func TestFlashAttentionMatchesAttention(t *testing.T) {
 				b.Attention(ref)
 				b.FlashAttention(flash, true)
 			})
-			want, got := down(t, d, ref.Out, c.T*Q), down(t, d, flash.Out, c.T*Q)
-			for i := range want {
-				if math.Abs(float64(got[i]-want[i])) > 1e-5 {
-					t.Fatalf("out[%d] = %v, score-matrix path %v", i, got[i], want[i])
-				}
-			}
+			matchesScorePath(t, "out", down(t, d, flash.Out, c.T*Q), down(t, d, ref.Out, c.T*Q))
 			wl, gl := down(t, d, ref.LSE, c.T*c.Hq), down(t, d, flash.LSE, c.T*c.Hq)
 			for i := range wl {
 				if math.Abs(float64(gl[i]-wl[i])) > 1e-5*(1+math.Abs(float64(wl[i]))) {
@@ -128,10 +123,16 @@ func flashBF16KV(t *testing.T, d *Device, a gpu.Attn, n int) {
 		b.Attention(ref)
 		b.FlashAttention(flash, false)
 	})
-	want, got := down(t, d, ref.Out, a.T*Q), down(t, d, flash.Out, a.T*Q)
+	matchesScorePath(t, "out over bf16 K/V", down(t, d, flash.Out, a.T*Q), down(t, d, ref.Out, a.T*Q))
+}
+
+// matchesScorePath fails unless flash attention's output got is the
+// score-matrix path's want within 1e-5.
+func matchesScorePath(t *testing.T, what string, got, want []float32) {
+	t.Helper()
 	for i := range want {
 		if math.Abs(float64(got[i]-want[i])) > 1e-5 {
-			t.Fatalf("out[%d] = %v over bf16 K/V, score-matrix path over them rounded %v", i, got[i], want[i])
+			t.Fatalf("%s[%d] = %v, score-matrix path %v", what, i, got[i], want[i])
 		}
 	}
 }
