@@ -61,7 +61,7 @@ func TestVulkanKVCache(t *testing.T) {
 	for i := range prompt {
 		prompt[i] = (i*7919 + 13) % V
 	}
-	const tol = 2e-2 // bf16 keys and values, fp32 sums
+	const tol = 1e-2 // bf16 keys and values, fp32 sums (lavapipe: about 3e-3)
 	got, err := m.Prefill(dc, prompt)
 	if err != nil {
 		t.Fatal(err)
