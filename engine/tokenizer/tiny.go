@@ -116,7 +116,16 @@ func TinyJSON(vocab int) ([]byte, error) {
 // learnMerges runs plain BPE training on corpus until there are size tokens
 // (raw byte strings, index = id). When the corpus has no pair left to merge,
 // it appends synthetic merges (token + printable byte) so any size works.
+// The last two merges make U+FFFD one token, as it is in Qwen's vocabulary:
+// a random tiny model emits stray UTF-8 bytes, decoding turns each into U+FFFD,
+// and without this merge the re-encoded text would be up to three times as
+// long as the answer that was sampled, which no real tokenizer does.
 func learnMerges(corpus string, size int) (tokens []string, merges [][2]string) {
+	replacement := 0
+	if size-256 >= 2 {
+		replacement = 2
+	}
+	size -= replacement
 	for b := 0; b < 256; b++ {
 		tokens = append(tokens, string([]byte{byte(b)}))
 	}
@@ -189,6 +198,10 @@ func learnMerges(corpus string, size int) (tokens []string, merges [][2]string) 
 				addMerge(base, int(c))
 			}
 		}
+	}
+	if replacement > 0 {
+		r := "\uFFFD"
+		addMerge(addMerge(int(r[0]), int(r[1])), int(r[2]))
 	}
 	return tokens, merges
 }

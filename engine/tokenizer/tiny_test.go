@@ -28,6 +28,11 @@ func TestTiny(t *testing.T) {
 		if back, err := tk.Decode(ids); err != nil || back != text {
 			t.Errorf("vocab %d: round trip %q, %v", v, back, err)
 		}
+		// Decoding stray bytes gives U+FFFD; like Qwen's vocabulary, the tiny one
+		// keeps it one token, so a re-encoded answer is not three times longer.
+		if got, want := len(tk.EncodeNonSpecial("a\uFFFDb")), 3; v >= MinTinyVocab+2 && got != want {
+			t.Errorf("vocab %d: \"a\uFFFDb\" is %d tokens, want %d", v, got, want)
+		}
 		if v >= 512 {
 			if id, ok := tk.TokenID("Ġthe"); !ok || !slices.Contains(tk.Encode(" the"), id) {
 				t.Errorf("vocab %d: learnt merges do not produce \" the\" (%d, %v)", v, id, ok)

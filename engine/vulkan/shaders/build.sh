@@ -38,7 +38,7 @@ compile() { # name source [defines...]
 }
 for src in "$here"/*.comp; do
   base=$(basename "$src" .comp)
-  case $base in gemm | gemv | embed | flash_attn) continue ;; esac
+  case $base in gemm | gemv | embed | flash_attn | kv_append) continue ;; esac
   compile "$base" "$base.comp"
 done
 compile gemm_f32 gemm.comp -DBTYPE=0
@@ -49,9 +49,14 @@ compile gemv_bf16 gemv.comp -DBTYPE=1
 compile gemv_f16 gemv.comp -DBTYPE=2
 compile embed embed.comp
 compile embed_bf16 embed.comp -DTBF16
-# One flash-attention kernel per head width (engine/backend/gpu's FlashHeadDims).
+# The KV cache in float32 or bf16 (engine/backend/gpu's KVDTypes).
+compile kv_append kv_append.comp
+compile kv_append_bf16 kv_append.comp -DKV_BF16
+# One flash-attention kernel per head width (engine/backend/gpu's
+# FlashHeadDims), each also over a bf16 KV cache.
 for d in 16 32 64 128; do
   compile flash_attn_d$d flash_attn.comp -DHEAD_D=$d
+  compile flash_attn_d${d}_bf16 flash_attn.comp -DHEAD_D=$d -DKV_BF16
 done
 
 # coopmat compiles the cooperative-matrix kernels with the pinned glslang
