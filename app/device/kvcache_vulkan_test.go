@@ -14,9 +14,10 @@ import (
 // registry the way the app chooses: engine.kv_cache = auto gives a bf16 KV
 // cache where the Vulkan backend offers one, its caches are half the bytes
 // and the model's prefill and decode logits stay within bf16 tolerance of
-// the CPU's f32 cache. While the backend keeps f32 only, auto says so, an
-// explicit bf16 is said in a sentence, and the test then skips. Without any
-// Vulkan device it skips, saying why.
+// the CPU's f32 cache. Where the backend keeps f32 only (before the bf16
+// cache reached the Vulkan backend), auto says so, an explicit bf16 is said
+// in a sentence, and the test then skips. Without any Vulkan device it
+// skips, saying why.
 func TestVulkanKVCache(t *testing.T) {
 	t.Setenv("SWARMDESK_VULKAN_SOFTWARE", "1") // offer lavapipe, as the tests of engine/vulkan do
 	rollouts := train.Shape{Answers: 2, SeqLen: 64}
@@ -40,7 +41,7 @@ func TestVulkanKVCache(t *testing.T) {
 		if ch2.KV.DType != backend.F32 || !strings.Contains(ch2.KV.Fallback, "engine.kv_cache is bf16, but the Vulkan backend keeps the KV cache in f32 only") {
 			t.Fatalf("engine.kv_cache = bf16 on Vulkan without it: %v, fallback %q", ch2.KV.DType, ch2.KV.Fallback)
 		}
-		t.Skip("the Vulkan backend does not offer a bf16 KV cache yet (backend.KVCacheDTypes); auto keeps f32 and an explicit bf16 says so")
+		t.Skip("this Vulkan backend does not offer a bf16 KV cache (backend.KVCacheDTypes); auto keeps f32 and an explicit bf16 says so")
 	}
 
 	cpuM := tinyModel(t)

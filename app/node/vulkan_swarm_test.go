@@ -15,7 +15,7 @@ import (
 // A 3-node swarm round where node B's engine runs on the Vulkan backend
 // (Mesa lavapipe on CI, a real GPU elsewhere), chosen the way the app
 // chooses (engine.device = vulkan, engine.kv_cache = auto through
-// app/device: a bf16 KV cache once the Vulkan backend offers one): B rolls out and
+// app/device: a bf16 KV cache where the Vulkan backend offers one): B rolls out and
 // trains (GRPO step, AdamW state, master weights) on the device, its answers are adopted by the CPU nodes
 // and theirs by B, and every node trains. Without any Vulkan device the
 // test skips, saying why.
