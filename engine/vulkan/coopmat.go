@@ -466,6 +466,7 @@ func (d *Device) coopSetup(m coopMats) {
 		fail("the driver refused to create the device with the cooperative-matrix features")
 		return
 	}
+	d.coop.bf16Reason = d.Info.Coop.BF16Reason // "" when the probe found bf16 matrices usable
 	if want.bf16 && !m.bf16 {
 		d.coop.bf16Reason = "the driver refused to create the device with the bf16 features (VK_KHR_shader_bfloat16)"
 	}
@@ -563,6 +564,9 @@ func (d *Device) CoopMatrixStatus() string {
 		d.Info.Coop.Caps.SubgroupSize, coopMatrices(d.coop.bf16, d.coop.f16))
 	if !d.coop.bf16 && d.coop.bf16Reason != "" {
 		st += "; no bf16 matrices: " + d.coop.bf16Reason
+	}
+	if !d.coop.f16 && d.Info.Coop.F16Reason != "" {
+		st += "; no fp16 matrices: " + d.Info.Coop.F16Reason
 	}
 	return st
 }

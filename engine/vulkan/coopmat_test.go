@@ -379,9 +379,10 @@ func TestCoopMatrixParity(t *testing.T) {
 	}
 }
 
-// BenchmarkGemmCoopMatrix: the same GEMMs with 16-bit weights on
-// cooperative matrices and on the tiled kernel (scripts/gpu-check.sh
-// prints both).
+// BenchmarkGemmCoopMatrix: the same GEMMs with bf16 weights on
+// cooperative matrices (the device's choice: bf16 ones where it has
+// them), on fp16 matrices as well where it has both (coopf16m) and on the
+// tiled kernel (scripts/gpu-check.sh prints them).
 func BenchmarkGemmCoopMatrix(b *testing.B) {
 	d := coopDevice(b)
 	r := rand.New(rand.NewPCG(7, 7))
@@ -389,10 +390,16 @@ func BenchmarkGemmCoopMatrix(b *testing.B) {
 		x := up(b, d, randv(r, sh.M*sh.K, 1))
 		w := bf16Weights(b, d, r, sh.N*sh.K)
 		out := zeros(b, d, sh.M*sh.N)
-		for _, kind := range []string{"coop", "tiled"} {
+		kinds := []string{"coop", "tiled"}
+		if d.coop.bf16 && d.coop.f16 {
+			kinds = append(kinds, "coopf16m")
+		}
+		for _, kind := range kinds {
 			b.Run(fmt.Sprintf("%dx%dx%d_bf16_%s", sh.M, sh.N, sh.K, kind), func(b *testing.B) {
+				saved := d.coop
 				d.coop.off = kind == "tiled"
-				defer func() { d.coop.off = false }()
+				d.coop.bf16 = d.coop.bf16 && kind != "coopf16m"
+				defer func() { d.coop = saved }()
 				benchBatch(b, d, func(bt *gpu.Recorder) { bt.MatMulT(out, x, w, nil, gpu.BF16, sh.M, sh.N, sh.K) })
 				flops := 2 * float64(sh.M) * float64(sh.N) * float64(sh.K) * reps * float64(b.N)
 				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
@@ -648,5 +655,43 @@ func TestCoopEnable(t *testing.T) {
 		if next := tc.m.fallback(); next != tc.next {
 			t.Errorf("%+v: after a refusal %+v, want %+v", tc.m, next, tc.next)
 		}
+	}
+}
+
+// TestCoopStatusWords: what doctor and the device line say for each set
+// of matrices in use (made-up states: no such device runs here).
+func TestCoopStatusWords(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		info   CoopSupport
+		st     coopState
+		status []string
+		driver string
+	}{
+		{"bf16 and fp16", CoopSupport{WorkGroup: 128, BF16: true, F16: true}, coopState{wg: 128, bf16: true, f16: true},
+			[]string{"in use (16×16×16 bf16·bf16→f32 (subgroup), 16×16×16 f16·f16→f32 (subgroup), 32-wide subgroups): bf16 matrices for bf16 weights, fp16 matrices for fp16 weights"},
+			"GEMMs: cooperative matrices (bf16 or fp16 in, fp32 sums)"},
+		{"bf16 only", CoopSupport{WorkGroup: 128, BF16: true, F16Reason: "the device does not offer 16×16×16 f16·f16→f32 (subgroup) matrices"}, coopState{wg: 128, bf16: true},
+			[]string{"bf16 matrices for bf16 weights (fp16 weights on the tiled kernel)", "; no fp16 matrices: the device does not offer"},
+			"(bf16 in, fp32 sums; fp16 weights tiled)"},
+		{"fp16 only, bf16 not offered", CoopSupport{WorkGroup: 128, F16: true}, coopState{wg: 128, f16: true, bf16Reason: "the device does not offer 16×16×16 bf16·bf16→f32 (subgroup) matrices"},
+			[]string{"fp16 matrices for bf16 and fp16 weights (activations saturate at ±65504)", "; no bf16 matrices: the device does not offer 16×16×16 bf16"},
+			"(fp16 in, fp32 sums)"},
+		{"none", CoopSupport{Reason: "the driver does not offer VK_KHR_cooperative_matrix"}, coopState{reason: "the driver does not offer VK_KHR_cooperative_matrix"},
+			[]string{"not used: the driver does not offer VK_KHR_cooperative_matrix"}, "GEMMs: tiled (the driver does not offer VK_KHR_cooperative_matrix)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.info.Caps.SubgroupSize = 32
+			d := &Device{Info: DeviceInfo{Coop: tc.info}, coop: tc.st}
+			st := d.CoopMatrixStatus()
+			for _, w := range tc.status {
+				if !strings.Contains(st, w) {
+					t.Errorf("status %q does not say %q", st, w)
+				}
+			}
+			if drv := d.backendDevice().Driver; !strings.Contains(drv, tc.driver) {
+				t.Errorf("device line %q does not say %q", drv, tc.driver)
+			}
+		})
 	}
 }
