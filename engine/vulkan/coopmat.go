@@ -391,7 +391,8 @@ type coopState struct {
 	wg         uint32
 	bf16, f16  bool
 	reason     string
-	bf16Reason string // why bf16 weights are not on bf16 matrices, when they could have been
+	bf16Reason string // why bf16 weights are not on bf16 matrices
+	f16Reason  string // why fp16 matrices are not used
 	off        bool   // benchmarks compare against the tiled kernel
 }
 
@@ -447,59 +448,80 @@ func (d *Device) coopEnable(p *pins, dci *deviceCreateInfo, exts []string, m coo
 }
 
 // coopSetup runs after the device is created with the matrices in m: it
-// builds the cooperative-matrix pipelines and checks each on a small GEMM.
-// A failing bf16 kernel leaves bf16 weights on fp16 matrices; a failing
-// fp16 kernel (or no kernel left) turns the path off. Reasons are logged;
-// the tiled kernel is always there.
+// builds the cooperative-matrix pipelines, checks each on a small GEMM
+// (coopTry) and keeps what passed (settleCoop). Reasons are logged; the
+// tiled kernel is always there.
 func (d *Device) coopSetup(m coopMats) {
-	want := d.coopWanted()
-	if !want.any() {
-		d.coop.reason = d.Info.Coop.Reason
-		return
+	d.coop = settleCoop(d.Info.Coop, m, d.coopTry)
+	switch {
+	case d.coop.wg == 0 && d.Info.Coop.WorkGroup > 0:
+		slog.Warn("vulkan: cooperative-matrix GEMMs not used; the tiled GEMM runs instead", "device", d.Info.Name, "reason", d.coop.reason)
+	case d.Info.Coop.BF16 && !d.coop.bf16:
+		slog.Warn("vulkan: bf16 cooperative matrices not used", "device", d.Info.Name, "reason", d.coop.bf16Reason)
+	case d.Info.Coop.F16 && !d.coop.f16:
+		slog.Warn("vulkan: fp16 cooperative matrices not used", "device", d.Info.Name, "reason", d.coop.f16Reason)
 	}
-	d.coop = coopState{}
-	fail := func(why string) {
-		d.coop = coopState{reason: why, bf16Reason: d.coop.bf16Reason}
-		slog.Warn("vulkan: cooperative-matrix GEMMs not used; the tiled GEMM runs instead", "device", d.Info.Name, "reason", why)
+	for _, mat := range []gpu.DType{gpu.BF16, gpu.F16} {
+		if mat == gpu.BF16 && !d.coop.bf16 || mat == gpu.F16 && !d.coop.f16 {
+			d.dropKernels(mat)
+		}
 	}
+}
+
+// settleCoop decides what an open device runs on cooperative matrices:
+// probe is the probe's verdict, m the matrices the device was created
+// for, try builds and self-tests the kernel for weights w on matrices mat.
+// bf16 weights go on bf16 matrices when their kernel passes, else on fp16
+// ones; fp16 weights on fp16 matrices when both fp16 kernels pass (a
+// failing one leaves the bf16 matrices alone if they work); nothing left
+// turns the path off.
+func settleCoop(probe CoopSupport, m coopMats, try func(w, mat gpu.DType) error) coopState {
+	if probe.WorkGroup == 0 {
+		return coopState{reason: probe.Reason}
+	}
+	// "" when the probe found them usable
+	c := coopState{bf16Reason: probe.BF16Reason, f16Reason: probe.F16Reason}
 	if !m.any() {
-		fail("the driver refused to create the device with the cooperative-matrix features")
-		return
+		c.reason = "the driver refused to create the device with the cooperative-matrix features"
+		return c
 	}
-	d.coop.bf16Reason = d.Info.Coop.BF16Reason // "" when the probe found bf16 matrices usable
-	if want.bf16 && !m.bf16 {
-		d.coop.bf16Reason = "the driver refused to create the device with the bf16 features (VK_KHR_shader_bfloat16)"
+	if probe.BF16 && !m.bf16 {
+		c.bf16Reason = "the driver refused to create the device with the bf16 features (VK_KHR_shader_bfloat16)"
 	}
-	d.coop.wg = d.Info.Coop.WorkGroup
 	if m.bf16 {
-		if err := d.coopTry(gpu.BF16, gpu.BF16); err != nil {
-			d.coop.bf16Reason = err.Error()
-			slog.Warn("vulkan: bf16 cooperative matrices not used", "device", d.Info.Name, "reason", err)
+		if err := try(gpu.BF16, gpu.BF16); err != nil {
+			c.bf16Reason = err.Error()
 		} else {
-			d.coop.bf16 = true
+			c.bf16 = true
 		}
 	}
 	if m.f16 {
+		c.f16 = true
 		for _, w := range []gpu.DType{gpu.BF16, gpu.F16} {
-			if w == gpu.BF16 && d.coop.bf16 {
+			if w == gpu.BF16 && c.bf16 {
 				continue
 			}
-			if err := d.coopTry(w, gpu.F16); err != nil {
-				fail(err.Error())
-				return
+			if err := try(w, gpu.F16); err != nil {
+				c.f16, c.f16Reason = false, err.Error()
+				break
 			}
 		}
-		d.coop.f16 = true
 	}
-	if !d.coop.bf16 && !d.coop.f16 {
-		fail(d.coop.bf16Reason)
+	switch {
+	case c.bf16 || c.f16:
+		c.wg = probe.WorkGroup
+	case m.f16:
+		c.reason = c.f16Reason
+	default:
+		c.reason = c.bf16Reason
 	}
+	return c
 }
 
 // coopTry builds the kernel for weights w on matrices mat and runs the
 // self-test on it; on failure the pipeline is dropped again.
 func (d *Device) coopTry(w, mat gpu.DType) error {
-	key := kernelKey{name: coopKernel(w, mat), spec: [4]uint32{d.coop.wg}}
+	key := kernelKey{name: coopKernel(w, mat), spec: [4]uint32{d.Info.Coop.WorkGroup}}
 	code, err := spvFS.ReadFile("spv/" + key.name + ".spv")
 	if err != nil {
 		return fmt.Errorf("the cooperative-matrix kernel %s is missing from this build", key.name)
@@ -520,6 +542,17 @@ func (d *Device) coopTry(w, mat gpu.DType) error {
 		return err
 	}
 	return nil
+}
+
+// dropKernels destroys the cooperative-matrix pipelines on matrices mat.
+func (d *Device) dropKernels(mat gpu.DType) {
+	for _, w := range []gpu.DType{gpu.BF16, gpu.F16} {
+		key := kernelKey{name: coopKernel(w, mat), spec: [4]uint32{d.Info.Coop.WorkGroup}}
+		if k, ok := d.kernels[key]; ok {
+			delete(d.kernels, key)
+			k.destroy(d)
+		}
+	}
 }
 
 // coopKernel names the kernel for weights w on matrices mat (F16 or BF16).
@@ -565,8 +598,8 @@ func (d *Device) CoopMatrixStatus() string {
 	if !d.coop.bf16 && d.coop.bf16Reason != "" {
 		st += "; no bf16 matrices: " + d.coop.bf16Reason
 	}
-	if !d.coop.f16 && d.Info.Coop.F16Reason != "" {
-		st += "; no fp16 matrices: " + d.Info.Coop.F16Reason
+	if !d.coop.f16 && d.coop.f16Reason != "" {
+		st += "; no fp16 matrices: " + d.coop.f16Reason
 	}
 	return st
 }
@@ -601,15 +634,16 @@ func (b *Batch) coopGemm(g gpu.GEMM) bool {
 	if !ok || b.d.coop.off || g.M < coopMinM {
 		return false
 	}
-	b.coopDispatch(name, g)
+	b.coopDispatch(name, b.d.coop.wg, g)
 	return true
 }
 
-// coopDispatch records g on the cooperative-matrix kernel name.
-func (b *Batch) coopDispatch(name string, g gpu.GEMM) {
+// coopDispatch records g on the cooperative-matrix kernel name with
+// work groups of wg invocations.
+func (b *Batch) coopDispatch(name string, wg uint32, g gpu.GEMM) {
 	g.Batch, g.BDiv = max(g.Batch, 1), max(g.BDiv, 1)
 	bufs, pc := g.Operands()
-	b.dispatch(name, [4]uint32{b.d.coop.wg}, bufs, pc,
+	b.dispatch(name, [4]uint32{wg}, bufs, pc,
 		gpu.Groups(g.N, coopTile), gpu.Groups(g.M, coopTile), uint32(g.Batch))
 }
 
@@ -744,7 +778,7 @@ func (d *Device) coopRun(name string, x []float32, w []uint16, bias, c0 []float3
 		return nil, err
 	}
 	defer bt.Release()
-	bt.coopDispatch(name, gpu.GEMM{A: xb, B: wb, C: cb, Bias: bb, M: M, N: N, K: K, SAM: K, SAK: 1, SBK: 1, SBN: K, SCM: N, Alpha: 1, Beta: 1})
+	bt.coopDispatch(name, d.Info.Coop.WorkGroup, gpu.GEMM{A: xb, B: wb, C: cb, Bias: bb, M: M, N: N, K: K, SAM: K, SAK: 1, SBK: 1, SBN: K, SCM: N, Alpha: 1, Beta: 1})
 	if err := bt.Run(); err != nil {
 		return nil, err
 	}

@@ -671,7 +671,7 @@ func TestCoopStatusWords(t *testing.T) {
 		{"bf16 and fp16", CoopSupport{WorkGroup: 128, BF16: true, F16: true}, coopState{wg: 128, bf16: true, f16: true},
 			[]string{"in use (16×16×16 bf16·bf16→f32 (subgroup), 16×16×16 f16·f16→f32 (subgroup), 32-wide subgroups): bf16 matrices for bf16 weights, fp16 matrices for fp16 weights"},
 			"GEMMs: cooperative matrices (bf16 or fp16 in, fp32 sums)"},
-		{"bf16 only", CoopSupport{WorkGroup: 128, BF16: true, F16Reason: "the device does not offer 16×16×16 f16·f16→f32 (subgroup) matrices"}, coopState{wg: 128, bf16: true},
+		{"bf16 only", CoopSupport{WorkGroup: 128, BF16: true}, coopState{wg: 128, bf16: true, f16Reason: "the device does not offer 16×16×16 f16·f16→f32 (subgroup) matrices"},
 			[]string{"bf16 matrices for bf16 weights (fp16 weights on the tiled kernel)", "; no fp16 matrices: the device does not offer"},
 			"(bf16 in, fp32 sums; fp16 weights tiled)"},
 		{"fp16 only, bf16 not offered", CoopSupport{WorkGroup: 128, F16: true}, coopState{wg: 128, f16: true, bf16Reason: "the device does not offer 16×16×16 bf16·bf16→f32 (subgroup) matrices"},
@@ -691,6 +691,58 @@ func TestCoopStatusWords(t *testing.T) {
 			}
 			if drv := d.backendDevice().Driver; !strings.Contains(drv, tc.driver) {
 				t.Errorf("device line %q does not say %q", drv, tc.driver)
+			}
+		})
+	}
+}
+
+// TestSettleCoop: what an open device keeps of the probe's plan when the
+// driver refused features or a kernel is rejected or fails its self-test
+// (a made-up try stands for building and self-testing the kernels).
+func TestSettleCoop(t *testing.T) {
+	both := CoopSupport{WorkGroup: 128, BF16: true, F16: true}
+	all := coopMats{bf16: true, f16: true}
+	const bb, bf, ff = "bf16 on bf16", "bf16 on f16", "f16 on f16"
+	for _, tc := range []struct {
+		name    string
+		probe   CoopSupport
+		m       coopMats
+		failing []string // kernels whose try fails
+		want    coopState
+		tries   []string
+	}{
+		{"all pass", both, all, nil, coopState{wg: 128, bf16: true, f16: true}, []string{bb, ff}},
+		{"bf16 kernel fails: bf16 weights on fp16 matrices", both, all, []string{bb},
+			coopState{wg: 128, f16: true, bf16Reason: "fails: " + bb}, []string{bb, bf, ff}},
+		{"fp16 kernel fails: bf16 matrices stay", both, all, []string{ff},
+			coopState{wg: 128, bf16: true, f16Reason: "fails: " + ff}, []string{bb, ff}},
+		{"all fail", both, all, []string{bb, bf, ff},
+			coopState{reason: "fails: " + bf, bf16Reason: "fails: " + bb, f16Reason: "fails: " + bf}, []string{bb, bf}},
+		{"bf16 features refused", both, coopMats{f16: true}, nil,
+			coopState{wg: 128, f16: true, bf16Reason: "the driver refused to create the device with the bf16 features (VK_KHR_shader_bfloat16)"}, []string{bf, ff}},
+		{"all features refused", both, coopMats{}, nil,
+			coopState{reason: "the driver refused to create the device with the cooperative-matrix features"}, nil},
+		{"probe said no", CoopSupport{Reason: "no extension"}, coopMats{}, nil, coopState{reason: "no extension"}, nil},
+		{"bf16 only, its kernel fails", CoopSupport{WorkGroup: 256, BF16: true, F16Reason: "no f16 shape"}, coopMats{bf16: true}, []string{bb},
+			coopState{reason: "fails: " + bb, bf16Reason: "fails: " + bb, f16Reason: "no f16 shape"}, []string{bb}},
+		{"fp16 only, bf16 not offered", CoopSupport{WorkGroup: 64, F16: true, BF16Reason: "no bf16 shape"}, coopMats{f16: true}, nil,
+			coopState{wg: 64, f16: true, bf16Reason: "no bf16 shape"}, []string{bf, ff}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var tries []string
+			got := settleCoop(tc.probe, tc.m, func(w, mat gpu.DType) error {
+				k := fmt.Sprintf("%v on %v", w, mat)
+				tries = append(tries, k)
+				if slices.Contains(tc.failing, k) {
+					return fmt.Errorf("fails: %s", k)
+				}
+				return nil
+			})
+			if got != tc.want {
+				t.Errorf("got %+v\nwant %+v", got, tc.want)
+			}
+			if !slices.Equal(tries, tc.tries) {
+				t.Errorf("tried %v, want %v", tries, tc.tries)
 			}
 		})
 	}
