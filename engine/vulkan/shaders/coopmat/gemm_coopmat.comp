@@ -14,9 +14,10 @@
 //     to bfloat16, keeping fp32's range (no saturation); bf16 weights go
 //     in as they are (widened to fp32 and back: exact). Only with BTYPE 1:
 //     fp16 weights would lose three mantissa bits.
-// The float-to-16-bit conversions are the driver's (OpFConvert): round to
-// nearest even on the GPUs that offer these matrices; the open-time
-// self-test (coopmat.go) uses values whose rounding does not depend on it.
+// The float-to-16-bit conversions are OpFConvert, whose rounding the
+// driver chooses (nearest even or toward zero): the open-time self-test
+// (coopmat.go) uses values that round alike either way, and
+// TestCoopMatrixParity compares with round-to-nearest-even.
 //
 // The one matrix shape used is M=N=K=16, A/B fp16 or bf16, C fp32,
 // subgroup scope: the shape NVIDIA and AMD both offer (engine/vulkan/
@@ -28,9 +29,10 @@
 // depends on the subgroup size.
 //
 // glslang writes every cooperative-matrix module for the Vulkan memory
-// model, so the device must enable vulkanMemoryModel as well as
-// cooperativeMatrix and shaderFloat16 (fp16 matrices) or shaderBFloat16Type
-// and shaderBFloat16CooperativeMatrix (bf16 matrices); coopmat.go does.
+// model, and declares the Float16 capability for any 16-bit float type
+// (bfloat16_t included), so the device must enable vulkanMemoryModel,
+// cooperativeMatrix and shaderFloat16, and for bf16 matrices also
+// shaderBFloat16Type and shaderBFloat16CooperativeMatrix; coopmat.go does.
 //
 // This file is compiled by build.sh with glslang 16.5.0 (Debian bookworm's
 // glslc is too old for GL_KHR_cooperative_matrix); it is kept out of the
