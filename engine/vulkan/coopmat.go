@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
@@ -255,15 +256,7 @@ func chooseCoop(c CoopCaps, maxInvocations, maxShared uint32) CoopSupport {
 	case !c.CoopFeature:
 		return no("the driver lists VK_KHR_cooperative_matrix but turns its cooperativeMatrix feature off")
 	}
-	offers := func(want CoopShape) bool {
-		for _, sh := range c.Shapes {
-			if sh == want {
-				return true
-			}
-		}
-		return false
-	}
-	hasF16, hasBF16 := offers(coopWant), offers(coopWantBF16)
+	hasF16, hasBF16 := slices.Contains(c.Shapes, coopWant), slices.Contains(c.Shapes, coopWantBF16)
 	if !hasF16 && !hasBF16 {
 		offered := make([]string, 0, len(c.Shapes))
 		for i, sh := range c.Shapes {
@@ -563,7 +556,7 @@ func coopKernel(w, mat gpu.DType) string {
 	return "gemm_coopmat_" + w.String()
 }
 
-// coopKernelFor is the kernel this device runs g's weights on, if any.
+// kernelFor is the kernel the device runs GEMMs with weights w on, if any.
 func (c coopState) kernelFor(w gpu.DType) (string, bool) {
 	switch {
 	case c.wg == 0:
