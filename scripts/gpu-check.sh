@@ -6,8 +6,10 @@
 #    a software device such as lavapipe does not count, the suite fails
 #    instead of skipping when no GPU is usable),
 #    including the cooperative-matrix GEMM parity test (TestCoopMatrixParity:
-#    tensor-core GEMMs vs the host and the tiled kernel; it skips, saying
-#    why, where the driver lacks VK_KHR_cooperative_matrix 16x16x16 f16),
+#    tensor-core GEMMs vs the host and the tiled kernel, on bf16 matrices
+#    where the driver has VK_KHR_shader_bfloat16 and on fp16 ones; it
+#    skips, saying why, where the driver lacks VK_KHR_cooperative_matrix
+#    16x16x16 f16 or bf16),
 # 3. runs the kernel benchmarks (cooperative-matrix vs tiled GEMM among them) and the whole model (Qwen2.5-0.5B shape,
 #    random weights) on Vulkan: rollouts at batch 1 and 64 (batch 64 again
 #    with a bf16 KV cache), prefill, and one GRPO step trained on the device
@@ -86,7 +88,7 @@ cmetric() { # like metric, over the CUDA benchmarks
   awk -v pat="$1" -v unit="$2" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == unit) { print $i; exit } }' "$out/cuda.txt"
 }
 coop() { # MxNxK kind: GFLOP/s of BenchmarkGemmCoopMatrix
-  awk -v pat="^BenchmarkGemmCoopMatrix/$1_bf16_$2" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == "GFLOP/s") { print $i; exit } }' "$out/bench.txt"
+  awk -v pat="^BenchmarkGemmCoopMatrix/$1_bf16_$2(-[0-9]+)?\$" '$1 ~ pat { for (i = 2; i < NF; i++) if ($(i+1) == "GFLOP/s") { print $i; exit } }' "$out/bench.txt"
 }
 cgemm() { # MxNxK: "ours GFLOP/s vs cuBLAS GFLOP/s (ratio)"
   local o c
@@ -110,6 +112,9 @@ printf '%-44s %s\n' "Vulkan GEMM kind" "$(grep -m1 -oE 'cooperative-matrix GEMMs
 for shape in 64x4864x896 512x4864x896 512x896x4864 2048x4864x896; do
   c=$(coop $shape coop)
   if [ -n "$c" ]; then c="$c vs $(coop $shape tiled) GFLOP/s"; else c="n/a (cooperative-matrix GEMMs not in use)"; fi
+  # bf16 weights on fp16 matrices too, where the device has bf16 ones.
+  f=$(coop $shape coopf16m)
+  if [ -n "$f" ]; then c="$c (on fp16 matrices: $f)"; fi
   printf '%-44s %s\n' "GEMM $shape bf16: coop-matrix vs tiled" "$c"
 done
 printf '%-44s %s rows/s\n' "attention prefill T=256 (14/2 heads, d64)" "$(metric 'AttentionPrefill' rows/s)"

@@ -398,26 +398,24 @@ func (d *Device) init() error {
 	qci := &deviceQueueCreateInfo{sType: stDeviceQueueCreateInfo, queueFamilyIndex: d.family, queueCount: 1,
 		pQueuePriorities: ptr(&p, &prio)}
 	var h uintptr
-	coop := d.Info.Coop.WorkGroup > 0
+	coop := d.coopWanted()
 	for {
 		dci := &deviceCreateInfo{sType: stDeviceCreateInfo, queueCreateInfoCount: 1, pQueueCreateInfos: ptr(&p, qci)}
 		var exts []string
 		if d.Info.hasExtension(portabilitySubsetExtName) {
 			exts = append(exts, portabilitySubsetExtName)
 		}
-		if coop {
-			exts = d.coopEnable(&p, dci, exts)
-		}
+		exts = d.coopEnable(&p, dci, exts, coop)
 		dci.enabledExtensionCount = uint32(len(exts))
 		dci.ppEnabledExtensionNames = strs(&p, exts)
 		r := d.in.tab.res(fnCreateDevice, d.phys, ptr(&p, dci), 0, ptr(&p, &h))
 		if r == vkSuccess {
 			break
 		}
-		if !coop {
+		if !coop.any() {
 			return check(r, "vkCreateDevice", ErrInit)
 		}
-		coop = false // once more without the cooperative-matrix features
+		coop = coop.fallback() // once more without the bf16, then all cooperative-matrix features
 	}
 	d.handle = h
 	d.tab = d.in.tab

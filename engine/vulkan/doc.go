@@ -19,7 +19,9 @@
 //     and embedded, and CI checks a rebuild gives the same bytes.
 //   - GEMMs with bf16/f16 weights run on cooperative matrices (tensor
 //     cores) where the device offers VK_KHR_cooperative_matrix 16×16×16
-//     fp16→fp32, else on the tiled kernel (coopmat.go).
+//     with fp32 sums: bf16 matrices for bf16 weights where it also offers
+//     VK_KHR_shader_bfloat16 (activations keep fp32's range), fp16 ones
+//     otherwise; else the tiled kernel runs (coopmat.go).
 //   - Batch records many dispatches (with a barrier between dependent
 //     ones) into one command buffer and submits it once: one submit and one
 //     wait per decode step or training micro-step, never per op.

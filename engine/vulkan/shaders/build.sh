@@ -6,7 +6,8 @@
 #   build.sh          rebuild ../spv/*.spv
 #   build.sh --check  rebuild into a temporary folder and compare
 #
-# The cooperative-matrix GEMMs (coopmat/*.comp → gemm_coopmat_*.spv) need
+# The cooperative-matrix GEMMs (coopmat/*.comp → gemm_coopmat_*.spv; the
+# variants are listed in coopvariants below) need
 # GL_KHR_cooperative_matrix, which Debian bookworm's glslc (glslang 11.13)
 # and glslang-tools (12) do not know. They are compiled with glslang 16.5.0
 # exactly (git tag 16.5.0, commit a8d28bd082bff18ffbe80996e922b012f915cf07,
@@ -66,9 +67,12 @@ done
 # and validates them, or says why not and leaves the committed files out
 # of the comparison (skip).
 skip=()
+# name:defines of each cooperative-matrix kernel (defines split on commas):
+# bf16 and fp16 weights on fp16 matrices, bf16 weights on bf16 matrices.
+coopvariants=(gemm_coopmat_bf16:-DBTYPE=1 gemm_coopmat_f16:-DBTYPE=2 gemm_coopmat_bf16mat:-DBTYPE=1,-DMBF16)
 coopsources() { # what the cooperative-matrix kernels are compiled from
   (cd "$here" && sha256sum coopmat/gemm_coopmat.comp bf16.glsl)
-  echo "glslang 16.5.0 -V --target-env vulkan1.1 -S comp; gemm_coopmat_bf16: -DBTYPE=1, gemm_coopmat_f16: -DBTYPE=2"
+  echo "glslang 16.5.0 -V --target-env vulkan1.1 -S comp; ${coopvariants[*]}"
 }
 coopmat() {
   local glslang=${GLSLANG:-} val=${SPIRV_VAL:-}
@@ -91,11 +95,12 @@ coopmat() {
   if [ -z "$val" ] && [ -x "$here/.tools/bin/spirv-val" ]; then
     val=$here/.tools/bin/spirv-val
   fi
-  local bt name
+  local v name defs
   coopsources >"$out/gemm_coopmat.sources"
-  for bt in bf16:1 f16:2; do
-    name=gemm_coopmat_${bt%%:*}
-    "$glslang" -V --target-env vulkan1.1 --quiet -DBTYPE="${bt##*:}" -S comp -o "$out/$name.spv" "$here/coopmat/gemm_coopmat.comp"
+  for v in "${coopvariants[@]}"; do
+    name=${v%%:*}
+    IFS=, read -r -a defs <<<"${v#*:}"
+    "$glslang" -V --target-env vulkan1.1 --quiet "${defs[@]}" -S comp -o "$out/$name.spv" "$here/coopmat/gemm_coopmat.comp"
     if [ -n "$val" ]; then
       "$val" --target-env vulkan1.1 "$out/$name.spv"
     fi

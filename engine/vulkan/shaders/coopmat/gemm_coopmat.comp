@@ -1,25 +1,38 @@
 #version 450
 // Batched GEMM on cooperative matrices (VK_KHR_cooperative_matrix: tensor
-// cores on NVIDIA, WMMA on AMD RDNA3+), fp16 inputs, fp32 accumulation:
+// cores on NVIDIA, WMMA on AMD RDNA3+), 16-bit inputs, fp32 accumulation:
 //   C[b][m][n] = alpha * sum_k A(b,m,k) * B(b,k,n) + beta * C[b][m][n] + bias[n]
 // Same operands, strides and push constants as ../gemm.comp, so the Go
-// side records either kernel from one GEMM description. A is fp32 and is
-// rounded to fp16 (saturating at +-65504) on its way into shared memory;
-// B is bf16 (BTYPE 1, widened then rounded to fp16, exact for weights in
-// fp16's normal range) or fp16 (BTYPE 2). Products accumulate in fp32.
+// side records either kernel from one GEMM description. A is fp32; B is
+// bf16 (BTYPE 1) or fp16 (BTYPE 2). Products accumulate in fp32.
 //
-// The one matrix shape used is M=N=K=16, A/B fp16, C fp32, subgroup scope:
-// the shape NVIDIA and AMD both offer (engine/vulkan/coopmat.go checks the
-// device lists it). A work group computes a 64x64 tile of C as 2x2 blocks
-// of 32x32, one block per subgroup (2x2 16x16 accumulators each). The work
-// group has 4 subgroups' worth of invocations (spec constant 0, set from
+// The matrices' input type (MTYPE) is one of two:
+//   fp16 (no MBF16): A is rounded to fp16 (saturating at +-65504) on its
+//     way into shared memory; bf16 weights are widened and rounded to fp16
+//     (exact for weights in fp16's normal range).
+//   bf16 (MBF16, GL_EXT_bfloat16 / VK_KHR_shader_bfloat16): A is rounded
+//     to bfloat16, keeping fp32's range (no saturation); bf16 weights go
+//     in as they are (widened to fp32 and back: exact). Only with BTYPE 1:
+//     fp16 weights would lose three mantissa bits.
+// The float-to-16-bit conversions are OpFConvert, whose rounding the
+// driver chooses (nearest even or toward zero): the open-time self-test
+// (coopmat.go) uses values that round alike either way, and
+// TestCoopMatrixParity compares with round-to-nearest-even.
+//
+// The one matrix shape used is M=N=K=16, A/B fp16 or bf16, C fp32,
+// subgroup scope: the shape NVIDIA and AMD both offer (engine/vulkan/
+// coopmat.go checks the device lists it). A work group computes a 64x64
+// tile of C as 2x2 blocks of 32x32, one block per subgroup (2x2 16x16
+// accumulators each). The work group has 4 subgroups' worth of invocations (spec constant 0, set from
 // the device's subgroup size); if the driver forms a different number of
 // subgroups the blocks are handed out round by round, so the result never
 // depends on the subgroup size.
 //
 // glslang writes every cooperative-matrix module for the Vulkan memory
-// model, so the device must enable vulkanMemoryModel as well as
-// cooperativeMatrix and shaderFloat16 (coopmat.go does).
+// model, and declares the Float16 capability for any 16-bit float type
+// (bfloat16_t included), so the device must enable vulkanMemoryModel,
+// cooperativeMatrix and shaderFloat16, and for bf16 matrices also
+// shaderBFloat16Type and shaderBFloat16CooperativeMatrix; coopmat.go does.
 //
 // This file is compiled by build.sh with glslang 16.5.0 (Debian bookworm's
 // glslc is too old for GL_KHR_cooperative_matrix); it is kept out of the
@@ -27,12 +40,24 @@
 #extension GL_KHR_cooperative_matrix : require
 #extension GL_KHR_memory_scope_semantics : require
 #extension GL_KHR_shader_subgroup_basic : require
+#ifdef MBF16
+#extension GL_EXT_bfloat16 : require
+#else
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#endif
 #extension GL_GOOGLE_include_directive : require
 #include "../bf16.glsl"
 
 #ifndef BTYPE
 #define BTYPE 1
+#endif
+#ifdef MBF16
+#if BTYPE != 1
+#error bf16 matrices are for bf16 weights only
+#endif
+#define MTYPE bfloat16_t
+#else
+#define MTYPE float16_t
 #endif
 #define BM 64
 #define BN 64
@@ -58,12 +83,17 @@ layout(push_constant) uniform P {
 	float alpha, beta;
 } p;
 
-shared float16_t As[BM * ASTRIDE]; // As[m][k]
-shared float16_t Bs[BK * BSTRIDE]; // Bs[k][n]
+shared MTYPE As[BM * ASTRIDE]; // As[m][k]
+shared MTYPE Bs[BK * BSTRIDE]; // Bs[k][n]
 shared float Cs[4][T * T];         // one 16x16 accumulator per block, for the epilogue
 
-// toHalf rounds to fp16, saturating instead of overflowing to infinity.
-float16_t toHalf(float v) { return float16_t(clamp(v, -65504.0, 65504.0)); }
+#ifdef MBF16
+// toM rounds to bfloat16: fp32's range, nothing to saturate.
+MTYPE toM(float v) { return bfloat16_t(v); }
+#else
+// toM rounds to fp16, saturating instead of overflowing to infinity.
+MTYPE toM(float v) { return float16_t(clamp(v, -65504.0, 65504.0)); }
+#endif
 
 float loadB(int i) {
 	uint w = bw[i >> 1];
@@ -91,25 +121,25 @@ void main() {
 		for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++)
 			acc[i][j] = coopmat<float, gl_ScopeSubgroup, T, T, gl_MatrixUseAccumulator>(0.0);
 		for (int k0 = 0; k0 < p.K; k0 += BK) {
-			// Stage 64x32 of A and 32x64 of B as fp16, walking the operand's
+			// Stage 64x32 of A and 32x64 of B as MTYPE, walking the operand's
 			// contiguous dimension across neighbouring invocations.
 			for (int e = tid; e < BM * BK; e += nthreads) {
 				int kk, mm;
 				if (p.sak == 1) { kk = e % BK; mm = e / BK; } else { mm = e % BM; kk = e / BM; }
 				int gm = m0 + mm, gk = k0 + kk;
-				As[mm * ASTRIDE + kk] = toHalf((gm < p.M && gk < p.K) ? a[abase + gm * p.sam + gk * p.sak] : 0.0);
+				As[mm * ASTRIDE + kk] = toM((gm < p.M && gk < p.K) ? a[abase + gm * p.sam + gk * p.sak] : 0.0);
 			}
 			for (int e = tid; e < BN * BK; e += nthreads) {
 				int kk, nn;
 				if (p.sbk == 1) { kk = e % BK; nn = e / BK; } else { nn = e % BN; kk = e / BN; }
 				int gn = n0 + nn, gk = k0 + kk;
-				Bs[kk * BSTRIDE + nn] = toHalf((gn < p.N && gk < p.K) ? loadB(bbase + gk * p.sbk + gn * p.sbn) : 0.0);
+				Bs[kk * BSTRIDE + nn] = toM((gn < p.N && gk < p.K) ? loadB(bbase + gk * p.sbk + gn * p.sbn) : 0.0);
 			}
 			barrier();
 			if (busy) {
 				for (int kk = 0; kk < BK; kk += T) {
-					coopmat<float16_t, gl_ScopeSubgroup, T, T, gl_MatrixUseA> ma[2];
-					coopmat<float16_t, gl_ScopeSubgroup, T, T, gl_MatrixUseB> mb[2];
+					coopmat<MTYPE, gl_ScopeSubgroup, T, T, gl_MatrixUseA> ma[2];
+					coopmat<MTYPE, gl_ScopeSubgroup, T, T, gl_MatrixUseB> mb[2];
 					for (int i = 0; i < 2; i++)
 						coopMatLoad(ma[i], As, (wm + i * T) * ASTRIDE + kk, ASTRIDE, gl_CooperativeMatrixLayoutRowMajor);
 					for (int j = 0; j < 2; j++)
