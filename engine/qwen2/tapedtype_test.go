@@ -6,39 +6,20 @@ import (
 	"testing"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
+	"github.com/swarmdesk/swarmdesk/engine/backend/conformance"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
 )
 
 // A bf16 tape (Model.SetTapeDType) keeps x, qkv, att, xmid and gate|up of
-// every block rounded to bf16 and computes in float32 as before.
-//
-// Tolerance, and why: bf16 keeps 8 significant bits, so each kept value
-// is off by at most u = 2⁻⁹ ≈ 2e-3 of itself, with signs at random. A
-// weight gradient dyᵀ·x sees that error in x directly and in dy through
-// every block above it (each adds its own kept values' error, attention
-// amplifying q and k's through the softmax), so a tensor's gradient is off
-// by a few u in relative L2: 4–6 u measured on this 2-layer model.
-// bf16Tol = 8u leaves room for another seed and still fails a tape whose
-// rows are restored wrong (a wrong layer, a stale working row: errors of
-// order 1). The head's and final norm's gradients read only float32 values
-// (the final residual stream, the head's statistics) and must be exact.
-const bf16Tol = 1.0 / 64 // 8 × 2⁻⁹
-
-// relL2 is ‖got − want‖ / ‖want‖.
-func relL2[W float32 | float64](got []float32, want []W) float64 {
-	var num, den float64
-	for i := range want {
-		d := float64(got[i]) - float64(want[i])
-		num += d * d
-		den += float64(want[i]) * float64(want[i])
-	}
-	return math.Sqrt(num / max(den, 1e-300))
-}
+// every block rounded to bf16 and computes in float32 as before. Gradients
+// are compared tensor by tensor with conformance.RelL2 against
+// conformance.BF16TapeTol, whose doc gives the tolerance and why.
 
 // TestBF16TapeGradients: the same forward (bit-identical log-probs), and
-// gradients within bf16Tol of the f32 tape's, tensor by tensor, for a full
-// fine-tune (tied and untied head) and for LoRA adapters.
+// gradients within conformance.BF16TapeTol of the f32 tape's, tensor by
+// tensor, for a full fine-tune (tied and untied head) and for LoRA
+// adapters.
 func TestBF16TapeGradients(t *testing.T) {
 	for _, v := range []struct {
 		name   string
@@ -92,12 +73,12 @@ func TestBF16TapeGradients(t *testing.T) {
 			}
 			worst := 0.0
 			for _, s := range spans {
-				d := relL2(g16[s.lo:s.hi], g32[s.lo:s.hi])
+				d := conformance.RelL2(g16[s.lo:s.hi], g32[s.lo:s.hi])
 				worst = max(worst, d)
 				head := s.name == "model.norm.weight" || s.name == "lm_head.weight"
 				switch {
-				case d > bf16Tol:
-					t.Errorf("gradient of %s: %.3g from the f32 tape's (bound %.3g)", s.name, d, bf16Tol)
+				case d > conformance.BF16TapeTol:
+					t.Errorf("gradient of %s: %.3g from the f32 tape's (bound %.3g)", s.name, d, conformance.BF16TapeTol)
 				case head && d != 0:
 					t.Errorf("gradient of %s: %.3g from the f32 tape's; it reads no rounded value", s.name, d)
 				}
@@ -111,7 +92,7 @@ func TestBF16TapeGradients(t *testing.T) {
 			if err := m.SetTapeDType(backend.F32); err != nil {
 				t.Fatal(err)
 			}
-			if again, _ := gradOf(t, m, seqs, c); relL2(again, g32) != 0 {
+			if again, _ := gradOf(t, m, seqs, c); conformance.RelL2(again, g32) != 0 {
 				t.Fatal("the f32 tape after a bf16 one gives other gradients")
 			}
 		})
@@ -122,7 +103,7 @@ func TestBF16TapeGradients(t *testing.T) {
 // differences of the float64 twin, tensor by tensor: the RMS error of 8
 // sampled elements relative to the tensor's RMS gradient (rounding errors
 // scale with the tensor's gradients, not with each sampled element), within
-// bf16Tol.
+// conformance.BF16TapeTol.
 func TestBF16TapeFiniteDifferences(t *testing.T) {
 	m := loadTiny(t, withUntied(trainTiny), qwen2.F32)
 	if err := m.SetTapeDType(backend.BF16); err != nil {
@@ -146,8 +127,8 @@ func TestBF16TapeFiniteDifferences(t *testing.T) {
 		d := math.Sqrt(e2/float64(len(idx))) / math.Sqrt(g2/float64(ti.Size))
 		worst = max(worst, d)
 		name := ti.Name
-		if d > bf16Tol {
-			t.Errorf("gradient of %s: %.3g from the float64 finite differences (bound %.3g)", name, d, bf16Tol)
+		if d > conformance.BF16TapeTol {
+			t.Errorf("gradient of %s: %.3g from the float64 finite differences (bound %.3g)", name, d, conformance.BF16TapeTol)
 		}
 	}
 	t.Logf("worst tensor %.3g from the float64 reference (%.1f u)", worst, worst*512)
