@@ -153,7 +153,7 @@ func TestBF16TapeBytesQwen05B(t *testing.T) {
 	cfg := testmodel.Qwen05B
 	H, Q, KV, F, L := cfg.HiddenSize, cfg.QDim(), cfg.KVDim(), cfg.IntermediateSize, cfg.NumHiddenLayers
 	rounded := int64(H + Q + 2*KV + Q + H + 2*F) // x, qkv, att, xmid, gu per row and layer
-	for _, lens := range [][]int{{352}, {352, 352, 352, 352}, {128, 97}} {
+	for _, lens := range [][]int{{352}, {352, 352, 352, 352}, {352, 352, 352, 352, 352, 352, 352, 352}, {128, 97}} {
 		N := int64(0)
 		for _, n := range lens {
 			N += int64(n - 1)
