@@ -50,7 +50,7 @@ func TestParityModel(t *testing.T) {
 	})
 	// ...and by default with a bf16 tape.
 	t.Run("BF16Tape", func(t *testing.T) {
-		conformance.RunBF16Tape(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) })
+		conformance.RunBF16Tape(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) }, true)
 	})
 }
 

@@ -31,12 +31,14 @@ const BF16TapeTol = 16.0 / 512
 //   - the gradient of Σ c·logp is within BF16TapeTol of the CPU's f32
 //     tape's, tensor by tensor (and not equal: the tape was rounded);
 //   - the memory the tape takes on the device shrinks by what
-//     qwen2.TapeBytesAs says;
+//     qwen2.TapeBytesAs says, to the byte where exactMemory says the
+//     backend's Memory().InUse counts the bytes asked for (Vulkan, CUDA;
+//     not Metal, whose driver rounds each buffer to pages: logged only);
 //   - a GRPO step with the trainer's defaults keeps a bf16 tape on the
 //     device, says so in its plan, and lands near the CPU's f32 step (same
 //     loss to float32 parity, gradient norm within BF16TapeTol, weights
 //     within WeightsMatchFlips' Adam tolerance with up to 1% sign flips).
-func RunBF16Tape(t *testing.T, open func(t *testing.T) backend.Backend) {
+func RunBF16Tape(t *testing.T, open func(t *testing.T) backend.Backend, exactMemory bool) {
 	cpuM, devM := TinyModel(t, qwen2.F32), TinyModel(t, qwen2.F32)
 	be := open(t)
 	if err := devM.UseBackend(be); err != nil {
@@ -131,7 +133,7 @@ func RunBF16Tape(t *testing.T, open func(t *testing.T) backend.Backend) {
 		}
 		saved := qwen2.TapeBytes(devM.Config, lens) - qwen2.TapeBytesAs(devM.Config, lens, backend.BF16)
 		t.Logf("device memory of the tape: f32 %d bytes, bf16 %d (TapeBytes says %d saved)", held32, held16, saved)
-		if got := held32 - held16; got != saved {
+		if got := held32 - held16; exactMemory && got != saved {
 			t.Errorf("a bf16 tape took %d bytes less device memory than an f32 one; TapeBytesAs says %d", got, saved)
 		}
 	}
