@@ -9,8 +9,9 @@
 #    tensor-core GEMMs vs the host and the tiled kernel; it skips, saying
 #    why, where the driver lacks VK_KHR_cooperative_matrix 16x16x16 f16),
 # 3. runs the kernel benchmarks (cooperative-matrix vs tiled GEMM among them) and the whole model (Qwen2.5-0.5B shape,
-#    random weights) on Vulkan: rollouts at batch 1 and 64, prefill, and one
-#    GRPO step trained on the device (F32 master weights, AdamW on the GPU),
+#    random weights) on Vulkan: rollouts at batch 1 and 64 (batch 64 again
+#    with a bf16 KV cache), prefill, and one GRPO step trained on the device
+#    (F32 master weights, AdamW on the GPU),
 # 4. on an NVIDIA GPU, the same for CUDA (engine/cuda, issue 22): doctor's
 #    CUDA section, the CUDA parity suite (SWARMDESK_CUDA_REQUIRE_GPU=1: no
 #    skipping), our GEMM against cuBLAS where cuBLAS is found, and the whole
@@ -117,9 +118,10 @@ printf '%-44s %s tokens/s\n' "sampling 64 x 151936 (top-k 50, top-p .9)" "$(metr
 printf '%-44s %s GB/s\n' "AdamW 4M params" "$(metric 'AdamW' GB/s)"
 printf '%-44s %s µs\n' "submit+wait floor" "$(metric 'EmptyBatch' µs/submit)"
 printf '%-44s %s tok/s\n' "rollout batch 1 (our engine, Vulkan)" "$(metric 'Model/rollout_batch1-' tok/s)"
-printf '%-44s %s tok/s\n' "rollout batch 64 (our engine, Vulkan)" "$(metric 'Model/rollout_batch64' tok/s)"
+printf '%-44s %s tok/s\n' "rollout batch 64 (our engine, Vulkan)" "$(metric 'Model/rollout_batch64-' tok/s)"
 printf '%-44s %s tok/s\n' "prefill 512 tokens (our engine, Vulkan)" "$(metric 'Model/prefill512' tok/s)"
-printf '%-44s %s MiB\n' "peak device memory (rollout batch 64)" "$(metric 'Model/rollout_batch64' peak-MiB)"
+printf '%-44s %s MiB\n' "peak device memory (rollout batch 64)" "$(metric 'Model/rollout_batch64-' peak-MiB)"
+printf '%-44s %s tok/s, %s MiB peak\n' "rollout batch 64, bf16 KV cache (Vulkan)" "$(metric 'Model/rollout_batch64_kvbf16' tok/s)" "$(metric 'Model/rollout_batch64_kvbf16' peak-MiB)"
 printf '%-44s %s tok/s (%s GFLOP/s)\n' "GRPO step, 8 x (96+256) tokens (our engine)" "$(metric 'TrainStep/tape=bf16' tok/s)" "$(metric 'TrainStep/tape=bf16' GFLOP/s)"
 printf '%-44s %s tok/s\n' "GRPO step with an f32 tape" "$(metric 'TrainStep/tape=f32' tok/s)"
 printf '%-44s %s MiB (f32 tape %s MiB)\n' "peak device memory (GRPO step, bf16 tape)" "$(metric 'TrainStep/tape=bf16' peak-MiB)" "$(metric 'TrainStep/tape=f32' peak-MiB)"

@@ -141,10 +141,13 @@ func deviceText(d session.Device) string {
 	if d.LimitBytes > 0 {
 		parts = append(parts, "limit "+formatBytes(d.LimitBytes))
 	}
+	if d.KVCache != "" { // engine.kv_cache's outcome, worded by the session
+		parts = append(parts, d.KVCache)
+	}
 	if len(parts) == 0 {
 		return "—"
 	}
-	if d.Note != "" { // why the engine is not on the device chosen in Settings
+	if d.Note != "" { // why the engine is not on the device (or KV cache type) chosen in Settings
 		return strings.Join(parts, " · ") + "\n" + d.Note
 	}
 	return strings.Join(parts, " · ")

@@ -504,6 +504,9 @@ func TestDeviceText(t *testing.T) {
 		{session.Device{Kind: "Vulkan", Name: "AMD Radeon RX 7900 XTX", MemoryBytes: 24 << 30}, "Vulkan · AMD Radeon RX 7900 XTX · 24.0 GiB memory"},
 		{session.Device{Kind: "CPU", Name: "EPYC, 2 threads", Note: "Test GPU cannot be used: device lost; using the CPU instead"},
 			"CPU · EPYC, 2 threads\nTest GPU cannot be used: device lost; using the CPU instead"},
+		{session.Device{Kind: "CUDA", Name: "NVIDIA H100", MemoryBytes: 80 << 30, KVCache: "bf16 KV cache"}, "CUDA · NVIDIA H100 · 80.0 GiB memory · bf16 KV cache"},
+		{session.Device{Kind: "CPU", Name: "EPYC, 2 threads", KVCache: "f32 KV cache", Note: "engine.kv_cache is bf16, but the CPU backend keeps the KV cache in f32 only"},
+			"CPU · EPYC, 2 threads · f32 KV cache\nengine.kv_cache is bf16, but the CPU backend keeps the KV cache in f32 only"},
 	} {
 		if got := deviceText(tc.d); got != tc.want {
 			t.Errorf("deviceText(%+v) = %q, want %q", tc.d, got, tc.want)

@@ -20,6 +20,7 @@ const (
 	keyThreads      = "resources.threads"
 	keyMemoryLimit  = "resources.memory_limit_mb"
 	keyDevice       = "engine.device"
+	keyKVCache      = "engine.kv_cache"
 	keyTrainMode    = "training.mode"
 	keyLoRARank     = "training.lora_rank"
 	keyCheckpoint   = "training.checkpoint_minutes"
@@ -109,6 +110,8 @@ var settingFields = []settingField{
 	{key: keyMemoryLimit, label: "Memory limit", kind: fieldNumber, hint: "MiB · 0 = automatic (what the model needs, within free memory)"},
 	{key: keyDevice, label: "Compute device", kind: fieldText,
 		hint: "auto (a GPU when one can be used, else the CPU), cpu, vulkan, vulkan:N, cuda or metal · takes effect on the next start"},
+	{key: keyKVCache, label: "KV cache", kind: fieldChoice, choices: []string{"auto", "f32", "bf16"},
+		hint: "auto keeps rollouts' keys and values in bf16 on a GPU that offers it (half the memory, attention still sums in fp32), f32 elsewhere · takes effect on the next start"},
 	{key: keyTrainMode, label: "Training", kind: fieldChoice, choices: []string{"auto", "full", "lora"},
 		hint: "auto trains the full model when it fits the memory limit, else LoRA adapters; full or lora force one"},
 	{key: keyLoRARank, label: "LoRA rank", kind: fieldNumber, hint: "rank of the adapters · 0 = the largest that fits (up to 64)"},

@@ -96,6 +96,29 @@ func TestSettingsThemeAppliesLive(t *testing.T) {
 	}
 }
 
+// The KV cache type is a choice of the three values engine.kv_cache takes,
+// showing what config.toml says, saved on Save.
+func TestSettingsKVCache(t *testing.T) {
+	b := newFakeBackend()
+	b.restartKeys = map[string]bool{keyKVCache: true}
+	v := settingsShell(t, b)
+	sel := v.selects[keyKVCache]
+	if sel == nil {
+		t.Fatal("no KV cache choice in the settings")
+	}
+	if !slices.Equal(sel.Options, []string{"auto", "f32", "bf16"}) || sel.Selected != "auto" {
+		t.Fatalf("KV cache choice %v, selected %q; want auto, f32, bf16 with auto", sel.Options, sel.Selected)
+	}
+	sel.SetSelected("bf16")
+	test.Tap(v.saveBtn)
+	if got := b.savedSettings(); !slices.Equal(got, [][2]string{{keyKVCache, "bf16"}}) {
+		t.Fatalf("SaveSetting calls %v", got)
+	}
+	if !hasText(v.obj, "takes effect after restart") {
+		t.Errorf("no restart note after saving the KV cache type: %q", Texts(v.obj))
+	}
+}
+
 func TestSettingsShowsModeAndFolder(t *testing.T) {
 	b := newFakeBackend()
 	v := settingsShell(t, b)

@@ -72,7 +72,7 @@ the prompt's KV cache, the way a swarm round generates rollouts.`,
 				text = tokenizer.ChatML(msgs, true)
 			}
 			ids := tok.Encode(text)
-			if err := useDevice(errw, m, e.Config.Engine.Device, train.Shape{Answers: n, SeqLen: len(ids) + maxNew}); err != nil {
+			if err := useDevice(errw, m, e.Config.Engine, train.Shape{Answers: n, SeqLen: len(ids) + maxNew}); err != nil {
 				return err
 			}
 			var mu sync.Mutex

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/swarmdesk/swarmdesk/app/config"
 	"github.com/swarmdesk/swarmdesk/app/device"
 	"github.com/swarmdesk/swarmdesk/app/models"
 	"github.com/swarmdesk/swarmdesk/engine/hub"
@@ -40,17 +41,21 @@ func loadModel(ctx context.Context, o Options, demoDir, model string, offline, w
 }
 
 // useDevice moves m to the engine.device the config (or --device) names,
-// telling the user on w which device runs the model or why it fell back to
-// the CPU.
-func useDevice(w io.Writer, m *qwen2.Model, setting string, rollouts train.Shape) error {
-	ch, err := device.Use(m, setting, rollouts)
+// with the KV cache type engine.kv_cache gives there, telling the user on w
+// which device runs the model or why it fell back to the CPU, and why the
+// KV caches are not the type asked for when they are not.
+func useDevice(w io.Writer, m *qwen2.Model, eng config.Engine, rollouts train.Shape) error {
+	ch, err := device.Use(m, eng.Device, eng.KVCache, rollouts)
 	if err != nil {
 		return err
 	}
 	if ch.Fallback != "" {
 		fmt.Fprintf(w, "note: %s\n", ch.Fallback)
 	} else if ch.Device.Backend != "cpu" {
-		fmt.Fprintf(w, "device: %s\n", ch.Device)
+		fmt.Fprintf(w, "device: %s, %s\n", ch.Device, ch.KV.Short())
+	}
+	if ch.KV.Fallback != "" {
+		fmt.Fprintf(w, "note: %s\n", ch.KV.Fallback)
 	}
 	return nil
 }

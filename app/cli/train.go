@@ -80,7 +80,7 @@ run (--fresh starts over).`,
 				}
 			}
 			// The demo's answers are a few tokens after a short prompt: its questions are small.
-			if err := useDevice(errw, m, e.Config.Engine.Device, train.Shape{Answers: answer, SeqLen: 64}); err != nil { // after LoRA: adapters keep it on the CPU
+			if err := useDevice(errw, m, e.Config.Engine, train.Shape{Answers: answer, SeqLen: 64}); err != nil { // after LoRA: adapters keep it on the CPU
 				return err
 			}
 			cfg := train.Config{Optim: train.DefaultOptimConfig(), MemoryLimit: int64(e.Config.Resources.MemoryLimitMB) << 20}

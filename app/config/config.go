@@ -58,6 +58,11 @@ type Engine struct {
 	// Device is auto, cpu, vulkan, vulkan:N, cuda, cuda:N or metal (engine/backend.ParseSpec).
 	// auto takes the first usable of CUDA, Metal, Vulkan, then the CPU.
 	Device string `toml:"device"`
+	// KVCache is the element type of the model's KV caches: auto, f32 or bf16
+	// (engine/backend.ParseKVSpec). auto keeps them in bf16 on a GPU backend
+	// that offers it (half the memory of batch rollouts; attention still sums
+	// in fp32), f32 elsewhere; see app/device.ChooseKVCache.
+	KVCache string `toml:"kv_cache"`
 }
 
 // Resources bounds what the node may use of the machine.
@@ -164,7 +169,7 @@ func Default() Config {
 		Training: Training{Mode: "auto", Questions: 2, Answers: 2, Adopt: 2, MaxNewTokens: 256, GatherSeconds: 30,
 			CheckpointMinutes: 30},
 		Resources: Resources{IdleMinutes: 5},
-		Engine:    Engine{Device: "auto"},
+		Engine:    Engine{Device: "auto", KVCache: "auto"},
 		Secrets:   Secrets{Backend: "auto"},
 		Log:       Log{Level: "info"},
 		Desktop:   Desktop{Theme: "system"},

@@ -242,3 +242,52 @@ func TestEngineDevice(t *testing.T) {
 		t.Fatalf("validate engine.device = tpu: %v", err)
 	}
 }
+
+func TestEngineKVCache(t *testing.T) {
+	if d := Default().Engine.KVCache; d != "auto" {
+		t.Fatalf("default engine.kv_cache %q, want auto", d)
+	}
+	for _, tc := range []struct {
+		in, want string // want "" = refused
+	}{
+		{"auto", "auto"}, {"f32", "f32"}, {"BF16", "bf16"}, {" bf16 ", "bf16"},
+		{"f16", ""}, {"fp8", ""}, {"", ""},
+	} {
+		c := Default()
+		err := c.Set("engine.kv_cache", tc.in)
+		if tc.want == "" {
+			if err == nil || !strings.Contains(err.Error(), "auto, f32 or bf16") || c.Engine.KVCache != "auto" {
+				t.Errorf("engine.kv_cache %q accepted (%v, now %q); want an error listing the choices", tc.in, err, c.Engine.KVCache)
+			}
+			continue
+		}
+		if err != nil || c.Engine.KVCache != tc.want {
+			t.Errorf("engine.kv_cache %q = %q, %v; want %q", tc.in, c.Engine.KVCache, err, tc.want)
+		}
+		if err := c.Validate(); err != nil {
+			t.Errorf("engine.kv_cache %q: %v", tc.in, err)
+		}
+	}
+	c := Default()
+	c.Engine.KVCache = "int4" // as a hand-edited file could say
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "engine.kv_cache") {
+		t.Fatalf("validate engine.kv_cache = int4: %v", err)
+	}
+	// A config file that predates the key keeps the default.
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte("[engine]\ndevice = \"cpu\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(path)
+	if err != nil || got.Engine.KVCache != "auto" {
+		t.Fatalf("config without engine.kv_cache: %q, %v; want auto", got.Engine.KVCache, err)
+	}
+	// And one that sets it is read.
+	if err := os.WriteFile(path, []byte("[engine]\nkv_cache = \"bf16\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = Load(path); err != nil || got.Engine.KVCache != "bf16" {
+		t.Fatalf("config with engine.kv_cache = bf16: %q, %v", got.Engine.KVCache, err)
+	}
+}

@@ -128,6 +128,22 @@ var settings = []setting{
 			}
 			return nil
 		}},
+	{key: "engine.kv_cache", help: "how the model keeps its KV caches: auto, f32 or bf16 (auto: bf16 on a GPU that offers it, which halves the memory of batch rollouts while attention still sums in fp32; f32 elsewhere)",
+		get: func(c *Config) string { return c.Engine.KVCache },
+		set: func(c *Config, v string) error {
+			spec, err := backend.ParseKVSpec(v)
+			if err != nil {
+				return valueError(err.Error())
+			}
+			c.Engine.KVCache = spec.String()
+			return nil
+		},
+		check: func(c *Config, key string) error {
+			if _, err := backend.ParseKVSpec(c.Engine.KVCache); err != nil {
+				return fmt.Errorf("%s: %w", key, err)
+			}
+			return nil
+		}},
 	{key: "resources.memory_limit_mb", help: "memory the node may use in MiB (0 = automatic)",
 		get: func(c *Config) string { return strconv.Itoa(c.Resources.MemoryLimitMB) },
 		set: func(c *Config, v string) (err error) { c.Resources.MemoryLimitMB, err = strconv.Atoi(v); return },

@@ -63,7 +63,7 @@ func TestUse(t *testing.T) {
 				return gpu{Backend: host.New(), free: tc.free}, nil
 			})
 			m := tinyModel(t)
-			ch, err := Use(m, tc.setting, train.Shape{Answers: 2, SeqLen: 32})
+			ch, err := Use(m, tc.setting, "auto", train.Shape{Answers: 2, SeqLen: 32})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +109,7 @@ func TestUsePlansRolloutsLikeTheHost(t *testing.T) {
 		Registry.Register("vulkan", func() ([]backend.Device, error) {
 			return []backend.Device{{Name: "Test GPU", Kind: backend.KindDiscrete, Memory: free}}, nil
 		}, func(backend.Device) (backend.Backend, error) { return gpu{Backend: host.New(), free: free}, nil })
-		ch, err := Use(tinyModel(t), "vulkan", tc.rollouts)
+		ch, err := Use(tinyModel(t), "vulkan", "auto", tc.rollouts)
 		Registry = saved
 		if err != nil {
 			t.Fatal(err)

@@ -14,14 +14,15 @@ import (
 
 // A 3-node swarm round where node B's engine runs on the Vulkan backend
 // (Mesa lavapipe on CI, a real GPU elsewhere), chosen the way the app
-// chooses (engine.device = vulkan through app/device): B rolls out and
+// chooses (engine.device = vulkan, engine.kv_cache = auto through
+// app/device: a bf16 KV cache where the Vulkan backend offers one): B rolls out and
 // trains (GRPO step, AdamW state, master weights) on the device, its answers are adopted by the CPU nodes
 // and theirs by B, and every node trains. Without any Vulkan device the
 // test skips, saying why.
 func TestThreeNodeSwarmOneOnVulkan(t *testing.T) {
 	t.Setenv("SWARMDESK_VULKAN_SOFTWARE", "1") // offer lavapipe, as the tests of engine/vulkan do
 	probe, _ := tinyModel(t)
-	if ch, err := device.Use(probe, "vulkan", train.Shape{Answers: 2, SeqLen: 64}); err != nil || ch.Device.Backend != "vulkan" {
+	if ch, err := device.Use(probe, "vulkan", "auto", train.Shape{Answers: 2, SeqLen: 64}); err != nil || ch.Device.Backend != "vulkan" {
 		t.Skipf("no usable Vulkan device: %v %s", err, ch.Fallback)
 	}
 	_ = probe.Backend().Close()
@@ -36,11 +37,11 @@ func TestThreeNodeSwarmOneOnVulkan(t *testing.T) {
 	defer dc.Close()
 	a, b, c := newParticipant(t, "A", dc), newParticipant(t, "B-vulkan", dc), newParticipant(t, "C", dc)
 	b.prepare = func(t *testing.T, m *qwen2.Model) {
-		ch, err := device.Use(m, "vulkan", train.Shape{Answers: 2, SeqLen: 64})
+		ch, err := device.Use(m, "vulkan", "auto", train.Shape{Answers: 2, SeqLen: 64})
 		if err != nil || ch.Device.Backend != "vulkan" {
 			t.Fatalf("B not on Vulkan: %v %s", err, ch.Fallback)
 		}
-		t.Logf("B computes on %s", ch.Device)
+		t.Logf("B computes on %s with a %s", ch.Device, ch.KV.Short())
 	}
 	a.startSwarm(t, nil)
 	boot := a.sw.Addrs()

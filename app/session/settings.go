@@ -61,46 +61,62 @@ func (s *Session) applyAutostart(on bool) error {
 }
 
 // useDevice moves a freshly loaded model to the device engine.device asks
-// for; when that device cannot be used the model stays on the CPU, and the
-// reason goes to the log and (through Device) to the window.
+// for, with the KV cache type engine.kv_cache gives there; when that device
+// cannot be used the model stays on the CPU, and the reason goes to the log
+// and (through Device) to the window, as does a KV cache type asked for that
+// the device in use does not offer.
 func (s *Session) useDevice(m *qwen2.Model, rollouts train.Shape) {
-	setting := s.Config().Engine.Device
-	ch, err := device.Use(m, setting, rollouts)
+	eng := s.Config().Engine
+	ch, err := device.Use(m, eng.Device, eng.KVCache, rollouts)
 	if err != nil {
-		s.log.Warn("compute device", "engine.device", setting, "error", err)
+		s.log.Warn("compute device", "engine.device", eng.Device, "engine.kv_cache", eng.KVCache, "error", err)
 		return
 	}
 	if ch.Fallback != "" {
-		s.log.Warn("compute device: using the CPU", "engine.device", setting, "reason", ch.Fallback)
+		s.log.Warn("compute device: using the CPU", "engine.device", eng.Device, "reason", ch.Fallback)
 	} else {
-		s.log.Info("compute device", "engine.device", setting, "device", ch.Device.String())
+		s.log.Info("compute device", "engine.device", eng.Device, "device", ch.Device.String())
+	}
+	if ch.KV.Fallback != "" {
+		s.log.Warn("KV cache: using f32", "engine.kv_cache", eng.KVCache, "reason", ch.KV.Fallback)
+	} else {
+		s.log.Info("KV cache", "engine.kv_cache", eng.KVCache, "type", ch.KV.DType.String(), "reason", ch.KV.Reason)
 	}
 	s.mu.Lock()
 	s.dev = &ch
 	s.mu.Unlock()
 }
 
-// backendKinds names the engine's backends as the window shows them.
-var backendKinds = map[string]string{"cpu": "CPU", "vulkan": "Vulkan", "cuda": "CUDA", "metal": "Metal"}
-
 // Device says what the engine computes on: the device chosen when the node
-// started (with the reason when it fell back to the CPU), else the CPU.
+// started (with the reason when it fell back to the CPU), else the CPU; and
+// the KV caches' type once a model is on it.
 func (s *Session) Device() Device {
 	s.mu.Lock()
 	ch := s.dev
 	s.mu.Unlock()
+	var d Device
 	if ch != nil && ch.Device.Backend != "cpu" {
-		d := Device{Kind: backendKinds[ch.Device.Backend], Name: ch.Device.Name, MemoryBytes: uint64(max(ch.Device.Memory, 0))}
-		if d.Kind == "" {
-			d.Kind = ch.Device.Backend
-		}
+		d = Device{Kind: device.BackendName(ch.Device.Backend), Name: ch.Device.Name, MemoryBytes: uint64(max(ch.Device.Memory, 0))}
+	} else {
+		d = s.cpuDevice()
+	}
+	if ch == nil {
 		return d
 	}
-	d := s.cpuDevice()
-	if ch != nil {
-		d.Note = ch.Fallback
-	}
+	d.KVCache = ch.KV.Short()
+	d.Note = joinLines(ch.Fallback, ch.KV.Fallback)
 	return d
+}
+
+// joinLines joins the non-empty sentences into one note, a line each.
+func joinLines(ss ...string) string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // cpuDevice describes the CPU the engine runs on.

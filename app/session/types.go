@@ -70,7 +70,11 @@ type Device struct {
 	// Plan says what the node trains within the limit and why (the memory plan, see
 	// Session.MemoryPlan); "" until the model is on this computer.
 	Plan string
-	// Note says why the engine is not on the device engine.device asked for ("" when it is).
+	// KVCache is the type of the model's KV caches on it ("bf16 KV cache", engine.kv_cache);
+	// "" until a model is on the device.
+	KVCache string
+	// Note says why the engine is not on the device engine.device asked for, or its KV caches
+	// not the type engine.kv_cache asked for, a line each ("" when both are).
 	Note string
 }
 

@@ -61,20 +61,9 @@ func ProbeDevices() ([]backend.Device, error) {
 func Explain(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Message() + " (" + e.Op + detailSuffix(e) + ")"
+		return e.Explain()
 	}
 	return err.Error()
-}
-
-func detailSuffix(e *Error) string {
-	s := ""
-	if e.Result != 0 {
-		s += ": " + e.Result.String()
-	}
-	if e.Detail != "" {
-		s += ": " + e.Detail
-	}
-	return s
 }
 
 func toBackendDevice(d DeviceInfo, ver int) backend.Device {

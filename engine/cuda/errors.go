@@ -1,6 +1,10 @@
 package cuda
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend"
+)
 
 // ErrKind classifies why CUDA could not be used, so the device registry
 // and doctor can act without parsing messages.
@@ -20,18 +24,17 @@ const (
 	ErrCompile                        // NVRTC rejected a kernel source or warned about it
 )
 
-// Error is every failure this package reports. Message() is a sentence a
-// user can act on; Error() adds the driver's own words for logs.
-type Error struct {
-	Kind   ErrKind
-	Op     string // what was being done ("cuInit", "cuMemAlloc 12 MiB")
-	Result Result // the CUresult, when one caused it
-	Detail string
-}
+// Error is every failure this package reports (backend.APIError: Message()
+// is a sentence a user can act on, Error() adds the driver's own words for
+// logs).
+type Error = backend.APIError[ErrKind, Result]
+
+// API names CUDA in log lines.
+func (ErrKind) API() string { return "cuda" }
 
 // Message says what happened and what to do, in words for people.
-func (e *Error) Message() string {
-	switch e.Kind {
+func (k ErrKind) Message() string {
+	switch k {
 	case ErrNoDriver:
 		return "CUDA is not available: the NVIDIA driver library (libcuda.so.1 / nvcuda.dll) was not found. Install the NVIDIA driver to use an NVIDIA GPU."
 	case ErrNoDevice:
@@ -56,26 +59,6 @@ func (e *Error) Message() string {
 		return "NVRTC rejected a kernel source (errors or warnings); fix the kernel."
 	}
 	return "CUDA failed."
-}
-
-func (e *Error) Error() string {
-	s := "cuda"
-	if e.Op != "" {
-		s += ": " + e.Op
-	}
-	if e.Result != 0 {
-		s += ": " + e.Result.String()
-	}
-	if e.Detail != "" {
-		s += ": " + e.Detail
-	}
-	return s + " (" + e.Message() + ")"
-}
-
-// Is lets errors.Is(err, &Error{Kind: ErrOutOfMemory}) match by kind.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Kind == e.Kind && t.Op == "" && t.Result == 0 && t.Detail == ""
 }
 
 // Result is a CUresult.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/backend/conformance"
-	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 )
 
 // The parity suite on a real NVIDIA GPU: every op forward and backward and
@@ -79,58 +78,13 @@ func TestParityBF16KVCache(t *testing.T) {
 	conformance.RunKVCacheDType(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) }, backend.BF16)
 }
 
-// The tiny model with its KV cache in bf16 on the device: prefill and
-// decode logits against the CPU model's float32 cache within the bf16
-// tolerance, and the cache at half the bytes.
+// The tiny model with its KV cache in bf16 on the device, the check every
+// GPU backend runs (conformance.RunModelKVCache).
 func TestParityModelBF16KVCache(t *testing.T) {
-	cpuM, devM := conformance.TinyModel(t, qwen2.F32), conformance.TinyModel(t, qwen2.F32)
-	if err := devM.UseBackend(openOrSkip(t, false)); err != nil {
-		t.Fatal(err)
-	}
-	if err := devM.SetKVCacheDType(backend.BF16); err != nil {
-		t.Fatal(err)
-	}
-	V := cpuM.Config.VocabSize
-	prompt := make([]int, 20)
-	for i := range prompt {
-		prompt[i] = (i*7919 + 13) % V
-	}
-	dc, err := devM.NewCache(len(prompt) + 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc, err := cpuM.NewCache(len(prompt) + 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dc.Bytes()*2 != cc.Bytes() {
-		t.Fatalf("bf16 cache %d bytes, f32 cache %d", dc.Bytes(), cc.Bytes())
-	}
-	got, err := devM.PrefillAll(dc, prompt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append([]float32(nil), got...)
-	want, err := cpuM.PrefillAll(cc, prompt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := conformance.MaxRel(got, conformance.F64(want)); d > 2e-2 {
-		t.Fatalf("prefill over a bf16 KV cache: %.3g from the CPU", d)
-	}
-	tok := prompt[len(prompt)-1]
-	for step := 0; step < 6; step++ {
-		wl, err := cpuM.Decode([]*qwen2.KVCache{cc}, []int{tok})
-		if err != nil {
-			t.Fatal(err)
-		}
-		gl, err := devM.Decode([]*qwen2.KVCache{dc}, []int{tok})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := conformance.MaxRel(gl, conformance.F64(wl)); d > 2e-2 {
-			t.Fatalf("decode step %d over a bf16 KV cache: %.3g from the CPU", step, d)
-		}
-		tok = (tok*31 + 7) % V
-	}
+	conformance.RunModelKVCache(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) }, backend.BF16)
+}
+
+// Rollouts and scoring give their KV caches' device memory back.
+func TestParityCachesReleased(t *testing.T) {
+	conformance.RunCachesReleased(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) })
 }

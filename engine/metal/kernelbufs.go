@@ -1,8 +1,6 @@
 package metal
 
 import (
-	"fmt"
-
 	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
 )
 
@@ -15,15 +13,16 @@ var kernelBuffers = map[string]int{
 	"rmsnorm": 4, "rmsnorm_bwd": 5, "rmsnorm_bwd_dw": 4, "rmsnorm_scale": 4,
 	"rope": 3, "softmax_causal": 2, "softmax_bwd": 2, "attn_decode": 6,
 	"swiglu": 3, "swiglu_bwd": 5, "add": 3, "scale_add": 2,
-	"embed": 3, "embed_bf16": 3, "embed_bwd": 3, "kv_append": 4, "colsum": 2,
+	"embed": 3, "embed_bf16": 3, "embed_bwd": 3, "kv_append": 4, "kv_append_bf16": 4, "colsum": 2,
 	"lse_chunk": 3, "logp_final": 3, "logp_grad": 5, "adamw": 4, "sumsq": 2,
 	"cast_f32_bf16": 2, "cast_bf16_f32": 2, "cast_f32_f16": 2, "cast_f16_f32": 2,
 	"sample": 5, "copy16": 2, "fill16": 1,
 }
 
-// The flash-attention kernels, one per head width the op layer has one for.
+// The flash-attention kernels, one per head width and K/V type the op
+// layer has one for.
 func init() {
-	for _, d := range gpu.FlashHeadDims {
-		kernelBuffers[fmt.Sprintf("flash_attn_d%d", d)] = 5
+	for _, k := range gpu.FlashKernels() {
+		kernelBuffers[k] = 5
 	}
 }

@@ -12,7 +12,8 @@ import (
 // The parity suite every device backend runs (engine/backend/conformance):
 // every op forward and backward against the CPU backend, a tiny model's
 // prefill and decode logits against the CPU and the float64 reference,
-// sampled rollouts, and a GRPO step.
+// sampled rollouts, a GRPO step, and a bf16 KV cache (its ops, then the
+// whole model over it).
 func TestParitySuiteOnMetal(t *testing.T) {
 	open := func(t *testing.T) backend.Backend {
 		d := device(t)
@@ -28,6 +29,10 @@ func TestParitySuiteOnMetal(t *testing.T) {
 	t.Run("Model", func(t *testing.T) { conformance.RunModel(t, open, 1e-5) })
 	t.Run("GRPOStep", func(t *testing.T) { conformance.RunGRPOStep(t, open) })
 	t.Run("BF16Tape", func(t *testing.T) { conformance.RunBF16Tape(t, open, false) }) // Metal counts page-rounded buffers
+	// A bf16 KV cache: the ops over it, then the whole model.
+	t.Run("BF16KVCache", func(t *testing.T) { conformance.RunKVCacheDType(t, open, backend.BF16) })
+	t.Run("ModelBF16KVCache", func(t *testing.T) { conformance.RunModelKVCache(t, open, backend.BF16) })
+	t.Run("CachesReleased", func(t *testing.T) { conformance.RunCachesReleased(t, open) })
 }
 
 func TestBackendRegistryProbe(t *testing.T) {

@@ -2,6 +2,7 @@ package qwen2_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
@@ -241,5 +242,60 @@ func TestMixedLengthBatch(t *testing.T) {
 		if d := maxAbs(got[i*V:(i+1)*V], alone[i]); d > 1e-4 {
 			t.Fatalf("sequence %d (length %d): batched decode differs by %.3g", i, len(prompts[i]), d)
 		}
+	}
+}
+
+// A released cache (and a child branched from one) is refused with a
+// sentence by everything that would read or write it; releasing twice and
+// releasing a child before its parent are harmless.
+func TestReleasedCacheIsRefused(t *testing.T) {
+	m := loadTiny(t, testmodel.Tiny{}, qwen2.F32)
+	toks := testTokens(6, m.Config.VocabSize)
+	setup := func(t *testing.T) (root, child *qwen2.KVCache) {
+		root, err := m.NewCache(len(toks) + 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Prefill(root, toks); err != nil {
+			t.Fatal(err)
+		}
+		if child, err = root.Branch(4); err != nil {
+			t.Fatal(err)
+		}
+		return root, child
+	}
+	for _, tc := range []struct {
+		name    string
+		release func(root, child *qwen2.KVCache)
+		use     func(root, child *qwen2.KVCache) error
+		want    string
+	}{
+		{"prefill a released cache", func(r, _ *qwen2.KVCache) { r.Release() },
+			func(r, _ *qwen2.KVCache) error { _, err := m.Prefill(r, toks[:1]); return err }, "was released"},
+		{"decode a released cache", func(_, c *qwen2.KVCache) { c.Release() },
+			func(_, c *qwen2.KVCache) error { _, err := m.Decode([]*qwen2.KVCache{c}, toks[:1]); return err }, "was released"},
+		{"decode a child of a released cache", func(r, _ *qwen2.KVCache) { r.Release() },
+			func(_, c *qwen2.KVCache) error { _, err := m.Decode([]*qwen2.KVCache{c}, toks[:1]); return err }, "branched from was released"},
+		{"branch a released cache", func(r, _ *qwen2.KVCache) { r.Release() },
+			func(r, _ *qwen2.KVCache) error { _, err := r.Branch(2); return err }, "was released"},
+		{"copy a child of a released cache", func(r, _ *qwen2.KVCache) { r.Release() },
+			func(_, c *qwen2.KVCache) error { _, err := c.Copy(2); return err }, "branched from was released"},
+		{"child first, then parent, twice", func(r, c *qwen2.KVCache) { c.Release(); r.Release(); r.Release(); c.Release() },
+			func(r, _ *qwen2.KVCache) error { _, err := m.Prefill(r, toks[:1]); return err }, "was released"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root, child := setup(t)
+			if _, err := m.Decode([]*qwen2.KVCache{child}, toks[:1]); err != nil {
+				t.Fatalf("before release: %v", err)
+			}
+			tc.release(root, child)
+			err := tc.use(root, child)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error saying %q", err, tc.want)
+			}
+			if root.Bytes() != 0 && child.Bytes() != 0 {
+				t.Errorf("no cache reports its memory gone: %d and %d bytes", root.Bytes(), child.Bytes())
+			}
+		})
 	}
 }

@@ -65,6 +65,11 @@ func (m *Model) Prefill(cache *KVCache, tokens []int) ([]float32, error) {
 	if len(tokens) == 0 {
 		return nil, fmt.Errorf("prefill: empty prompt")
 	}
+	if cache != nil {
+		if err := cache.usable(); err != nil {
+			return nil, fmt.Errorf("prefill: %w", err)
+		}
+	}
 	if cache != nil && len(tokens) > cache.Free() {
 		return nil, fmt.Errorf("prefill: %d tokens do not fit the kv cache (%d free of %d); make a larger cache or shorten the prompt",
 			len(tokens), cache.Free(), cache.cap)
@@ -204,6 +209,9 @@ func (m *Model) forwardLogits(caches []*KVCache, tokens []int, want []int) (back
 	for r, c := range caches {
 		if c == nil || c.kvDim != cfg.KVDim() || c.hd != cfg.HeadDim || len(c.k) != cfg.NumHiddenLayers {
 			return backend.View{}, fmt.Errorf("forward: row %d has no cache or one made for another model", r)
+		}
+		if err := c.usable(); err != nil {
+			return backend.View{}, fmt.Errorf("forward: row %d: %w", r, err)
 		}
 		if t := tokens[r]; t < 0 || t >= cfg.VocabSize {
 			return backend.View{}, fmt.Errorf("forward: token id %d at row %d is outside the vocabulary [0,%d)", t, r, cfg.VocabSize)

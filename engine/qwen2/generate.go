@@ -80,6 +80,7 @@ func (m *Model) Generate(prompt []int, opt GenerateOptions) ([]Completion, Stats
 	if err != nil {
 		return nil, st, err
 	}
+	defer root.Release() // after the answers' caches, which read its positions
 	logits, err := m.Prefill(root, prompt)
 	if err != nil {
 		return nil, st, fmt.Errorf("generate: %w", err)
@@ -93,6 +94,13 @@ func (m *Model) Generate(prompt []int, opt GenerateOptions) ([]Completion, Stats
 	t1 := time.Now()
 	out := make([]Completion, opt.N)
 	caches := make([]*KVCache, opt.N)
+	defer func() {
+		for _, c := range caches {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
 	samplers := make([]*sample.Sampler, opt.N)
 	for i := range caches {
 		// The last sampled token is never fed back, so MaxNew-1 slots suffice.

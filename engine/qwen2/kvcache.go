@@ -27,6 +27,8 @@ type KVCache struct {
 	parent *KVCache
 	base   int           // positions inherited from parent (parent's 0..base-1)
 	dt     backend.DType // element type of k and v (Model.SetKVCacheDType)
+	buf    backend.Buffer
+	freed  bool // Release was called
 }
 
 // NewCache returns an empty cache with room for capacity positions.
@@ -46,6 +48,9 @@ func (c *KVCache) Branch(capacity int) (*KVCache, error) {
 	if capacity <= 0 {
 		return nil, fmt.Errorf("kv cache branch capacity %d must be positive", capacity)
 	}
+	if err := c.usable(); err != nil {
+		return nil, fmt.Errorf("kv cache branch: %w", err)
+	}
 	b, err := c.alloc(capacity)
 	if err != nil {
 		return nil, err
@@ -64,7 +69,7 @@ func (c *KVCache) alloc(capacity int) (*KVCache, error) {
 		return nil, fmt.Errorf("kv cache of %d positions on %s: %w", capacity, c.be.Device(), err)
 	}
 	all := backend.Whole(buf)
-	b := &KVCache{be: c.be, kvDim: c.kvDim, hd: c.hd, cap: capacity, k: make([]backend.View, layers), v: make([]backend.View, layers), dt: c.dt}
+	b := &KVCache{be: c.be, kvDim: c.kvDim, hd: c.hd, cap: capacity, k: make([]backend.View, layers), v: make([]backend.View, layers), dt: c.dt, buf: buf}
 	for l := 0; l < layers; l++ {
 		b.k[l] = all.Slice(2*l*per, (2*l+1)*per)
 		b.v[l] = all.Slice((2*l+1)*per, (2*l+2)*per)
@@ -75,7 +80,7 @@ func (c *KVCache) alloc(capacity int) (*KVCache, error) {
 // SetKVCacheDType makes the caches NewCache returns from now on store keys
 // and values as dt: F32 (the default, exact) or BF16 (half the memory, for
 // batch rollouts; attention still accumulates in float32) where the
-// backend accepts it (backend.KVCacheDTypes: CUDA). On a backend that
+// backend accepts it (backend.KVCacheDTypes: CUDA, Vulkan, Metal). On a backend that
 // does not, the caches stay F32, and asking for BF16 there is an error
 // only when it is the model's backend now.
 func (m *Model) SetKVCacheDType(dt backend.DType) error {
@@ -108,6 +113,36 @@ func (c *KVCache) Len() int { return c.base + c.n }
 // Free is how many more positions this cache can append.
 func (c *KVCache) Free() int { return c.cap - c.n }
 
+// Release frees the cache's own memory now. On a GPU this is the only way
+// it is freed (device buffers are not garbage-collected), so whoever makes
+// a cache releases it when done, children (Branch) before their parent,
+// whose positions they read. A released cache takes no more positions, and
+// using it, or a child of it, is an error, never a read of freed memory.
+// Releasing twice is harmless.
+func (c *KVCache) Release() {
+	if c.freed {
+		return
+	}
+	c.freed = true
+	if c.buf != nil {
+		c.be.Free(c.buf)
+		c.buf = nil
+	}
+}
+
+// usable reports an error if c or a cache it inherits from was released.
+func (c *KVCache) usable() error {
+	for p := c; p != nil; p = p.parent {
+		if p.freed {
+			if p == c {
+				return fmt.Errorf("the kv cache was released")
+			}
+			return fmt.Errorf("the kv cache it was branched from was released")
+		}
+	}
+	return nil
+}
+
 // Reset forgets this cache's own positions (inherited ones stay visible).
 func (c *KVCache) Reset() { c.n = 0 }
 
@@ -128,8 +163,14 @@ func (c *KVCache) runs(l, upto int, dst []backend.KVRun) []backend.KVRun {
 	return dst
 }
 
-// Bytes is the memory this cache owns (excluding its parent).
-func (c *KVCache) Bytes() int { return 2 * len(c.k) * c.cap * c.kvDim * c.dt.Size() }
+// Bytes is the memory this cache owns (excluding its parent); none once
+// released.
+func (c *KVCache) Bytes() int {
+	if c.freed {
+		return 0
+	}
+	return 2 * len(c.k) * c.cap * c.kvDim * c.dt.Size()
+}
 
 // Copy returns a standalone cache holding all of c's visible positions
 // (inherited ones included) plus room for extra more: copy-on-branch, the
@@ -138,6 +179,9 @@ func (c *KVCache) Bytes() int { return 2 * len(c.k) * c.cap * c.kvDim * c.dt.Siz
 func (c *KVCache) Copy(extra int) (*KVCache, error) {
 	if extra < 0 {
 		return nil, fmt.Errorf("kv cache copy: extra capacity %d is negative", extra)
+	}
+	if err := c.usable(); err != nil {
+		return nil, fmt.Errorf("kv cache copy: %w", err)
 	}
 	n := c.Len()
 	if n+extra <= 0 {

@@ -1,5 +1,7 @@
 package qwen2
 
+import "github.com/swarmdesk/swarmdesk/engine/backend"
+
 // Sizes a memory planner needs from the config alone, before anything is
 // loaded or allocated (see engine/train's plan before loading).
 
@@ -75,7 +77,11 @@ func ForwardBytes(cfg Config, seqLens []int) int64 {
 	return sizesFor(cfg, N, N, maxT, len(seqLens), 0, false).bytes(len(seqLens))
 }
 
-// KVBytesPerToken is the KV cache memory of one token of one sequence.
-func KVBytesPerToken(cfg Config) int64 {
-	return int64(cfg.NumHiddenLayers) * 2 * int64(cfg.KVDim()) * 4
+// KVBytesPerToken is the KV cache memory of one token of one sequence for
+// caches that store keys and values as dt (Model.SetKVCacheDType: F32, or
+// BF16 at half the bytes where the backend offers it). A planner passes the
+// type the caches will really have on the device it plans for, so a bf16
+// cache is not counted at float32's size.
+func KVBytesPerToken(cfg Config, dt backend.DType) int64 {
+	return int64(cfg.NumHiddenLayers) * 2 * int64(cfg.KVDim()) * int64(dt.Size())
 }

@@ -31,6 +31,7 @@ func (m *Model) ScoreContinuation(prompt, answer []int) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer cache.Release()
 	logits, err := m.Prefill(cache, prompt)
 	if err != nil {
 		return nil, fmt.Errorf("score: %w", err)

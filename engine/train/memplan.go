@@ -147,17 +147,22 @@ type Shape struct {
 	// where mapped pages cannot be given back (see safetensors.ReleasesPages).
 	// 0 = as large as the float32 weights.
 	FileBytes int64
+	// KVCache is the element type of the answers' KV caches on the device
+	// planned for (Model.SetKVCacheDType): the zero value F32 is what the
+	// CPU keeps; BF16, where a GPU backend offers it, counts half the bytes.
+	KVCache backend.DType
 }
 
 // Need is what the process holds at its peak, by part, in bytes.
 type Need struct {
-	Weights     int64 // the model (float32 to train, bf16 matrices for rollouts only), adapters included
-	Grads       int64 // one float32 per trainable parameter
-	Optimizer   int64 // Adam's two moments per trainable parameter
-	Activations int64 // the training tape of one micro-batch
-	Inference   int64 // KV caches of the answers generated at once and a forward pass's scratch
-	Loading     int64 // pages of the weights or a resumed checkpoint resident while they are copied in
-	Runtime     int64 // the rest of the process
+	Weights     int64         // the model (float32 to train, bf16 matrices for rollouts only), adapters included
+	Grads       int64         // one float32 per trainable parameter
+	Optimizer   int64         // Adam's two moments per trainable parameter
+	Activations int64         // the training tape of one micro-batch
+	Inference   int64         // KV caches of the answers generated at once and a forward pass's scratch
+	KVCache     backend.DType // the KV caches' element type Inference counts (Shape.KVCache)
+	Loading     int64         // pages of the weights or a resumed checkpoint resident while they are copied in
+	Runtime     int64         // the rest of the process
 	// Checkpoint is what a checkpoint written in the background holds (its writer's buffers,
 	// MemPlan.CheckpointWrite): the trainer's step plan counts it, so the choice must too.
 	Checkpoint int64
@@ -176,17 +181,17 @@ func (n Need) String() string {
 	if n.Grads > 0 {
 		s += fmt.Sprintf(", gradients %s, optimizer state %s, activations %s", gib(n.Grads), gib(n.Optimizer), gib(n.Activations))
 	}
-	return s + fmt.Sprintf(", KV caches and scratch %s, loading %s, the rest of the app %s", gib(n.Inference), gib(n.Loading), gib(n.Runtime))
+	return s + fmt.Sprintf(", KV caches (%s) and scratch %s, loading %s, the rest of the app %s", n.KVCache, gib(n.Inference), gib(n.Loading), gib(n.Runtime))
 }
 
 // Need works out the peak memory of training in mode (ModeFull, ModeLoRA
 // with rank on all seven projections, or ModeRollouts).
 func (s Shape) Need(mode Mode, rank int) Need {
 	c := s.Model
-	n := Need{Runtime: s.Runtime}
+	n := Need{Runtime: s.Runtime, KVCache: s.KVCache}
 	answers := max(s.Answers, 1)
 	seq := max(s.SeqLen, 2)
-	n.Inference = int64(answers)*int64(seq)*qwen2.KVBytesPerToken(c) + qwen2.ForwardBytes(c, []int{seq})
+	n.Inference = int64(answers)*int64(seq)*qwen2.KVBytesPerToken(c, s.KVCache) + qwen2.ForwardBytes(c, []int{seq})
 	largest := qwen2.LargestTensor(c)
 	fileBytes := s.FileBytes
 	if fileBytes <= 0 {

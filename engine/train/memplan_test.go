@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 )
 
@@ -113,6 +114,39 @@ func TestChooseModes(t *testing.T) {
 		}
 		if c.Learns() != (c.Mode != ModeRollouts) {
 			t.Errorf("%s: Learns() = %v for %s", tc.name, c.Learns(), c.Mode)
+		}
+	}
+}
+
+// A plan for bf16 KV caches (a GPU backend that offers them) counts exactly
+// half the KV bytes of the f32 plan and nothing else changes; the plan's
+// sentence names the type it counted.
+func TestNeedCountsTheKVCacheType(t *testing.T) {
+	s := qwenShape(t, "qwen2.5-0.5b-config.json")
+	kv := int64(s.Answers) * int64(s.SeqLen) * qwen2.KVBytesPerToken(s.Model, backend.F32)
+	for _, mode := range []Mode{ModeRollouts, ModeLoRA, ModeFull} {
+		s.KVCache = backend.F32
+		f32 := s.Need(mode, 8)
+		s.KVCache = backend.BF16
+		bf16 := s.Need(mode, 8)
+		if diff := f32.Inference - bf16.Inference; diff != kv/2 {
+			t.Errorf("%s: bf16 plan counts %d bytes less for the KV caches, want exactly half of %d", mode, diff, kv)
+		}
+		// The peak is a round's working memory unless loading holds more.
+		if bf16.Activations+bf16.Inference+bf16.Checkpoint >= bf16.Loading && f32.Total()-bf16.Total() != kv/2 {
+			t.Errorf("%s: totals differ by %d, want %d", mode, f32.Total()-bf16.Total(), kv/2)
+		}
+		bf16.Inference, bf16.KVCache = f32.Inference, f32.KVCache
+		if bf16 != f32 {
+			t.Errorf("%s: the bf16 plan differs beyond its KV caches:\n%+v\n%+v", mode, bf16, f32)
+		}
+		s.KVCache = backend.F32
+		if str := s.Need(mode, 8).String(); !strings.Contains(str, "KV caches (f32)") {
+			t.Errorf("%s: f32 plan reads %q, want it to name the f32 KV caches", mode, str)
+		}
+		s.KVCache = backend.BF16
+		if str := s.Need(mode, 8).String(); !strings.Contains(str, "KV caches (bf16)") {
+			t.Errorf("%s: bf16 plan reads %q, want it to name the bf16 KV caches", mode, str)
 		}
 	}
 }

@@ -36,6 +36,43 @@ func TestModelOnVulkanMatchesCPUAndReference(t *testing.T) {
 	conformance.RunModel(t, openBackend, 1e-5)
 }
 
+// A bf16 KV cache (half the memory of batch rollouts): kv_append rounds as
+// the CPU rounds, attention (flash prefill and the GEMM path) reads it
+// widened and sums in float32; then the whole tiny model over such a cache.
+func TestBF16KVCache(t *testing.T) {
+	conformance.RunKVCacheDType(t, openBackend, backend.BF16)
+}
+
+func TestModelBF16KVCache(t *testing.T) {
+	conformance.RunModelKVCache(t, openBackend, backend.BF16)
+}
+
+// Rollouts and scoring give their KV caches' device memory back.
+func TestCachesReleased(t *testing.T) {
+	conformance.RunCachesReleased(t, openBackend)
+}
+
+// A KV run whose keys and values differ in type (or have a type no kernel
+// reads) is refused with an error that says so, not read as the wrong type.
+func TestKVCacheRunTypesMustMatch(t *testing.T) {
+	a := backend.Attn{Heads: 2, KVHeads: 1, HeadDim: 16}
+	for _, c := range []struct{ k, v backend.DType }{{backend.F32, backend.BF16}, {backend.F16, backend.F16}} {
+		be := openBackend(t)
+		alloc := func(dt backend.DType, n int) backend.View {
+			buf, err := be.Alloc(dt, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return backend.Whole(buf)
+		}
+		run := backend.KVRun{K: alloc(c.k, 4*a.KVDim()), V: alloc(c.v, 4*a.KVDim()), Cap: 4, N: 1}
+		be.KVAppend(run, alloc(backend.F32, a.QDim()+2*a.KVDim()), []int{0}, 0, a)
+		if err := be.Flush(); err == nil || !strings.Contains(err.Error(), "keys and values alike") {
+			t.Errorf("k %v, v %v: %v, want a refusal", c.k, c.v, err)
+		}
+	}
+}
+
 func TestBackendRegistryProbe(t *testing.T) {
 	device(t)
 	t.Setenv("SWARMDESK_VULKAN_SOFTWARE", "")

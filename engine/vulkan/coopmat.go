@@ -352,7 +352,7 @@ func (d *Device) coopSetup(enabled bool) {
 			k.destroy(d)
 			why := err.Error()
 			if e, ok := err.(*Error); ok {
-				why = e.Op + ": " + resultName(e.Result)
+				why = e.Op + ": " + e.Result.String()
 			}
 			fail("the driver rejected the cooperative-matrix kernel (" + why + ")")
 			return
@@ -393,7 +393,12 @@ func (d *Device) backendDevice() backend.Device {
 
 // coopGemm records g on the cooperative-matrix kernel when the device has
 // it and g has 16-bit weights and enough rows; it reports whether it did
-// (errors go to the batch as for any dispatch).
+// (errors go to the batch as for any dispatch). The kernel addresses every
+// operand element by element exactly as gemm.comp does (strides, batch,
+// BDiv, any element offset), so the attention products over a bf16 KV
+// cache (gpu.Backend.CachedAttention, B = a KV run) take it too when they
+// have the rows; TestCoopMatrixParity checks those shapes on a device
+// that has the extension.
 func (b *Batch) coopGemm(g gpu.GEMM) bool {
 	c := b.d.coop
 	if c.wg == 0 || c.off || (g.BType != gpu.BF16 && g.BType != gpu.F16) || g.M < coopMinM {

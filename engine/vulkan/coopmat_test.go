@@ -190,18 +190,24 @@ func TestCoopMatrixParity(t *testing.T) {
 			M, N, K, batch     int
 			transA, transB     bool // A stored [K][M] / B stored [K][N]
 			alpha, beta, bias_ bool
+			bdiv, aoff, boff   int // 0: BDiv 1, no offsets
 		}{
-			{"x·wT", 64, 96, 64, 1, false, false, false, false, false},
-			{"x·wT ragged+bias", 70, 130, 50, 1, false, false, false, false, true},
-			{"dy·w (B k-major)", 33, 40, 77, 1, false, true, false, true, false},
-			{"A m-major, alpha", 48, 80, 45, 1, true, false, true, false, false},
-			{"batched", 20, 24, 32, 3, false, false, false, true, true},
-			{"prefill MLP", 256, 512, 896, 1, false, false, false, false, false},
+			{"x·wT", 64, 96, 64, 1, false, false, false, false, false, 0, 0, 0},
+			{"x·wT ragged+bias", 70, 130, 50, 1, false, false, false, false, true, 0, 0, 0},
+			{"dy·w (B k-major)", 33, 40, 77, 1, false, true, false, true, false, 0, 0, 0},
+			{"A m-major, alpha", 48, 80, 45, 1, true, false, true, false, false, 0, 0, 0},
+			{"batched", 20, 24, 32, 3, false, false, false, true, true, 0, 0, 0},
+			// CachedAttention's products over a bf16 KV cache: query heads
+			// sharing a KV head (BDiv) and runs at odd element offsets.
+			{"attention scores over a KV run", 20, 24, 32, 4, false, false, false, false, false, 2, 3, 5},
+			{"attention outputs over a KV run", 17, 32, 24, 4, false, true, false, true, false, 2, 1, 7},
+			{"prefill MLP", 256, 512, 896, 1, false, false, false, false, false, 0, 0, 0},
 		} {
 			t.Run(fmt.Sprintf("%v/%s", dt, sh.name), func(t *testing.T) {
 				M, N, K, B := sh.M, sh.N, sh.K, sh.batch
-				x := randv(r, B*M*K, 1)
-				wf := randv(r, B*N*K, 0.1)
+				bdiv := max(sh.bdiv, 1)
+				x := randv(r, sh.aoff+B*M*K, 1)
+				wf := randv(r, sh.boff+B/bdiv*N*K, 0.1)
 				bits := make([]uint16, len(wf))
 				wr := make([]float32, len(wf)) // the weight as the kernel sees it
 				for i, v := range wf {
@@ -214,7 +220,8 @@ func TestCoopMatrixParity(t *testing.T) {
 					}
 				}
 				c0, bias := randv(r, B*M*N, 1), randv(r, N, 1)
-				g := gpu.GEMM{BType: dt, M: M, N: N, K: K, Batch: B, SA: M * K, SB: N * K, SC: M * N, SCM: N, Alpha: 1}
+				g := gpu.GEMM{BType: dt, M: M, N: N, K: K, Batch: B, SA: M * K, SB: N * K, SC: M * N, SCM: N, Alpha: 1,
+					BDiv: bdiv, AOff: sh.aoff, BOff: sh.boff}
 				g.SAM, g.SAK = K, 1
 				if sh.transA {
 					g.SAM, g.SAK = 1, M
@@ -235,7 +242,7 @@ func TestCoopMatrixParity(t *testing.T) {
 						for n := 0; n < N; n++ {
 							s := 0.0
 							for k := 0; k < K; k++ {
-								s += float64(h(x[b*M*K+m*g.SAM+k*g.SAK])) * float64(wr[b*N*K+k*g.SBK+n*g.SBN])
+								s += float64(h(x[sh.aoff+b*M*K+m*g.SAM+k*g.SAK])) * float64(wr[sh.boff+b/bdiv*N*K+k*g.SBK+n*g.SBN])
 							}
 							v := float64(g.Alpha) * s
 							if sh.beta {

@@ -116,7 +116,7 @@ func newInstance() (*instance, error) {
 	var h uintptr
 	if r := gt.res(fnCreateInstance, ptr(&p, ci), 0, ptr(&p, &h)); r != vkSuccess {
 		if r == vkErrIncompatibleDriver {
-			return nil, &Error{Kind: ErrNoDevice, Op: "vkCreateInstance", Result: r, Detail: "no driver supports Vulkan 1.1"}
+			return nil, &Error{Kind: ErrNoDevice, Op: "vkCreateInstance", Result: Result(r), Detail: "no driver supports Vulkan 1.1"}
 		}
 		return nil, check(r, "vkCreateInstance", ErrInit)
 	}

@@ -37,7 +37,8 @@
 //
 // What runs on the device for a model moved there (qwen2.Model.UseBackend):
 // prefill and decode (prefill attention with the flash-style kernel, no
-// score matrix), sampling inside the decode step (only tokens and log-probs
+// score matrix; the KV cache in float32 or, for batch rollouts at half the
+// memory, bf16: qwen2.Model.SetKVCacheDType), sampling inside the decode step (only tokens and log-probs
 // come back; top-p without top-k samples on the host, see
 // engine/backend/gpu's PlanSample), and training when engine/train makes a trainer for
 // it: the training forward and backward, the chunked LM-head log-probs and

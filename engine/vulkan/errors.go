@@ -1,6 +1,10 @@
 package vulkan
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/swarmdesk/swarmdesk/engine/backend"
+)
 
 // ErrKind classifies why Vulkan could not be used, so callers (the device
 // registry, doctor) can decide what to do next without parsing messages.
@@ -17,18 +21,21 @@ const (
 	ErrClosed                         // the device was closed
 )
 
-// Error is every failure this package reports. Message() is a sentence a
-// user can act on; Error() adds the Vulkan detail for logs.
-type Error struct {
-	Kind   ErrKind
-	Op     string // what was being done ("vkCreateDevice", "upload 12 MiB")
-	Result int32  // the VkResult, when one caused it
-	Detail string
-}
+// Error is every failure this package reports (backend.APIError: Message()
+// is a sentence a user can act on, Error() adds the VkResult for logs).
+type Error = backend.APIError[ErrKind, Result]
+
+// Result is a VkResult.
+type Result int32
+
+func (r Result) String() string { return resultName(int32(r)) }
+
+// API names Vulkan in log lines.
+func (ErrKind) API() string { return "vulkan" }
 
 // Message says what happened and what to do, in words for people.
-func (e *Error) Message() string {
-	switch e.Kind {
+func (k ErrKind) Message() string {
+	switch k {
 	case ErrNoLoader:
 		return "Vulkan is not installed: no Vulkan loader library was found. Install your graphics driver (on Debian/Ubuntu: apt install libvulkan1 mesa-vulkan-drivers)."
 	case ErrNoDevice:
@@ -47,26 +54,6 @@ func (e *Error) Message() string {
 		return "The Vulkan device was already closed."
 	}
 	return "Vulkan failed."
-}
-
-func (e *Error) Error() string {
-	s := "vulkan"
-	if e.Op != "" {
-		s += ": " + e.Op
-	}
-	if e.Result != 0 {
-		s += ": " + resultName(e.Result)
-	}
-	if e.Detail != "" {
-		s += ": " + e.Detail
-	}
-	return s + " (" + e.Message() + ")"
-}
-
-// Is lets errors.Is(err, &Error{Kind: ErrOutOfMemory}) match by kind.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Kind == e.Kind && t.Op == "" && t.Result == 0 && t.Detail == ""
 }
 
 // VkResult values this package tells apart.
@@ -135,9 +122,9 @@ func check(r int32, op string, kind ErrKind) error {
 	case r >= 0:
 		return nil
 	case r == vkErrOutOfDeviceMemory || r == vkErrOutOfHostMemory || r == vkErrTooManyObjects:
-		return &Error{Kind: ErrOutOfMemory, Op: op, Result: r}
+		return &Error{Kind: ErrOutOfMemory, Op: op, Result: Result(r)}
 	case r == vkErrDeviceLost:
-		return &Error{Kind: ErrDeviceLost, Op: op, Result: r}
+		return &Error{Kind: ErrDeviceLost, Op: op, Result: Result(r)}
 	}
-	return &Error{Kind: kind, Op: op, Result: r}
+	return &Error{Kind: kind, Op: op, Result: Result(r)}
 }

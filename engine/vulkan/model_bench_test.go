@@ -11,13 +11,13 @@ import (
 
 // BenchmarkModel runs the whole model on the Vulkan backend
 // (engine/backend/conformance's BenchModel: rollouts at batch 1 and 64,
-// prefill). On a GPU the model has Qwen2.5-0.5B's shape (random bf16
+// batch 64 again with a bf16 KV cache, prefill). On a GPU the model has Qwen2.5-0.5B's shape (random bf16
 // weights, nothing is downloaded); on a software device the tiny test
 // model, so the benchmark stays runnable anywhere. scripts/gpu-check.sh
 // puts these in its table. The device's GRPO step is BenchmarkTrainStep.
 func BenchmarkModel(b *testing.B) {
 	d := device(b)
-	o := conformance.ModelBench{Shape: testmodel.Tiny{Layers: 2, MaxPos: 1024}, Prompt: 64, NewTok: 32}
+	o := conformance.ModelBench{Shape: testmodel.Tiny{Layers: 2, MaxPos: 1024}, Prompt: 64, NewTok: 32, KVBF16: true}
 	if d.Info.Type != TypeCPU {
 		o.Shape, o.NewTok = conformance.Qwen05BBF16, 128
 	}

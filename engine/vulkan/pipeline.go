@@ -3,7 +3,6 @@ package vulkan
 import (
 	"embed"
 	"encoding/binary"
-	"fmt"
 
 	"github.com/swarmdesk/swarmdesk/engine/backend/gpu"
 )
@@ -58,6 +57,7 @@ var kernelBuffers = map[string]int{
 	"embed_bwd":      3,
 	"rmsnorm_scale":  4,
 	"kv_append":      4,
+	"kv_append_bf16": 4,
 	"colsum":         2,
 	"lse_chunk":      3,
 	"logp_final":     3,
@@ -71,10 +71,11 @@ var kernelBuffers = map[string]int{
 	"sample":         5,
 }
 
-// The flash-attention kernels, one per head width the op layer has one for.
+// The flash-attention kernels, one per head width and K/V type the op
+// layer has one for.
 func init() {
-	for _, d := range gpu.FlashHeadDims {
-		kernelBuffers[fmt.Sprintf("flash_attn_d%d", d)] = 5
+	for _, k := range gpu.FlashKernels() {
+		kernelBuffers[k] = 5
 	}
 }
 

@@ -23,15 +23,19 @@ type ModelBench struct {
 	Shape          testmodel.Tiny // the model (written with seed 1, loaded with bf16 weights)
 	Prompt, NewTok int            // rollout prompt and answer lengths
 	// ResetPeak and Peak, when set, report the device's peak memory in
-	// bytes over each rollout sub-benchmark (reset before, read after).
+	// bytes over each rollout sub-benchmark (reset before, read after):
+	// peak-MiB, everything in use at the peak, and added-MiB, what the
+	// rollout added above what was in use when it started (buffers an
+	// earlier sub-benchmark left count in the first, not the second).
 	ResetPeak func()
 	Peak      func() int64
 	// Rollout, when set, runs before each rollout sub-benchmark and returns
 	// what runs after it, for a backend's own metrics (CUDA graph replays).
 	Rollout func(b *testing.B) func()
 	// KVBF16 adds a batch-64 rollout with the KV cache in bf16
-	// (Model.SetKVCacheDType), rollout_batch64_kvbf16: its peak-MiB
-	// against rollout_batch64's is the memory the bf16 cache saves.
+	// (Model.SetKVCacheDType), rollout_batch64_kvbf16: its KV-MiB and
+	// added-MiB against rollout_batch64's are the memory the bf16 cache
+	// saves. Every rollout reports KV-MiB, the KV caches it allocated.
 	KVBF16 bool
 }
 
@@ -77,24 +81,31 @@ func BenchModel(b *testing.B, be backend.Backend, o ModelBench) {
 			}
 			defer m.SetKVCacheDType(backend.F32)
 			opt := qwen2.GenerateOptions{N: n, MaxNew: o.NewTok, Temperature: 1, TopK: 50, TopP: 0.9, Seed: 1, StopIDs: []int{}}
+			var base int64
 			if o.ResetPeak != nil {
 				o.ResetPeak()
+				base = o.Peak()
 			}
 			after := func() {}
 			if o.Rollout != nil {
 				after = o.Rollout(b)
 			}
 			var tps float64
+			var kv int
 			for i := 0; i < b.N; i++ {
 				_, st, err := m.Generate(toks(o.Prompt), opt)
 				if err != nil {
 					b.Fatal(err)
 				}
 				tps += st.DecodeTokPerS
+				kv = st.KVCacheBytes
 			}
 			b.ReportMetric(tps/float64(b.N), "tok/s")
+			b.ReportMetric(float64(kv)/(1<<20), "KV-MiB")
 			if o.Peak != nil {
-				b.ReportMetric(float64(o.Peak())/(1<<20), "peak-MiB")
+				peak := o.Peak()
+				b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+				b.ReportMetric(float64(peak-base)/(1<<20), "added-MiB")
 			}
 			after()
 		})

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -54,31 +55,14 @@ func RunModel(t *testing.T, open func(t *testing.T) backend.Backend, cpuTol floa
 			if err := devM.UseBackend(be); err != nil {
 				t.Fatal(err)
 			}
+			ms := models{t, cpuM, devM}
 			V := cpuM.Config.VocabSize
-			prompt := make([]int, 20)
-			for i := range prompt {
-				prompt[i] = (i*7919 + 13) % V
-			}
+			prompt := testPrompt(V)
 			tol := map[qwen2.DType]float64{qwen2.F32: 1e-5, qwen2.BF16: 2e-2}[wdt]
 
 			// Prefill: every position against the float64 reference and the CPU.
-			dc, err := devM.NewCache(len(prompt) + 8)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cc, err := cpuM.NewCache(len(prompt) + 8)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := devM.PrefillAll(dc, prompt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append([]float32(nil), got...)
-			want, err := cpuM.PrefillAll(cc, prompt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cc, dc := ms.caches(len(prompt) + 8)
+			got, want := ms.prefill(cc, dc, prompt)
 			ref, err := devM.ReferenceLogits(prompt)
 			if err != nil {
 				t.Fatal(err)
@@ -96,17 +80,7 @@ func RunModel(t *testing.T, open func(t *testing.T) backend.Backend, cpuTol floa
 			tok := prompt[len(prompt)-1]
 			seq := append([]int(nil), prompt...)
 			for step := 0; step < 6; step++ {
-				wl, err := cpuM.Decode([]*qwen2.KVCache{cc}, []int{tok})
-				if err != nil {
-					t.Fatal(err)
-				}
-				gl, err := devM.Decode([]*qwen2.KVCache{dc}, []int{tok})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if d := MaxRel(gl, F64(wl)); d > cpuTol {
-					t.Fatalf("decode step %d: %.3g from the CPU", step, d)
-				}
+				wl := ms.decode([]*qwen2.KVCache{cc}, []*qwen2.KVCache{dc}, []int{tok}, cpuTol, fmt.Sprintf("decode step %d", step))
 				seq = append(seq, tok)
 				best := 0
 				for i, x := range wl {
@@ -154,4 +128,122 @@ func RunModel(t *testing.T, open func(t *testing.T) backend.Backend, cpuTol floa
 			}
 		})
 	}
+}
+
+// RunModelKVCache runs the tiny model with its KV cache stored as dt on
+// the device (Model.SetKVCacheDType; BF16: half the memory of batch
+// rollouts) against the same model on the CPU with its float32 cache:
+// prefill logits, a batched decode of two answers branched from the
+// prompt's cache (attention over a shared run and each answer's own), and
+// step-by-step decode, all within the bf16 tolerance since only storage
+// rounds; the cache takes dt's bytes. Every GPU backend runs it for each KV
+// type its backend.KVCacheDTypes lists, so the model-level check is one
+// and the same everywhere.
+func RunModelKVCache(t *testing.T, open func(t *testing.T) backend.Backend, dt backend.DType) {
+	const tol = 2e-2
+	ms := models{t, TinyModel(t, qwen2.F32), TinyModel(t, qwen2.F32)}
+	if err := ms.dev.UseBackend(open(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := ms.dev.SetKVCacheDType(dt); err != nil {
+		t.Fatal(err)
+	}
+	V := ms.cpu.Config.VocabSize
+	prompt := testPrompt(V)
+	cc, dc := ms.caches(len(prompt) + 8)
+	if dc.Bytes()*4 != cc.Bytes()*dt.Size() {
+		t.Fatalf("%v cache %d bytes, f32 cache %d", dt, dc.Bytes(), cc.Bytes())
+	}
+	if got, want := ms.prefill(cc, dc, prompt); MaxRel(got, F64(want)) > tol {
+		t.Fatalf("prefill over a %v KV cache: %.3g from the CPU", dt, MaxRel(got, F64(want)))
+	}
+	// Two answers branched from the prompt, decoded together.
+	branch := func(c *qwen2.KVCache) []*qwen2.KVCache {
+		t.Helper()
+		var bs []*qwen2.KVCache
+		for range 2 {
+			b, err := c.Branch(8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bs = append(bs, b)
+		}
+		return bs
+	}
+	cb, db := branch(cc), branch(dc)
+	toks := []int{prompt[len(prompt)-1], prompt[3]}
+	for step := 0; step < 4; step++ {
+		ms.decode(cb, db, toks, tol, fmt.Sprintf("batched decode step %d over a %v KV cache", step, dt))
+		toks = []int{(toks[0]*31 + 7) % V, (toks[1]*17 + 3) % V}
+	}
+	// One sequence on, step by step.
+	tok := prompt[len(prompt)-1]
+	for step := 0; step < 6; step++ {
+		ms.decode([]*qwen2.KVCache{cc}, []*qwen2.KVCache{dc}, []int{tok}, tol, fmt.Sprintf("decode step %d over a %v KV cache", step, dt))
+		tok = (tok*31 + 7) % V
+	}
+}
+
+// models are the tiny model on the CPU and the same model on the device
+// under test, driven in step.
+type models struct {
+	t        *testing.T
+	cpu, dev *qwen2.Model
+}
+
+// testPrompt is the 20-token prompt the model checks run, spread over a
+// vocabulary of V.
+func testPrompt(V int) []int {
+	prompt := make([]int, 20)
+	for i := range prompt {
+		prompt[i] = (i*7919 + 13) % V
+	}
+	return prompt
+}
+
+// caches returns a new cache of n positions on each model.
+func (p models) caches(n int) (cc, dc *qwen2.KVCache) {
+	p.t.Helper()
+	cc, err := p.cpu.NewCache(n)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if dc, err = p.dev.NewCache(n); err != nil {
+		p.t.Fatal(err)
+	}
+	return cc, dc
+}
+
+// prefill runs prompt on both models into their caches and returns every
+// position's logits, the device's and the CPU's.
+func (p models) prefill(cc, dc *qwen2.KVCache, prompt []int) (got, want []float32) {
+	p.t.Helper()
+	got, err := p.dev.PrefillAll(dc, prompt)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	got = append([]float32(nil), got...)
+	if want, err = p.cpu.PrefillAll(cc, prompt); err != nil {
+		p.t.Fatal(err)
+	}
+	return got, want
+}
+
+// decode runs one decode step of toks (one per cache) on both models,
+// fails (saying what) when the device's logits are more than tol from the
+// CPU's, and returns the CPU's.
+func (p models) decode(cc, dc []*qwen2.KVCache, toks []int, tol float64, what string) []float32 {
+	p.t.Helper()
+	wl, err := p.cpu.Decode(cc, toks)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	gl, err := p.dev.Decode(dc, toks)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if d := MaxRel(gl, F64(wl)); d > tol {
+		p.t.Fatalf("%s: %.3g from the CPU", what, d)
+	}
+	return wl
 }

@@ -600,9 +600,28 @@ func (v *Backend) tmpView(n int) backend.View {
 	return backend.View{Buf: &vbuf{b: v.tmp(n * 4), dt: backend.F32, n: n}, N: n}
 }
 
+// KVDTypes: KV caches may be float32 or bf16 (backend.KVCacheDTypes), a
+// bf16 cache at half the memory of batch rollouts: KVAppend rounds into it,
+// CachedAttention widens it as it reads and accumulates in float32.
+func (v *Backend) KVDTypes() []backend.DType { return []backend.DType{backend.F32, backend.BF16} }
+
+// kvType is the device type of a KV run's buffers, or false (and the
+// sticky error) for a type KVDTypes does not list or k and v of different
+// types.
+func (v *Backend) kvType(op string, r backend.KVRun) (DType, bool) {
+	dt := buf(r.K).dt
+	if buf(r.V).dt != dt || dt != backend.F32 && dt != backend.BF16 {
+		v.fail(fmt.Errorf("gpu backend: %s: KV cache runs must be f32 or bf16, keys and values alike (k %v, v %v)", op, dt, buf(r.V).dt))
+		return 0, false
+	}
+	return dtOf(dt), true
+}
+
 func (v *Backend) KVAppend(run backend.KVRun, qkv backend.View, rows []int, first int, a backend.Attn) {
-	v.bt.KVAppend(buf(run.K).b, run.K.Off, buf(run.V).b, run.V.Off, buf(qkv).b, qkv.Off, v.ids(rows), len(rows),
-		qkvWidth(a), a.QDim(), a.KVHeads, a.HeadDim, run.Cap, first)
+	if kv, ok := v.kvType("kv append", run); ok {
+		v.bt.KVAppend(buf(run.K).b, run.K.Off, buf(run.V).b, run.V.Off, kv, buf(qkv).b, qkv.Off, v.ids(rows), len(rows),
+			qkvWidth(a), a.QDim(), a.KVHeads, a.HeadDim, run.Cap, first)
+	}
 	v.done()
 }
 
@@ -621,11 +640,19 @@ func (v *Backend) CachedAttention(att, qkv backend.View, seqs []backend.CachedSe
 			p0 := pos[r0]
 			ctx := p0 + n
 			runs := backend.VisibleRuns(sq.Runs, ctx)
+			kvt := make([]DType, len(runs))
+			for i, rn := range runs {
+				var ok bool
+				if kvt[i], ok = v.kvType("cached attention", rn); !ok {
+					v.done()
+					return
+				}
+			}
 			if n > 1 && len(runs) == 1 && HasFlash(hd) {
 				// Prefill against one cache run: the tiled kernel, no
 				// [heads, n, ctx] score matrix.
 				rn := runs[0]
-				v.bt.FlashAttention(Attn{Q: x, K: buf(rn.K).b, V: buf(rn.V).b, Out: buf(att).b,
+				v.bt.FlashAttention(Attn{Q: x, K: buf(rn.K).b, V: buf(rn.V).b, KVType: kvt[0], Out: buf(att).b,
 					T: n, S: ctx, Pos0: p0, Hq: H, Hkv: a.KVHeads, D: hd, Scale: a.Scale,
 					QOff: qkv.Off + r0*W, QStride: W, KOff: rn.K.Off, VOff: rn.V.Off, KHead: rn.Cap * hd, KRow: hd,
 					OOff: att.Off + r0*a.QDim(), OStride: a.QDim()}, false)
@@ -636,8 +663,10 @@ func (v *Backend) CachedAttention(att, qkv backend.View, seqs []backend.CachedSe
 			lseT := v.tmp(H * n * 4)
 			qOff := qkv.Off + r0*W
 			c0 := 0
-			for _, rn := range runs {
-				v.bt.Gemm(GEMM{A: x, B: buf(rn.K).b, C: P, M: n, N: rn.N, K: hd, Batch: H,
+			// Scores and outputs per run: the GEMMs read a bf16 run's keys
+			// and values as their B operand (BType), widened to float32.
+			for i, rn := range runs {
+				v.bt.Gemm(GEMM{A: x, B: buf(rn.K).b, BType: kvt[i], C: P, M: n, N: rn.N, K: hd, Batch: H,
 					SAM: W, SAK: 1, SA: hd, AOff: qOff, SBK: 1, SBN: hd, SB: rn.Cap * hd, BDiv: grp, BOff: rn.K.Off,
 					SCM: ctx, SC: n * ctx, COff: c0, Alpha: 1})
 				c0 += rn.N
@@ -646,7 +675,7 @@ func (v *Backend) CachedAttention(att, qkv backend.View, seqs []backend.CachedSe
 				push(nil).u(n, ctx, p0).f(a.Scale).u(0, 1, n), uint32(H*n), 1, 1)
 			c0 = 0
 			for i, rn := range runs {
-				v.bt.Gemm(GEMM{A: P, B: buf(rn.V).b, C: buf(att).b, M: n, N: hd, K: rn.N, Batch: H,
+				v.bt.Gemm(GEMM{A: P, B: buf(rn.V).b, BType: kvt[i], C: buf(att).b, M: n, N: hd, K: rn.N, Batch: H,
 					SAM: ctx, SAK: 1, SA: n * ctx, AOff: c0, SBK: hd, SBN: 1, SB: rn.Cap * hd, BDiv: grp, BOff: rn.V.Off,
 					SCM: a.QDim(), SC: hd, COff: att.Off + r0*a.QDim(), Alpha: 1, Beta: beta(i > 0)})
 				c0 += rn.N

@@ -215,6 +215,9 @@ type Attn struct {
 	T, S, Pos0           int
 	Hq, Hkv, D           int
 	Scale                float32 // 0: 1/√D
+	// KVType is K's and V's element type: F32, or BF16 (a bf16 KV cache;
+	// FlashAttention only, widened as read, float32 arithmetic).
+	KVType DType
 
 	QOff, QStride      int
 	KOff, VOff         int
@@ -266,19 +269,38 @@ func (b *Recorder) Attention(a Attn) {
 // registers and K/V tiles in shared memory, sized by the head width at
 // compile time (MSL has no specialization constants as Vulkan has, so each
 // width is its own kernel). 64 and 128 are Qwen2's widths (0.5B; 1.5B and
-// up); 16 and 32 serve test models.
+// up); 16 and 32 serve test models. Each width also has a kernel over bf16
+// K and V (flash_attn_d<D>_bf16, a bf16 KV cache).
 var FlashHeadDims = []int{16, 32, 64, 128}
 
-var flashKernels = map[int]string{}
+// KVTypes are the element types a KV cache may have on the device
+// (KVAppend, FlashAttention and the attention GEMMs take both).
+var KVTypes = []DType{F32, BF16}
+
+// flashKernels maps a head width and K/V type to its kernel.
+var flashKernels = map[[2]int]string{}
 
 func init() {
 	for _, d := range FlashHeadDims {
-		flashKernels[d] = fmt.Sprintf("flash_attn_d%d", d)
+		flashKernels[[2]int{d, int(F32)}] = fmt.Sprintf("flash_attn_d%d", d)
+		flashKernels[[2]int{d, int(BF16)}] = fmt.Sprintf("flash_attn_d%d_bf16", d)
 	}
 }
 
+// FlashKernels lists every flash-attention kernel (each width, each K/V
+// type), for the device packages' tables of kernel bindings.
+func FlashKernels() []string {
+	var ks []string
+	for _, d := range FlashHeadDims {
+		for _, t := range KVTypes {
+			ks = append(ks, flashKernels[[2]int{d, int(t)}])
+		}
+	}
+	return ks
+}
+
 // HasFlash reports whether FlashAttention takes heads of width d.
-func HasFlash(d int) bool { return flashKernels[d] != "" }
+func HasFlash(d int) bool { return flashKernels[[2]int{d, int(F32)}] != "" }
 
 // FlashAttention records what Attention computes, Out (and LSE when
 // writeLSE), with the tiled online-softmax kernel (flash_attn.comp): no
@@ -286,8 +308,10 @@ func HasFlash(d int) bool { return flashKernels[d] != "" }
 // grow with the square of the prompt. a.D must be one of FlashHeadDims.
 func (b *Recorder) FlashAttention(a Attn, writeLSE bool) {
 	a = a.norm()
-	if !HasFlash(a.D) || a.Hkv < 1 || a.Hq%a.Hkv != 0 {
-		b.fail(fmt.Errorf("flash attention: head width %d, %d/%d heads: no kernel (widths %v, query heads a multiple of KV heads)", a.D, a.Hq, a.Hkv, FlashHeadDims))
+	kernel := flashKernels[[2]int{a.D, int(a.KVType)}]
+	if kernel == "" || a.Hkv < 1 || a.Hq%a.Hkv != 0 {
+		b.fail(fmt.Errorf("flash attention: head width %d, %d/%d heads, %v K/V: no kernel (widths %v, K/V %v, query heads a multiple of KV heads)",
+			a.D, a.Hq, a.Hkv, a.KVType, FlashHeadDims, KVTypes))
 		return
 	}
 	lse, wl := a.LSE, 0
@@ -296,7 +320,7 @@ func (b *Recorder) FlashAttention(a Attn, writeLSE bool) {
 	} else {
 		lse = a.Out // a binding must name a buffer; never written
 	}
-	b.Dispatch(flashKernels[a.D], []Buffer{a.Q, a.K, a.V, a.Out, lse},
+	b.Dispatch(kernel, []Buffer{a.Q, a.K, a.V, a.Out, lse},
 		push(nil).u(a.T, a.S, a.Pos0, a.Hq, a.Hkv, a.QOff, a.QStride, a.KOff, a.VOff, a.KHead, a.KRow,
 			a.OOff, a.OStride, a.LSEOff, a.LSET, a.LSEH, wl).f(a.Scale),
 		uint32((a.T+63)/64), uint32(a.Hq), 1)
@@ -424,9 +448,15 @@ func (b *Recorder) RMSNormScale(out, x, w, rstd Buffer, rows, n int) {
 
 // KVAppend records copying the k and v parts of qkv rows (width
 // W = q + 2·kvHeads·hd, starting at element xOff) into head-major cache runs
-// [kvHeads][cap][hd] at kOff/vOff, positions first, first+1, ….
-func (b *Recorder) KVAppend(k Buffer, kOff int, v Buffer, vOff int, qkv Buffer, xOff int, rows Buffer, n, W, q, kvHeads, hd, cap_, first int) {
-	b.Dispatch("kv_append", []Buffer{qkv, rows, k, v}, push(nil).u(n, W, q, kvHeads, hd, cap_, first, kOff, vOff, xOff), Groups(n*kvHeads*hd, 64), 1, 1)
+// [kvHeads][cap][hd] at kOff/vOff, positions first, first+1, …, stored as
+// kv: F32, or BF16 rounded as cpu.F32ToBF16 (any element offset).
+func (b *Recorder) KVAppend(k Buffer, kOff int, v Buffer, vOff int, kv DType, qkv Buffer, xOff int, rows Buffer, n, W, q, kvHeads, hd, cap_, first int) {
+	kernel := map[DType]string{F32: "kv_append", BF16: "kv_append_bf16"}[kv]
+	if kernel == "" {
+		b.fail(fmt.Errorf("kv append: a %v KV cache: no kernel (KV types %v)", kv, KVTypes))
+		return
+	}
+	b.Dispatch(kernel, []Buffer{qkv, rows, k, v}, push(nil).u(n, W, q, kvHeads, hd, cap_, first, kOff, vOff, xOff), Groups(n*kvHeads*hd, 64), 1, 1)
 }
 
 // ColSum records db[N] += Σ_m dy[m, :] (bias gradients).

@@ -23,7 +23,7 @@ struct O_
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
 static inline __attribute__((always_inline))
-uint bf(thread const float& f)
+uint bf16Round(thread const float& f)
 {
     uint u = as_type<uint>(f);
     if ((u & 2147483647u) > 2139095040u)
@@ -43,12 +43,12 @@ kernel void cast_f32_bf16(constant P& p [[buffer(30)]], const device I_& _76 [[b
         return;
     }
     float param = _76.x[i];
-    uint lo = bf(param);
+    uint lo = bf16Round(param);
     uint _90;
     if ((i + 1) < p.n)
     {
         float param_1 = _76.x[i + 1];
-        _90 = bf(param_1);
+        _90 = bf16Round(param_1);
     }
     else
     {

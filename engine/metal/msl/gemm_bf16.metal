@@ -89,22 +89,29 @@ struct Bias_
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(16u, 16u, 1u);
 
 static inline __attribute__((always_inline))
-float loadB(thread const int& i, const device B_& v_19)
+float bf16Half(thread const uint& w, thread const int& i)
 {
-    uint w = v_19.bw[i >> 1];
-    uint _31;
+    uint _25;
     if ((i & 1) == 1)
     {
-        _31 = w >> uint(16);
+        _25 = w >> uint(16);
     }
     else
     {
-        _31 = w & 65535u;
+        _25 = w & 65535u;
     }
-    return as_type<float>(_31 << uint(16));
+    return as_type<float>(_25 << uint(16));
 }
 
-kernel void gemm_bf16(constant P& p [[buffer(30)]], const device A_& _211 [[buffer(0)]], const device B_& v_19 [[buffer(1)]], device C_& _474 [[buffer(2)]], const device Bias_& _490 [[buffer(3)]], uint3 gl_LocalInvocationID [[thread_position_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
+static inline __attribute__((always_inline))
+float loadB(thread const int& i, const device B_& v_43)
+{
+    uint param = v_43.bw[i >> 1];
+    int param_1 = i;
+    return bf16Half(param, param_1);
+}
+
+kernel void gemm_bf16(constant P& p [[buffer(30)]], const device A_& _221 [[buffer(0)]], const device B_& v_43 [[buffer(1)]], device C_& _484 [[buffer(2)]], const device Bias_& _500 [[buffer(3)]], uint3 gl_LocalInvocationID [[thread_position_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
 {
     threadgroup float As[16][64];
     threadgroup float Bs[16][64];
@@ -126,10 +133,10 @@ kernel void gemm_bf16(constant P& p [[buffer(30)]], const device A_& _211 [[buff
     }
     int kk;
     int mm;
-    float _205;
+    float _215;
     int kk_1;
     int nn;
-    float _282;
+    float _292;
     spvUnsafeArray<float, 4> av;
     spvUnsafeArray<float, 4> bv;
     for (int k0 = 0; k0 < p.K; k0 += 16)
@@ -148,25 +155,25 @@ kernel void gemm_bf16(constant P& p [[buffer(30)]], const device A_& _211 [[buff
             }
             int gm = m0 + mm;
             int gk = k0 + kk;
-            bool _197 = gm < p.M;
-            bool _204;
-            if (_197)
+            bool _207 = gm < p.M;
+            bool _214;
+            if (_207)
             {
-                _204 = gk < p.K;
+                _214 = gk < p.K;
             }
             else
             {
-                _204 = _197;
+                _214 = _207;
             }
-            if (_204)
+            if (_214)
             {
-                _205 = _211.a[(abase + (gm * p.sam)) + (gk * p.sak)];
+                _215 = _221.a[(abase + (gm * p.sam)) + (gk * p.sak)];
             }
             else
             {
-                _205 = 0.0;
+                _215 = 0.0;
             }
-            As[kk][mm] = _205;
+            As[kk][mm] = _215;
         }
         for (int e_1 = tid; e_1 < 1024; e_1 += 256)
         {
@@ -182,26 +189,26 @@ kernel void gemm_bf16(constant P& p [[buffer(30)]], const device A_& _211 [[buff
             }
             int gn = n0 + nn;
             int gk_1 = k0 + kk_1;
-            bool _274 = gn < p.N;
-            bool _281;
-            if (_274)
+            bool _284 = gn < p.N;
+            bool _291;
+            if (_284)
             {
-                _281 = gk_1 < p.K;
+                _291 = gk_1 < p.K;
             }
             else
             {
-                _281 = _274;
+                _291 = _284;
             }
-            if (_281)
+            if (_291)
             {
                 int param = (bbase + (gk_1 * p.sbk)) + (gn * p.sbn);
-                _282 = loadB(param, v_19);
+                _292 = loadB(param, v_43);
             }
             else
             {
-                _282 = 0.0;
+                _292 = 0.0;
             }
-            Bs[kk_1][nn] = _282;
+            Bs[kk_1][nn] = _292;
         }
         threadgroup_barrier(mem_flags::mem_threadgroup);
         for (int kk_2 = 0; kk_2 < 16; kk_2++)
@@ -242,13 +249,13 @@ kernel void gemm_bf16(constant P& p [[buffer(30)]], const device A_& _211 [[buff
             float v = p.alpha * acc[i_3][j_3];
             if (p.beta != 0.0)
             {
-                v += (p.beta * _474.c[ci]);
+                v += (p.beta * _484.c[ci]);
             }
             if (p.hasBias != 0)
             {
-                v += _490.bias0[gn_1];
+                v += _500.bias0[gn_1];
             }
-            _474.c[ci] = v;
+            _484.c[ci] = v;
         }
     }
 }

@@ -80,22 +80,29 @@ struct Bias_
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(128u, 1u, 1u);
 
 static inline __attribute__((always_inline))
-float loadB(thread const int& i, const device B_& v_19)
+float bf16Half(thread const uint& w, thread const int& i)
 {
-    uint w = v_19.bw[i >> 1];
-    uint _31;
+    uint _25;
     if ((i & 1) == 1)
     {
-        _31 = w >> uint(16);
+        _25 = w >> uint(16);
     }
     else
     {
-        _31 = w & 65535u;
+        _25 = w & 65535u;
     }
-    return as_type<float>(_31 << uint(16));
+    return as_type<float>(_25 << uint(16));
 }
 
-kernel void gemv_bf16(constant P& p [[buffer(30)]], const device A_& _124 [[buffer(0)]], const device B_& v_19 [[buffer(1)]], device C_& _248 [[buffer(2)]], const device Bias_& _264 [[buffer(3)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_LocalInvocationID [[thread_position_in_threadgroup]])
+static inline __attribute__((always_inline))
+float loadB(thread const int& i, const device B_& v_43)
+{
+    uint param = v_43.bw[i >> 1];
+    int param_1 = i;
+    return bf16Half(param, param_1);
+}
+
+kernel void gemv_bf16(constant P& p [[buffer(30)]], const device A_& _134 [[buffer(0)]], const device B_& v_43 [[buffer(1)]], device C_& _258 [[buffer(2)]], const device Bias_& _274 [[buffer(3)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_LocalInvocationID [[thread_position_in_threadgroup]])
 {
     threadgroup float red[8][128];
     int n = int(gl_WorkGroupID.x);
@@ -109,10 +116,10 @@ kernel void gemv_bf16(constant P& p [[buffer(30)]], const device A_& _124 [[buff
     for (int k = t; k < p.K; k += 128)
     {
         int param = wb + k;
-        float w = loadB(param, v_19);
+        float w = loadB(param, v_43);
         for (int m_1 = 0; m_1 < p.M; m_1++)
         {
-            acc[m_1] = fma(_124.a[(p.aoff + (m_1 * p.K)) + k], w, acc[m_1]);
+            acc[m_1] = fma(_134.a[(p.aoff + (m_1 * p.K)) + k], w, acc[m_1]);
         }
     }
     for (int m_2 = 0; m_2 < p.M; m_2++)
@@ -137,13 +144,13 @@ kernel void gemv_bf16(constant P& p [[buffer(30)]], const device A_& _124 [[buff
         float v = red[t][0];
         if (p.beta != 0.0)
         {
-            v += (p.beta * _248.c[ci]);
+            v += (p.beta * _258.c[ci]);
         }
         if (p.hasBias != 0)
         {
-            v += _264.bias0[n];
+            v += _274.bias0[n];
         }
-        _248.c[ci] = v;
+        _258.c[ci] = v;
     }
 }
 

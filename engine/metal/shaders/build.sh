@@ -47,8 +47,9 @@ compile() { # name source [defines...]
 }
 for src in "$vk"/*.comp "$here"/*.comp; do
   base=$(basename "$src" .comp)
-  # gemm/gemv/embed are built per weight type, flash_attn per head width, below.
-  case $base in gemm | gemv | embed | flash_attn) continue ;; esac
+  # gemm/gemv/embed are built per weight type, flash_attn per head width
+  # and KV type, kv_append per KV type, below.
+  case $base in gemm | gemv | embed | flash_attn | kv_append) continue ;; esac
   compile "$base" "$src"
 done
 compile gemm_f32 "$vk/gemm.comp" -DBTYPE=0
@@ -59,9 +60,14 @@ compile gemv_bf16 "$vk/gemv.comp" -DBTYPE=1
 compile gemv_f16 "$vk/gemv.comp" -DBTYPE=2
 compile embed "$vk/embed.comp"
 compile embed_bf16 "$vk/embed.comp" -DTBF16
-# One flash-attention kernel per head width (engine/backend/gpu's FlashHeadDims).
+# The KV cache in float32 or bf16 (engine/backend/gpu's KVDTypes).
+compile kv_append "$vk/kv_append.comp"
+compile kv_append_bf16 "$vk/kv_append.comp" -DKV_BF16
+# One flash-attention kernel per head width (engine/backend/gpu's
+# FlashHeadDims), each also over a bf16 KV cache.
 for d in 16 32 64 128; do
   compile flash_attn_d$d "$vk/flash_attn.comp" -DHEAD_D=$d
+  compile flash_attn_d${d}_bf16 "$vk/flash_attn.comp" -DHEAD_D=$d -DKV_BF16
 done
 if [ $check = 1 ]; then
   if ! diff -r "$out" "$here/../msl" >/dev/null; then

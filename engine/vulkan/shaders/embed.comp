@@ -2,6 +2,7 @@
 // Row gather: out[oOff + t*H + c] = table[tOff + ids[t]*H + c], the
 // embedding lookup and GatherRows. TBF16 reads a bf16 table (packed two
 // per uint) and widens it.
+#include "bf16.glsl"
 layout(local_size_x = 256) in;
 #ifdef TBF16
 layout(std430, binding = 0) readonly buffer E_ { uint e[]; };
@@ -17,8 +18,7 @@ void main() {
 	int t = i / p.H, c = i % p.H;
 	int k = p.tOff + int(ids[t]) * p.H + c;
 #ifdef TBF16
-	uint w = e[k >> 1];
-	o[p.oOff + i] = uintBitsToFloat(((k & 1) == 1 ? (w >> 16) : (w & 0xffffu)) << 16);
+	o[p.oOff + i] = bf16Half(e[k >> 1], k);
 #else
 	o[p.oOff + i] = e[k];
 #endif

@@ -14,6 +14,11 @@
 // build.sh and engine/backend/gpu's FlashHeadDims) so the per-row arrays
 // are fixed-size; MSL, cross-compiled from this, has no specialization
 // constants to set it at pipeline build.
+//
+// KV_BF16 (flash_attn_d<D>_bf16) reads K and V stored as bfloat16, packed
+// two per uint (a bf16 KV cache: engine/backend/gpu's CachedAttention),
+// widened exactly as they are staged; the arithmetic stays float32.
+#include "bf16.glsl"
 layout(local_size_x = 64) in;
 #ifndef HEAD_D
 #error "compile with -DHEAD_D=<head width>"
@@ -22,8 +27,15 @@ const int D = HEAD_D;
 const int BR = 64;
 const int BC = 16;
 layout(std430, binding = 0) readonly buffer Q_ { float q[]; };
+#ifdef KV_BF16
+layout(std430, binding = 1) readonly buffer K_ { uint k[]; };
+layout(std430, binding = 2) readonly buffer V_ { uint v[]; };
+#define LOADKV(c, i) bf16Half(c[(i) >> 1], (i))
+#else
 layout(std430, binding = 1) readonly buffer K_ { float k[]; };
 layout(std430, binding = 2) readonly buffer V_ { float v[]; };
+#define LOADKV(c, i) c[i]
+#endif
 layout(std430, binding = 3) writeonly buffer O_ { float o[]; };
 layout(std430, binding = 4) writeonly buffer L_ { float lse[]; };
 layout(push_constant) uniform P {
@@ -54,8 +66,8 @@ void main() {
 		for (int e = tid; e < BC * D; e += BR) {
 			int j = j0 + e / D, d = e % D;
 			bool in_ = j < p.S;
-			ks[e] = in_ ? k[kb + j * p.kRow + d] : 0.0;
-			vs[e] = in_ ? v[vb + j * p.kRow + d] : 0.0;
+			ks[e] = in_ ? LOADKV(k, kb + j * p.kRow + d) : 0.0;
+			vs[e] = in_ ? LOADKV(v, vb + j * p.kRow + d) : 0.0;
 		}
 		barrier();
 		int n = min(BC, lim - j0);

@@ -5,6 +5,7 @@
 // uint), so weights can stay 16-bit on the device. Every operand has its own
 // strides, which covers x·Wᵀ, dY·W, dYᵀ·X and the per-head attention
 // products (bdiv maps a query-head batch index to its shared KV head).
+#include "bf16.glsl"
 #ifndef BTYPE
 #define BTYPE 0
 #endif
@@ -37,8 +38,7 @@ float loadB(int i) {
 #if BTYPE == 0
 	return bw[i];
 #elif BTYPE == 1
-	uint w = bw[i >> 1];
-	return uintBitsToFloat(((i & 1) == 1 ? (w >> 16) : (w & 0xffffu)) << 16);
+	return bf16Half(bw[i >> 1], i);
 #else
 	return unpackHalf2x16(bw[i >> 1])[i & 1];
 #endif

@@ -5,6 +5,7 @@
 // reads that weight row front to back, so the weights stream once at full
 // bandwidth: decode is memory bound, and the tiled GEMM would use 1/64 of
 // its tile here.
+#include "bf16.glsl"
 #ifndef BTYPE
 #define BTYPE 0
 #endif
@@ -24,8 +25,7 @@ float loadB(int i) {
 #if BTYPE == 0
 	return bw[i];
 #elif BTYPE == 1
-	uint w = bw[i >> 1];
-	return uintBitsToFloat(((i & 1) == 1 ? (w >> 16) : (w & 0xffffu)) << 16);
+	return bf16Half(bw[i >> 1], i);
 #else
 	return unpackHalf2x16(bw[i >> 1])[i & 1];
 #endif

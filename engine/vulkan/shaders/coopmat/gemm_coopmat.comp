@@ -28,6 +28,8 @@
 #extension GL_KHR_memory_scope_semantics : require
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#extension GL_GOOGLE_include_directive : require
+#include "../bf16.glsl"
 
 #ifndef BTYPE
 #define BTYPE 1
@@ -66,7 +68,7 @@ float16_t toHalf(float v) { return float16_t(clamp(v, -65504.0, 65504.0)); }
 float loadB(int i) {
 	uint w = bw[i >> 1];
 #if BTYPE == 1
-	return uintBitsToFloat(((i & 1) == 1 ? (w >> 16) : (w & 0xffffu)) << 16);
+	return bf16Half(w, i);
 #else
 	return unpackHalf2x16(w)[i & 1];
 #endif
