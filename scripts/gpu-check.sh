@@ -49,7 +49,7 @@ grep -q -- '--- SKIP' "$out/parity.txt" && parity="$parity (some tests skipped)"
 echo "== kernel benchmarks (benchtime $benchtime)"
 go test -count=1 -run '^$' -bench 'Gemm|Attention|Sample|AdamW|EmptyBatch' -benchtime="$benchtime" ./engine/vulkan 2>&1 | tee "$out/bench.txt" | grep -E '^Benchmark|^ok|FAIL' || true
 
-echo "== whole model on Vulkan (Qwen2.5-0.5B shape, random weights: bf16 rollouts, f32 training)"
+echo "== whole model on Vulkan (Qwen2.5-0.5B shape, random weights: bf16 rollouts; training on f32 weights with an f32 and a bf16 tape)"
 go test -count=1 -run '^$' -bench 'Model|TrainStep' -benchtime=1x -timeout 20m ./engine/vulkan 2>&1 | tee "$out/model.txt" | grep -E '^Benchmark|^ok|FAIL' || true
 cat "$out/model.txt" >> "$out/bench.txt"
 
@@ -127,8 +127,9 @@ printf '%-44s %s tok/s\n' "rollout batch 64 (our engine, Vulkan)" "$(metric 'Mod
 printf '%-44s %s tok/s\n' "prefill 512 tokens (our engine, Vulkan)" "$(metric 'Model/prefill512' tok/s)"
 printf '%-44s %s MiB\n' "peak device memory (rollout batch 64)" "$(metric 'Model/rollout_batch64-' peak-MiB)"
 printf '%-44s %s tok/s, %s MiB peak\n' "rollout batch 64, bf16 KV cache (Vulkan)" "$(metric 'Model/rollout_batch64_kvbf16' tok/s)" "$(metric 'Model/rollout_batch64_kvbf16' peak-MiB)"
-printf '%-44s %s tok/s (%s GFLOP/s)\n' "GRPO step, 8 x (96+256) tokens (our engine)" "$(metric 'TrainStep' tok/s)" "$(metric 'TrainStep' GFLOP/s)"
-printf '%-44s %s MiB\n' "peak device memory (GRPO step)" "$(metric 'TrainStep' peak-MiB)"
+printf '%-44s %s tok/s (%s GFLOP/s)\n' "GRPO step, 8 x (96+256) tokens (our engine)" "$(metric 'TrainStep/tape=bf16' tok/s)" "$(metric 'TrainStep/tape=bf16' GFLOP/s)"
+printf '%-44s %s tok/s\n' "GRPO step with an f32 tape" "$(metric 'TrainStep/tape=f32' tok/s)"
+printf '%-44s %s MiB (f32 tape %s MiB)\n' "peak device memory (GRPO step, bf16 tape)" "$(metric 'TrainStep/tape=bf16' peak-MiB)" "$(metric 'TrainStep/tape=f32' peak-MiB)"
 printf '%-44s %s\n' "CUDA parity suite" "$cuda_parity"
 for shape in 1x9728x896 64x9728x896 512x9728x896 512x896x4864 64x151936x896; do
   printf '%-44s %s\n' "CUDA GEMM $shape (bf16 weights)" "$(cgemm $shape)"

@@ -47,6 +47,10 @@ func TestParityModel(t *testing.T) {
 	t.Run("GRPOStep", func(t *testing.T) {
 		conformance.RunGRPOStep(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) })
 	})
+	// ...and by default with a bf16 tape.
+	t.Run("BF16Tape", func(t *testing.T) {
+		conformance.RunBF16Tape(t, func(t *testing.T) backend.Backend { return openOrSkip(t, false) }, true)
+	})
 }
 
 // A decode step recorded twice with the same shapes replays its graph.

@@ -28,6 +28,7 @@ func TestParitySuiteOnMetal(t *testing.T) {
 	conformance.Run(t, open, conformance.Options{})
 	t.Run("Model", func(t *testing.T) { conformance.RunModel(t, open, 1e-5) })
 	t.Run("GRPOStep", func(t *testing.T) { conformance.RunGRPOStep(t, open) })
+	t.Run("BF16Tape", func(t *testing.T) { conformance.RunBF16Tape(t, open, false) }) // Metal counts page-rounded buffers
 	// A bf16 KV cache: the ops over it, then the whole model.
 	t.Run("BF16KVCache", func(t *testing.T) { conformance.RunKVCacheDType(t, open, backend.BF16) })
 	t.Run("ModelBF16KVCache", func(t *testing.T) { conformance.RunModelKVCache(t, open, backend.BF16) })

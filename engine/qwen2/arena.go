@@ -1,6 +1,8 @@
 package qwen2
 
 import (
+	"sync"
+
 	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 )
@@ -14,15 +16,26 @@ import (
 // arena and the next tape reuses it when it is large enough.
 
 // takeArena returns n zeroed floats, reusing the spare arena if it fits.
-func (m *Model) takeArena(n int) []float32 {
-	m.spareMu.Lock()
-	a := m.spare
+func (m *Model) takeArena(n int) []float32 { return takeSpare(&m.spareMu, &m.spare, n) }
+
+// putArena keeps a as the spare arena (the larger of it and the current one).
+func (m *Model) putArena(a []float32) { putSpare(&m.spareMu, &m.spare, a) }
+
+// takeArena16 and putArena16 are takeArena and putArena for the 16-bit
+// arena of a bf16 tape (Model.SetTapeDType).
+func (m *Model) takeArena16(n int) []uint16 { return takeSpare(&m.spareMu, &m.spare16, n) }
+func (m *Model) putArena16(a []uint16)      { putSpare(&m.spareMu, &m.spare16, a) }
+
+// takeSpare returns n zeroed elements, taking *spare if it is large enough.
+func takeSpare[T float32 | uint16](mu *sync.Mutex, spare *[]T, n int) []T {
+	mu.Lock()
+	a := *spare
 	if cap(a) >= n {
-		m.spare = nil
+		*spare = nil
 	}
-	m.spareMu.Unlock()
+	mu.Unlock()
 	if cap(a) < n {
-		return make([]float32, n)
+		return make([]T, n)
 	}
 	a = a[:n]
 	// A fresh arena comes zeroed; keep that contract for the reused one.
@@ -30,16 +43,16 @@ func (m *Model) takeArena(n int) []float32 {
 	return a
 }
 
-// putArena keeps a as the spare arena (the larger of it and the current one).
-func (m *Model) putArena(a []float32) {
+// putSpare keeps a as *spare if it is larger than the one kept.
+func putSpare[T float32 | uint16](mu *sync.Mutex, spare *[]T, a []T) {
 	if a == nil {
 		return
 	}
-	m.spareMu.Lock()
-	if cap(a) > cap(m.spare) {
-		m.spare = a[:0]
+	mu.Lock()
+	if cap(a) > cap(*spare) {
+		*spare = a[:0]
 	}
-	m.spareMu.Unlock()
+	mu.Unlock()
 }
 
 // ReleaseTrainingMemory drops the arena kept from the last training pass,
@@ -47,7 +60,7 @@ func (m *Model) putArena(a []float32) {
 // inference only from now on). The next TrainForward allocates afresh.
 func (m *Model) ReleaseTrainingMemory() {
 	m.spareMu.Lock()
-	m.spare = nil
+	m.spare, m.spare16 = nil, nil
 	bufs := m.devSpare
 	m.devSpare = nil
 	m.spareMu.Unlock()

@@ -133,9 +133,10 @@ func (t *Tape) gradViews(grad backend.View) gradViews {
 
 // blockBackward propagates sc.dres (the gradient of block l's output) back
 // to the block's input, adding the block's parameter gradients into g. It
-// mirrors blockForward line by line, bottom up.
+// mirrors blockForward line by line, bottom up, from the activations the
+// forward pass kept (restore: widened from a bf16 tape).
 func (t *Tape) blockBackward(l int, g *layerGrads) {
-	m, a, sc, be := t.m, &t.layers[l], &t.sc, t.be
+	m, a, sc, be := t.m, t.restore(l), &t.sc, t.be
 	L, cfg, N := &m.Layers[l], m.Config, t.b.N
 	H, Q, F := cfg.HiddenSize, cfg.QDim(), cfg.IntermediateSize
 	W := Q + 2*cfg.KVDim()

@@ -28,6 +28,9 @@
 //     style). The LM head and log-softmax run in row chunks, so a
 //     [tokens × vocab] matrix never exists. EnableLoRA (lora.go) freezes the
 //     base and makes the adapters the trainable vector, with the same API.
+//     SetTapeDType(BF16) keeps the tape's large activations as bf16 (half
+//     the memory; compute stays float32, log-probs unchanged), the
+//     trainer's choice on a GPU.
 //   - A KVCache can Branch: G answers to one prompt see the prompt's keys and
 //     values by pointer instead of G copies, and decode together in one
 //     batched step per token (GRPO rollouts).

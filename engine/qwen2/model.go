@@ -90,7 +90,9 @@ type Model struct {
 	kvDT                backend.DType // KV cache element type where the backend accepts it (kvcache.go)
 
 	spareMu sync.Mutex
-	spare   []float32 // the last tape's arena, reused by the next (arena.go)
+	spare   []float32     // the last tape's arena, reused by the next (arena.go)
+	spare16 []uint16      // the last bf16 tape's 16-bit arena, likewise
+	tapeDT  backend.DType // how tapes keep their large activations (SetTapeDType)
 }
 
 // New allocates a zero-initialised model for cfg, with matmul weights stored

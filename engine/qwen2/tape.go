@@ -41,29 +41,100 @@ import (
 // carved into views; on a device backend (training on the device, see
 // Model.SetDeviceTraining) one device buffer per array, so every op sees
 // its operands at offset 0 and nothing is staged through temporaries.
+//
+// A bf16 tape (Model.SetTapeDType) keeps x, qkv, att, xmid and gu (all
+// but 16 floats of a row's ~13.6k per layer for Qwen2.5-0.5B) as bf16:
+// half the memory. The ops still read and write float32 only: each block
+// computes in one layer's float32 working rows (work, with the residual
+// stream alternating between the two wx), and save rounds what the
+// backward pass reads into the tape; the backward pass widens a layer's
+// rows back into the working rows (restore) before using them. So the
+// forward pass, and the log-probs, are the float32 tape's bit for bit;
+// only the gradients see the rounding. The per-row statistics (rstd, lse)
+// and LoRA's intermediates stay float32: they are small.
 type Tape struct {
-	m      *Model
-	b      *batch
-	lora   *loraState // adapters the forward pass used; nil for a full fine-tune
-	layers []layerActs
-	xL     backend.View // [N,H] final residual stream
-	rstdF  backend.View // [S] 1/rms of the final residual of each scored row
-	lseF   backend.View // [S] log-sum-exp of each scored row's logits
-	cos    backend.View // [N, hd/2] RoPE tables of each row's position
-	sin    backend.View
-	logp   backend.View // [S] the scored rows' log-probs (device: downloaded after the forward)
-	sc     scratch
-	be     backend.Backend  // the backend the pass runs its ops on
-	dev    bool             // be is the model's device (not the CPU)
-	arena  []float32        // host: the whole float arena, handed back to m after use
-	bufs   []backend.Buffer // device: the tape's buffers, handed back to m after use
-	done   bool
+	m       *Model
+	b       *batch
+	lora    *loraState // adapters the forward pass used; nil for a full fine-tune
+	layers  []layerActs
+	xL      backend.View // [N,H] final residual stream
+	rstdF   backend.View // [S] 1/rms of the final residual of each scored row
+	lseF    backend.View // [S] log-sum-exp of each scored row's logits
+	cos     backend.View // [N, hd/2] RoPE tables of each row's position
+	sin     backend.View
+	logp    backend.View // [S] the scored rows' log-probs (device: downloaded after the forward)
+	sc      scratch
+	work    *layerActs       // bf16 tape: the float32 rows a block computes in (see acts); nil for f32
+	wx      [2]backend.View  // bf16 tape: the float32 residual stream, block input and output by turns
+	be      backend.Backend  // the backend the pass runs its ops on
+	dev     bool             // be is the model's device (not the CPU)
+	arena   []float32        // host: the whole float arena, handed back to m after use
+	arena16 []uint16         // host, bf16 tape: the 16-bit arena of the kept activations
+	bufs    []backend.Buffer // device: the tape's buffers, handed back to m after use
+	done    bool
 }
 
 // layerActs views one decoder block's kept activations (see Tape).
 type layerActs struct {
 	x, rstd1, qkv, att, lse, xmid, rstd2, gu backend.View
 	lora                                     backend.View // [N, loraWidth] adapters' x·Aᵀ, if any
+}
+
+// rounded are the activations a bf16 tape keeps as bf16: all but the
+// per-row statistics and LoRA's intermediates.
+func (a *layerActs) rounded() [5]backend.View {
+	return [5]backend.View{a.x, a.qkv, a.att, a.xmid, a.gu}
+}
+
+// acts is where block l's activations are: the tape's own rows for an f32
+// tape; for a bf16 tape the float32 working rows the block computes in
+// (and its backward reads, after restore), with the layer's own
+// statistics.
+func (t *Tape) acts(l int) *layerActs {
+	if t.work == nil {
+		return &t.layers[l]
+	}
+	w, k := t.work, &t.layers[l]
+	w.x = t.input(l)
+	w.rstd1, w.lse, w.rstd2, w.lora = k.rstd1, k.lse, k.rstd2, k.lora
+	return w
+}
+
+// input is the residual stream block l reads (l = number of layers: the
+// final one, which the LM head reads).
+func (t *Tape) input(l int) backend.View {
+	switch {
+	case l == len(t.layers):
+		return t.xL
+	case t.work != nil:
+		return t.wx[l%2]
+	}
+	return t.layers[l].x
+}
+
+// save rounds block l's activations a (its working rows) into a bf16 tape;
+// an f32 tape computed in place and has nothing to do.
+func (t *Tape) save(l int, a *layerActs) {
+	if t.work == nil {
+		return
+	}
+	kept := t.layers[l].rounded()
+	for i, v := range a.rounded() {
+		t.be.Copy(kept[i], v)
+	}
+}
+
+// restore is acts(l) for the backward pass: a bf16 tape's rows of block l
+// widened back into the working rows first.
+func (t *Tape) restore(l int) *layerActs {
+	a := t.acts(l)
+	if t.work != nil {
+		work := a.rounded()
+		for i, v := range t.layers[l].rounded() {
+			t.be.Copy(work[i], v)
+		}
+	}
+	return a
 }
 
 // scratch is working memory shared by the forward and backward passes.
@@ -96,23 +167,36 @@ var hostOps = host.New()
 // alone: TapeBytes reports them and TrainForward allocates exactly them.
 type tapeSizes struct {
 	floats int // one []float32 arena: activations + scratch
+	halves int // one []uint16 arena: a bf16 tape's kept activations
 	ints   int // one []int arena: per-row token, position, scored rows, targets
 	logp   int // the returned log-probs
 	held   int // floats the backend holds for the pass (not in the arena)
 }
 
-// sizesFor returns the arena sizes for N fed rows, S scored rows, the
-// longest sequence maxT (fed rows), nseq sequences and loraW LoRA
-// intermediate columns per layer. keep=false is the tape-less forward of
-// SequenceLogProbs: one layer's activations reused by every layer, no
-// backward scratch.
+// sizesFor is tapeLayout for an f32 tape, or for the tape-less forward
+// (keep=false), which keeps nothing and so has no tape type.
 func sizesFor(cfg Config, N, S, maxT, nseq, loraW int, keep bool) tapeSizes {
+	return tapeLayout(cfg, N, S, maxT, nseq, loraW, keep, backend.F32)
+}
+
+// tapeLayout returns the arena sizes for N fed rows, S scored rows, the
+// longest sequence maxT (fed rows), nseq sequences and loraW LoRA
+// intermediate columns per layer, with the large activations kept as dt.
+// keep=false is the tape-less forward of SequenceLogProbs: one layer's
+// activations reused by every layer, no backward scratch.
+func tapeLayout(cfg Config, N, S, maxT, nseq, loraW int, keep bool, dt backend.DType) tapeSizes {
 	H, Q, KV, F := cfg.HiddenSize, cfg.QDim(), cfg.KVDim(), cfg.IntermediateSize
-	W, nh := Q+2*KV, cfg.NumAttentionHeads
-	layer := N * (H + 1 + W + Q + nh + H + 1 + 2*F + loraW)
-	kept := cfg.NumHiddenLayers * layer
-	if !keep {
-		kept = layer // one set for all layers; x ping-pongs with the xL buffer below
+	W, nh, L := Q+2*KV, cfg.NumAttentionHeads, cfg.NumHiddenLayers
+	rounded := N * (H + W + Q + H + 2*F) // x, qkv, att, xmid, gu (layerActs.rounded)
+	stats := N * (1 + nh + 1 + loraW)    // rstd1, lse, rstd2, lora
+	kept, halves := L*(rounded+stats), 0
+	switch {
+	case !keep:
+		kept = rounded + stats // one set for all layers; x ping-pongs with the xL buffer below
+	case dt != backend.F32:
+		// bf16 in the 16-bit arena; one layer's float32 working rows
+		// and the second residual stream buffer in the float arena.
+		kept, halves = L*stats+rounded+N*H, L*rounded
 	}
 	sc := N*H + N*H + N*F + N*loraScratch(cfg, loraW) + S*H // xn, tmp, act, lora, hS
 	if keep {
@@ -120,7 +204,7 @@ func sizesFor(cfg Config, N, S, maxT, nseq, loraW int, keep bool) tapeSizes {
 	}
 	fl := kept + N*H + 2*S + 2*N*(cfg.HeadDim/2) + sc
 	// The CPU backend keeps the LM head's logits block between calls.
-	return tapeSizes{floats: fl, ints: 2*N + 2*S + nseq, logp: S, held: host.HeadScratch(S, cfg.VocabSize)}
+	return tapeSizes{floats: fl, halves: halves, ints: 2*N + 2*S + nseq, logp: S, held: host.HeadScratch(S, cfg.VocabSize)}
 }
 
 // packFloats is the scratch of the largest backward GEMM of a step
@@ -143,7 +227,7 @@ func packFloats(cfg Config, N, S, loraW int) int {
 // per-sequence headers (the batch's copy of the sequences, the log-prob rows).
 func (s tapeSizes) bytes(nseq int) int64 {
 	perSeq := int64(unsafe.Sizeof(Sequence{}) + unsafe.Sizeof([]float32(nil)))
-	return 4*int64(s.floats+s.held) + int64(unsafe.Sizeof(int(0)))*int64(s.ints) + 4*int64(s.logp) + perSeq*int64(nseq)
+	return 4*int64(s.floats+s.held) + 2*int64(s.halves) + int64(unsafe.Sizeof(int(0)))*int64(s.ints) + 4*int64(s.logp) + perSeq*int64(nseq)
 }
 
 // TapeBytes is the memory TrainForward and Backward allocate for sequences
@@ -157,21 +241,33 @@ func (s tapeSizes) bytes(nseq int) int64 {
 // consecutive steps share. With LoRA enabled the tape also keeps the
 // adapters' low-rank intermediates (rank × targets floats per row and layer);
 // (*Model).TapeBytes includes them. Lengths below 2 count as empty.
+// It is the f32 tape's size (the default); TapeBytesAs gives a bf16 tape's.
 func TapeBytes(cfg Config, seqLens []int) int64 {
 	return tapeBytes(cfg, seqLens, 0)
 }
 
-// TapeBytes is the package-level TapeBytes for this model, including the
-// LoRA intermediates when adapters are enabled.
+// TapeBytesAs is TapeBytes for a tape that keeps its large activations as
+// dt (Model.SetTapeDType): for BF16 about half.
+func TapeBytesAs(cfg Config, seqLens []int, dt backend.DType) int64 {
+	return tapeBytesAs(cfg, seqLens, 0, dt)
+}
+
+// TapeBytes is the package-level TapeBytes for this model, with its tape
+// type, including the LoRA intermediates when adapters are enabled.
 func (m *Model) TapeBytes(seqLens []int) int64 {
 	w := 0
 	if m.lora != nil {
 		w = m.lora.width
 	}
-	return tapeBytes(m.Config, seqLens, w)
+	return tapeBytesAs(m.Config, seqLens, w, m.tapeDT)
 }
 
+// tapeBytes is tapeBytesAs for an f32 tape.
 func tapeBytes(cfg Config, seqLens []int, loraW int) int64 {
+	return tapeBytesAs(cfg, seqLens, loraW, backend.F32)
+}
+
+func tapeBytesAs(cfg Config, seqLens []int, loraW int, dt backend.DType) int64 {
 	N, maxT := 0, 0
 	for _, n := range seqLens {
 		if n >= 2 {
@@ -179,8 +275,27 @@ func tapeBytes(cfg Config, seqLens []int, loraW int) int64 {
 			maxT = max(maxT, n-1)
 		}
 	}
-	return sizesFor(cfg, N, N, maxT, len(seqLens), loraW, true).bytes(len(seqLens))
+	return tapeLayout(cfg, N, N, maxT, len(seqLens), loraW, true, dt).bytes(len(seqLens))
 }
+
+// SetTapeDType sets how the tapes TrainForward makes from now on keep
+// their large activations: F32 (the default: exact) or BF16 (half the
+// memory, for training on a device). Compute and accumulation stay
+// float32 either way, and so do the forward pass's results: the log-probs
+// are the same bits; only what the backward pass reads is rounded (see
+// Tape). Every backend can keep a bf16 tape: it needs nothing but bf16
+// buffers and casts, which need no bf16 arithmetic (so no f16 fallback).
+func (m *Model) SetTapeDType(dt backend.DType) error {
+	if dt != backend.F32 && dt != backend.BF16 {
+		return fmt.Errorf("training activations are kept as f32 or bf16, not %v", dt)
+	}
+	m.tapeDT = dt
+	return nil
+}
+
+// TapeDType is how the model's training tapes keep their large
+// activations (SetTapeDType).
+func (m *Model) TapeDType() backend.DType { return m.tapeDT }
 
 // newTape allocates the tape for batch b and carves the views: on the CPU
 // one arena, on a device (training on the device) one buffer per array,
@@ -197,28 +312,34 @@ func (m *Model) newTape(b *batch, keep bool) (*Tape, error) {
 	if t.lora != nil {
 		loraW = t.lora.width
 	}
-	sz := sizesFor(cfg, N, S, b.maxT, len(b.seqs), loraW, keep)
-	var take func(n int) backend.View
+	dt := m.tapeDT
+	if !keep {
+		dt = backend.F32 // nothing is kept
+	}
+	sz := tapeLayout(cfg, N, S, b.maxT, len(b.seqs), loraW, keep, dt)
+	// alloc takes n elements of type d (F32, or the tape's bf16 for the
+	// kept activations).
+	var alloc func(d backend.DType, n int) backend.View
 	var err error
 	if t.dev {
 		// The zeroing fills below open the pass's batch: they go out with
 		// the forward pass's one submission, not one each.
 		t.be.Begin()
 		spare := m.takeDeviceTape()
-		take = func(n int) backend.View {
+		alloc = func(d backend.DType, n int) backend.View {
 			if err != nil {
 				return backend.View{}
 			}
 			var buf backend.Buffer
 			if len(spare) > 0 {
 				buf, spare = spare[0], spare[1:]
-				if buf.Len() < n {
+				if buf.Len() < n || buf.DType() != d {
 					t.be.Free(buf)
 					buf = nil
 				}
 			}
 			if buf == nil {
-				if buf, err = t.be.Alloc(backend.F32, max(n, 1)); err != nil {
+				if buf, err = t.be.Alloc(d, max(n, 1)); err != nil {
 					return backend.View{}
 				}
 			}
@@ -233,29 +354,41 @@ func (m *Model) newTape(b *batch, keep bool) (*Tape, error) {
 			}
 		}()
 	} else {
-		arena := m.takeArena(sz.floats)
-		t.arena = arena
-		take = func(n int) backend.View {
-			v := arena[:n:n]
-			arena = arena[n:]
-			return hv(v)
+		arena, arena16 := m.takeArena(sz.floats), m.takeArena16(sz.halves)
+		t.arena, t.arena16 = arena, arena16
+		alloc = func(d backend.DType, n int) backend.View {
+			if d == backend.F32 {
+				v := arena[:n:n]
+				arena = arena[n:]
+				return hv(v)
+			}
+			v := arena16[:n:n]
+			arena16 = arena16[n:]
+			return host.WrapBF16(v)
 		}
 		defer func() {
-			if len(arena) != 0 {
-				panic("qwen2: tape layout does not add up") // sizesFor and newTape disagree: a bug
+			if len(arena) != 0 || len(arena16) != 0 {
+				panic("qwen2: tape layout does not add up") // tapeLayout and newTape disagree: a bug
 			}
 		}()
 	}
+	// take is float32 memory; keepAs the kept activations the tape rounds.
+	take := func(n int) backend.View { return alloc(backend.F32, n) }
+	keepAs := func(n int) backend.View { return alloc(dt, n) }
 	newLayer := func(x backend.View) layerActs {
-		return layerActs{x: x, rstd1: take(N), qkv: take(N * W), att: take(N * Q), lse: take(N * nh),
-			xmid: take(N * H), rstd2: take(N), gu: take(N * 2 * F), lora: take(N * loraW)}
+		return layerActs{x: x, rstd1: take(N), qkv: keepAs(N * W), att: keepAs(N * Q), lse: take(N * nh),
+			xmid: keepAs(N * H), rstd2: take(N), gu: keepAs(N * 2 * F), lora: take(N * loraW)}
 	}
 	t.layers = make([]layerActs, cfg.NumHiddenLayers)
 	if keep {
 		for l := range t.layers {
-			t.layers[l] = newLayer(take(N * H))
+			t.layers[l] = newLayer(keepAs(N * H))
 		}
 		t.xL = take(N * H)
+		if dt != backend.F32 {
+			t.wx = [2]backend.View{take(N * H), take(N * H)}
+			t.work = &layerActs{qkv: take(N * W), att: take(N * Q), xmid: take(N * H), gu: take(N * 2 * F)}
+		}
 	} else {
 		// One set of activations for all layers; the block input and
 		// output alternate between two buffers.
@@ -300,5 +433,6 @@ func (t *Tape) release() {
 		return
 	}
 	t.m.putArena(t.arena)
-	t.arena = nil
+	t.m.putArena16(t.arena16)
+	t.arena, t.arena16 = nil, nil
 }

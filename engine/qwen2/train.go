@@ -179,13 +179,9 @@ func (t *Tape) forward() ([][]float32, error) {
 	m, b, be := t.m, t.b, t.be
 	be.Begin()
 	be.RoPETables(t.cos, t.sin, b.pos, m.Config.HeadDim, m.Config.RopeTheta)
-	be.Embed(t.layers[0].x, t.wv(&m.Embed), b.tokens, m.Config.HiddenSize)
+	be.Embed(t.input(0), t.wv(&m.Embed), b.tokens, m.Config.HiddenSize)
 	for l := range t.layers {
-		next := t.xL
-		if l+1 < len(t.layers) {
-			next = t.layers[l+1].x
-		}
-		t.blockForward(l, next)
+		t.blockForward(l, t.input(l+1))
 	}
 	return t.headForward()
 }
@@ -228,8 +224,11 @@ func (t *Tape) nv(h []float32, d backend.View) backend.View {
 //
 //	xmid = x + o_proj(attention(rope(q), rope(k), v)),  q|k|v = qkv(rmsnorm(x))
 //	next = xmid + down(silu(gate)·up),                  gate|up = gate_up(rmsnorm(xmid))
+//
+// and keeps x, q|k|v, the attention output, xmid and gate|up for the
+// backward pass (save: rounded into a bf16 tape).
 func (t *Tape) blockForward(l int, next backend.View) {
-	m, a, sc, be := t.m, &t.layers[l], &t.sc, t.be
+	m, a, sc, be := t.m, t.acts(l), &t.sc, t.be
 	L, cfg, N := &m.Layers[l], m.Config, t.b.N
 	H, F := cfg.HiddenSize, cfg.IntermediateSize
 	eps := float32(cfg.RMSNormEps)
@@ -246,6 +245,7 @@ func (t *Tape) blockForward(l int, next backend.View) {
 	be.SwiGLU(sc.act, a.gu, N, F)
 	t.linearForward(l, projDown, sc.tmp, sc.act)
 	be.Add(next, a.xmid, sc.tmp)
+	t.save(l, a)
 }
 
 // The four fused projections of a block.

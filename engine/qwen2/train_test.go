@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/cpu"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 	"github.com/swarmdesk/swarmdesk/engine/testmodel"
@@ -178,25 +179,18 @@ func fdSample(m *qwen2.Model, k int) map[string][]int {
 // near 1e-6 of that size.
 func checkFD(t *testing.T, grad []float32, theta []float64, loss func([]float64) float64, sample map[string][]int) {
 	t.Helper()
-	const h = 1e-5
 	type res struct {
-		name   string
-		i      int
-		got    float64
-		fd     float64
-		lossFn func()
+		name string
+		i    int
+		got  float64
+		fd   float64
 	}
 	var rs []res
 	var scale float64
+	fds := finiteDiffs(theta, loss, sample)
 	for name, idx := range sample {
-		for _, i := range idx {
-			old := theta[i]
-			theta[i] = old + h
-			lp := loss(theta)
-			theta[i] = old - h
-			lm := loss(theta)
-			theta[i] = old
-			fd := (lp - lm) / (2 * h)
+		for k, i := range idx {
+			fd := fds[name][k]
 			rs = append(rs, res{name: name, i: i, got: float64(grad[i]), fd: fd})
 			scale += fd * fd
 		}
@@ -214,6 +208,25 @@ func checkFD(t *testing.T, grad []float32, theta []float64, loss func([]float64)
 		}
 	}
 	t.Logf("%d parameters checked, worst relative error %.2g (gradient scale %.3g)", len(rs), worst, scale)
+}
+
+// finiteDiffs is (L(θ+h·e_i) − L(θ−h·e_i))/2h for the sampled indices,
+// tensor by tensor in sample's order.
+func finiteDiffs(theta []float64, loss func([]float64) float64, sample map[string][]int) map[string][]float64 {
+	const h = 1e-5
+	out := map[string][]float64{}
+	for name, idx := range sample {
+		for _, i := range idx {
+			old := theta[i]
+			theta[i] = old + h
+			lp := loss(theta)
+			theta[i] = old - h
+			lm := loss(theta)
+			theta[i] = old
+			out[name] = append(out[name], (lp-lm)/(2*h))
+		}
+	}
+	return out
 }
 
 func toF64(x []float32) []float64 {
@@ -393,19 +406,30 @@ func TestTrainErrors(t *testing.T) {
 }
 
 // TestTapeBytesMatchesAllocation: TapeBytes predicts what a training step
-// allocates (TotalAlloc around TrainForward + Backward) within 10%. The
-// batch is long enough for the activations to dominate, as they do for real
-// models; the kernels' small per-call allocations come on top.
+// allocates (TotalAlloc around TrainForward + Backward) within 10%, for an
+// f32 and a bf16 tape, and what a bf16 tape saves within 2%. The batch is
+// long enough and the model deep enough (6 layers) for the kept
+// activations to dominate, as they do for real models; the kernels' small
+// per-call allocations come on top.
 func TestTapeBytesMatchesAllocation(t *testing.T) {
-	for _, lora := range []bool{false, true} {
-		t.Run(fmt.Sprintf("lora=%v", lora), func(t *testing.T) {
+	type key struct {
+		lora bool
+		dt   backend.DType
+	}
+	predicted, measured := map[key]int64{}, map[key]int64{}
+	for _, v := range []key{{false, backend.F32}, {true, backend.F32}, {false, backend.BF16}, {true, backend.BF16}} {
+		lora := v.lora
+		t.Run(fmt.Sprintf("lora=%v/%v", lora, v.dt), func(t *testing.T) {
 			cfg := trainTiny
-			cfg.MaxPos = 256
+			cfg.MaxPos, cfg.Layers, cfg.Hidden, cfg.FFN = 256, 6, 64, 128
 			m := loadTiny(t, cfg, qwen2.F32)
 			if lora {
 				if err := m.EnableLoRA(qwen2.LoRAConfig{Rank: 4, Alpha: 4}); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if err := m.SetTapeDType(v.dt); err != nil {
+				t.Fatal(err)
 			}
 			V := m.Config.VocabSize
 			var seqs []qwen2.Sequence
@@ -448,27 +472,39 @@ func TestTapeBytesMatchesAllocation(t *testing.T) {
 			m.ReleaseTrainingMemory()
 			got := allocated()
 			fresh := slices.Clone(grad)
-			// ...and with one (the last step's) it allocates little and
-			// computes the same bits in the reused memory.
-			if again := allocated(); again > m.TapeBytes(lens)/10 {
-				t.Fatalf("a step after another allocated %d bytes; the tape arena should be reused", again)
+			// ...and with one (the last step's) it allocates little (the
+			// kernels' per-call scratch) and computes the same bits in the
+			// reused memory.
+			again := allocated()
+			t.Logf("a step after another allocated %d bytes", again)
+			if again > got/4 {
+				t.Fatalf("a step after another allocated %d bytes of the fresh step's %d; the tape arena should be reused", again, got)
 			}
 			if !slices.Equal(grad, fresh) {
 				t.Fatal("gradient from a reused tape arena differs from a fresh one")
 			}
 			want := m.TapeBytes(lens)
-			if plain := qwen2.TapeBytes(m.Config, lens); lora != (want > plain) {
-				t.Fatalf("(*Model).TapeBytes %d vs TapeBytes %d with lora=%v", want, plain, lora)
+			if plain := qwen2.TapeBytesAs(m.Config, lens, v.dt); lora != (want > plain) {
+				t.Fatalf("(*Model).TapeBytes %d vs TapeBytesAs %d with lora=%v", want, plain, lora)
 			}
 			t.Logf("TapeBytes %d, allocated %d (%+.1f%%)", want, got, 100*float64(got-want)/float64(want))
 			if math.Abs(float64(got-want)) > 0.1*float64(want) {
 				t.Fatalf("TapeBytes = %d, a step allocated %d", want, got)
 			}
+			predicted[v], measured[v] = want, got
 			// Half the lengths need about half the memory.
 			if l2 := m.TapeBytes([]int{128, 80, 114, 128}); l2 > 6*want/10 || l2 < 4*want/10 {
 				t.Fatalf("TapeBytes for halved lengths %d, want about half of %d", l2, want)
 			}
 		})
+	}
+	for _, lora := range []bool{false, true} {
+		f32, bf16 := key{lora, backend.F32}, key{lora, backend.BF16}
+		want, got := predicted[f32]-predicted[bf16], measured[f32]-measured[bf16]
+		t.Logf("lora=%v: a bf16 tape saves %d bytes, %d predicted", lora, got, want)
+		if want <= 0 || math.Abs(float64(got-want)) > 0.02*float64(want) {
+			t.Errorf("lora=%v: a bf16 tape saved %d bytes, TapeBytes says %d", lora, got, want)
+		}
 	}
 }
 

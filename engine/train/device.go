@@ -20,6 +20,10 @@ import (
 // copies (Model.Params, Opt.M, Opt.V), which stay what the last checkpoint
 // or restore made them in between, so a failed step (device memory
 // exhausted, device lost) leaves the host state as it was.
+//
+// On the device the tape keeps its activations as bf16 unless Config.Tape
+// says otherwise: device memory is what limits the micro-batch there, and
+// the activations are most of a step's (MemPlan names the type).
 
 // deviceState is the trainer's part of the state on the device.
 type deviceState struct {
@@ -71,6 +75,28 @@ func (t *Trainer) startDevice() string {
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// TapeMode is Config.Tape: how the activations a step keeps for its
+// backward pass are stored.
+type TapeMode string
+
+const (
+	TapeAuto TapeMode = ""     // bf16 when training on the device, else f32
+	TapeF32  TapeMode = "f32"  // exact: the CPU's default
+	TapeBF16 TapeMode = "bf16" // half the memory; gradients rounded by ~2⁻⁹ relative
+)
+
+// dtype is the tape type m asks for (bf16 for TapeAuto, which New turns
+// into f32 when the trainer stays on the CPU).
+func (m TapeMode) dtype() (backend.DType, error) {
+	switch m {
+	case TapeAuto, TapeBF16:
+		return backend.BF16, nil
+	case TapeF32:
+		return backend.F32, nil
+	}
+	return 0, fmt.Errorf("train: tape type %q: want %q (auto), %q or %q", string(m), TapeAuto, TapeF32, TapeBF16)
+}
 
 func (d *deviceState) free() {
 	for _, b := range []backend.Buffer{d.grad, d.m, d.v} {

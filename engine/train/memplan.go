@@ -13,11 +13,12 @@ import (
 // before anything is allocated so a step that cannot fit is refused with a
 // message instead of ending in an out-of-memory kill.
 type MemPlan struct {
-	Weights     int64 // the model being trained (both flat buffers)
-	Grads       int64 // one float32 per trainable parameter
-	Optimizer   int64 // Adam's two moments per trainable parameter
-	Activations int64 // the largest micro-batch's tape
-	Reference   int64 // the frozen reference model, when a KL term is on
+	Weights     int64         // the model being trained (both flat buffers)
+	Grads       int64         // one float32 per trainable parameter
+	Optimizer   int64         // Adam's two moments per trainable parameter
+	Activations int64         // the largest micro-batch's tape
+	Tape        backend.DType // what the tape keeps its large activations as (Config.Tape)
+	Reference   int64         // the frozen reference model, when a KL term is on
 	// CheckpointWrite is what a checkpoint written in the background holds: the writer's
 	// buffers only, since the weights and moments are written from where they live (see
 	// Trainer.SaveInBackground) instead of from a 12-bytes-a-parameter copy.
@@ -31,8 +32,8 @@ func (p MemPlan) Total() int64 {
 
 // String lists the parts in GiB, the way the refusal message shows them.
 func (p MemPlan) String() string {
-	return fmt.Sprintf("%s in all: weights %s, gradients %s, optimizer state %s, activations %s, reference model %s, checkpoint writer %s",
-		gib(p.Total()), gib(p.Weights), gib(p.Grads), gib(p.Optimizer), gib(p.Activations), gib(p.Reference), gib(p.CheckpointWrite))
+	return fmt.Sprintf("%s in all: weights %s, gradients %s, optimizer state %s, activations %s (%v), reference model %s, checkpoint writer %s",
+		gib(p.Total()), gib(p.Weights), gib(p.Grads), gib(p.Optimizer), gib(p.Activations), p.Tape, gib(p.Reference), gib(p.CheckpointWrite))
 }
 
 // Check returns an error saying what to change when the plan needs more
@@ -63,6 +64,7 @@ func (t *Trainer) plan(items []item, mb int) MemPlan {
 		Weights:   int64(len(m.Params.F32))*4 + int64(len(m.Params.BF16))*2,
 		Grads:     4 * n,
 		Optimizer: 8 * n,
+		Tape:      m.TapeDType(),
 		// CheckpointWrite: see SaveInBackground.
 		CheckpointWrite: checkpointWriteBuffers,
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/swarmdesk/swarmdesk/engine/backend"
 	"github.com/swarmdesk/swarmdesk/engine/qwen2"
 )
 
@@ -42,6 +43,13 @@ type Config struct {
 	// gradients, optimizer state, activations, reference model); a step
 	// that would need more is refused before anything is allocated.
 	MemoryLimit int64
+	// Tape is how a step keeps the activations its backward pass reads:
+	// TapeAuto (the zero value) keeps them as bf16 where the model trains
+	// on its device (half the activation memory, where memory is scarcest)
+	// and as f32 on the CPU (exact, and fastest there); TapeF32 and
+	// TapeBF16 choose. Compute and accumulation stay float32 either way
+	// (qwen2.Model.SetTapeDType).
+	Tape TapeMode
 }
 
 func (c Config) withDefaults() Config {
@@ -89,9 +97,19 @@ func New(m, ref *qwen2.Model, cfg Config) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
+	dt, err := cfg.Tape.dtype()
+	if err != nil {
+		return nil, err
+	}
+	if err := m.SetTapeDType(dt); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
 	t := &Trainer{Model: m, Ref: ref, Opt: opt, cfg: cfg}
 	if t.fallback = t.startDevice(); t.dev == nil {
 		t.grad = GradBuffer(len(params))
+		if cfg.Tape == TapeAuto {
+			_ = m.SetTapeDType(backend.F32) // the CPU's default; always accepted
+		}
 	}
 	return t, nil
 }

@@ -39,8 +39,16 @@ func BenchmarkModel(b *testing.B) {
 // answers, all 8 in one micro-batch); on a software device the tiny model
 // with short answers, so it runs anywhere (a correctness smoke, not a
 // speed figure). tok/s counts every token that went through forward and
-// backward, prompts included, as StepStats.TokPerS does.
+// backward, prompts included, as StepStats.TokPerS does. Sub-benchmarks
+// keep the tape as f32 and as bf16 (the trainer's default on a device);
+// tape-MiB is the micro-batch's TapeBytes, peak-MiB what the device held.
 func BenchmarkTrainStep(b *testing.B) {
+	for _, tape := range []train.TapeMode{train.TapeF32, train.TapeBF16} {
+		b.Run("tape="+string(tape), func(b *testing.B) { benchTrainStep(b, tape) })
+	}
+}
+
+func benchTrainStep(b *testing.B, tape train.TapeMode) {
 	d := device(b)
 	prompt, answer, mb := 16, 16, 8
 	var m *qwen2.Model
@@ -68,7 +76,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	if err := m.UseBackend(be); err != nil {
 		b.Fatal(err)
 	}
-	tr, err := train.New(m, nil, train.Config{Optim: train.DefaultOptimConfig(), MicroBatch: mb})
+	tr, err := train.New(m, nil, train.Config{Optim: train.DefaultOptimConfig(), MicroBatch: mb, Tape: tape})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -111,4 +119,5 @@ func BenchmarkTrainStep(b *testing.B) {
 	b.ReportMetric(tok/secs, "tok/s")
 	b.ReportMetric(st.GFLOPS, "GFLOP/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+	b.ReportMetric(float64(st.Memory.Activations)/(1<<20), "tape-MiB")
 }

@@ -166,6 +166,7 @@ func TestGRPOStepsOnVulkanMatchCPU(t *testing.T) {
 	be := newVK(t, 0)
 	cpuM, vkM := trainModel(t, nil), trainModel(t, be)
 	cfg := trainCfg()
+	cfg.Tape = train.TapeF32 // float32's tolerances here; TestBF16TapeOnVulkan checks the default bf16 tape
 	ct, err := train.New(cpuM, nil, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -212,6 +213,12 @@ func TestGRPOStepsOnVulkanMatchCPU(t *testing.T) {
 	if vt.Opt.Step != steps {
 		t.Fatalf("optimizer step %d after %d steps", vt.Opt.Step, steps)
 	}
+}
+
+// Training with the activations kept as bf16 (the trainer's default on a
+// device): conformance.RunBF16Tape's checks, against the CPU's f32 tape.
+func TestBF16TapeOnVulkan(t *testing.T) {
+	conformance.RunBF16Tape(t, func(t *testing.T) backend.Backend { return newVK(t, 0) }, true)
 }
 
 func TestDeviceCheckpointSaveAndResume(t *testing.T) {

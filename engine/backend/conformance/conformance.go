@@ -3,7 +3,8 @@
 // the same inputs, per-dtype tolerances. Buffers are allocated with
 // padding and used through offset views, so the offset paths run too.
 // RunModel runs a whole tiny Qwen2 (prefill, decode, sampled rollouts)
-// against the CPU and the float64 reference, RunGRPOStep one GRPO step.
+// against the CPU and the float64 reference, RunGRPOStep one GRPO step,
+// RunBF16Tape training with the activations kept as bf16.
 // Device backends (Vulkan, the shared GPU op layer, Metal, CUDA) call them
 // from their tests; the suite lives outside _test.go files so every backend
 // runs the same checks, in this one home (it grew out of the Vulkan

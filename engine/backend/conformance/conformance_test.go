@@ -14,4 +14,5 @@ func TestSuiteOnCPU(t *testing.T) {
 	Run(t, open, Options{})
 	RunModel(t, open, 0)
 	RunGRPOStep(t, open)
+	RunBF16Tape(t, open, true)
 }

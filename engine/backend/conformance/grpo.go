@@ -19,20 +19,10 @@ func RunGRPOStep(t *testing.T, open func(t *testing.T) backend.Backend) {
 	if err := devM.UseBackend(open(t)); err != nil {
 		t.Fatal(err)
 	}
-	V := cpuM.Config.VocabSize
-	groups := make([]train.Group, 2)
-	for g := range groups {
-		groups[g].Prompt = []int{(g*31 + 1) % V, (g*17 + 5) % V, 9 % V, 2}
-		for a := range 2 {
-			ans := train.Answer{Tokens: make([]int, 6), LogProbs: make([]float32, 6), Reward: float64(a)}
-			for i := range ans.Tokens {
-				ans.Tokens[i] = (i*131 + a*7 + g*13) % V
-				ans.LogProbs[i] = -3
-			}
-			groups[g].Answers = append(groups[g].Answers, ans)
-		}
-	}
-	cfg := train.Config{Optim: train.DefaultOptimConfig()}
+	groups := grpoGroups(cpuM.Config.VocabSize)
+	// An f32 tape on the device too: this check's tolerances are float32's
+	// (RunBF16Tape checks the trainer's default bf16 tape).
+	cfg := train.Config{Optim: train.DefaultOptimConfig(), Tape: train.TapeF32}
 	for _, m := range []*qwen2.Model{cpuM, devM} {
 		tr, err := train.New(m, nil, cfg)
 		if err != nil {
@@ -62,6 +52,23 @@ func RunGRPOStep(t *testing.T, open func(t *testing.T) backend.Backend) {
 	}
 }
 
+// grpoGroups is 2 prompts × 2 answers of 6 tokens with different rewards.
+func grpoGroups(V int) []train.Group {
+	groups := make([]train.Group, 2)
+	for g := range groups {
+		groups[g].Prompt = []int{(g*31 + 1) % V, (g*17 + 5) % V, 9 % V, 2}
+		for a := range 2 {
+			ans := train.Answer{Tokens: make([]int, 6), LogProbs: make([]float32, 6), Reward: float64(a)}
+			for i := range ans.Tokens {
+				ans.Tokens[i] = (i*131 + a*7 + g*13) % V
+				ans.LogProbs[i] = -3
+			}
+			groups[g].Answers = append(groups[g].Answers, ans)
+		}
+	}
+	return groups
+}
+
 // WeightsMatch compares weights after the same optimizer steps on a device
 // and on the CPU. Adam's first steps move each weight by about ±lr·sign(g)
 // whatever |g|, so updated weights agree to 1e-3·lr except where a
@@ -70,6 +77,14 @@ func RunGRPOStep(t *testing.T, open func(t *testing.T) backend.Backend) {
 // differ by up to 2·lr per step and are allowed, counted (a handful per
 // 100k parameters).
 func WeightsMatch(t *testing.T, what string, got, want []float32, lr float64, steps int) {
+	t.Helper()
+	WeightsMatchFlips(t, what, got, want, lr, steps, len(want)/1000+1)
+}
+
+// WeightsMatchFlips is WeightsMatch allowing up to flips sign flips: more
+// than float32's handful where the gradients themselves differ more (a bf16
+// tape's, by up to BF16TapeTol, flips the elements within that of zero).
+func WeightsMatchFlips(t *testing.T, what string, got, want []float32, lr float64, steps, flips int) {
 	t.Helper()
 	tight, loose := 1e-3*lr*float64(steps)+1e-6, 2*lr*float64(steps)+1e-6
 	signFlips := 0
@@ -82,7 +97,7 @@ func WeightsMatch(t *testing.T, what string, got, want []float32, lr float64, st
 			signFlips++
 		}
 	}
-	if signFlips > len(want)/1000+1 {
+	if signFlips > flips {
 		t.Fatalf("%s: %d of %d weights differ by more than 1e-3·lr", what, signFlips, len(want))
 	}
 	t.Logf("%s: %d of %d weights beyond 1e-3·lr (rounding-level gradients)", what, signFlips, len(want))
