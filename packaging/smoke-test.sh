@@ -48,9 +48,10 @@ for _ in $(seq 1 120); do
   grep -qs "$peer" "$dump/texts.json" && break
   sleep 0.5
 done
+# What the window showed, read before the app is stopped (a closing app is not what a user sees).
+cat "$dump/texts.json" 2>/dev/null || echo "no texts.json was written in a minute"
 kill -TERM "$app"
 wait "$app" || true
-cat "$dump/texts.json" 2>/dev/null || echo "no texts.json was written in a minute"
 SCRIPT
 chmod 0644 "$window_check"
 as_user "xvfb-run -a -s '-screen 0 1024x640x24' bash $window_check $peer" > /tmp/swarmdesk-smoke-texts.json

@@ -104,6 +104,13 @@ func dumpLoop(w fyne.Window, shell *ui.Shell, dir string) {
 		fyne.DoAndWait(func() {
 			texts, _ = json.MarshalIndent(map[string]any{"title": w.Title(), "texts": ui.Texts(shell.Content())}, "", "  ")
 		})
+		if texts == nil {
+			// The app is quitting: Fyne drains its queue without running
+			// what is in it, so DoAndWait returned with nothing. Keep the
+			// last dump rather than replace it with an empty file (which a
+			// smoke test read as "the window shows nothing").
+			return
+		}
 		if err := writeDump(dir, texts); err != nil {
 			fmt.Fprintln(os.Stderr, "ui dump:", err)
 			return
