@@ -73,14 +73,7 @@ func SampleOnHost(dst []sample.Result, logits backend.View, vocab int, s []*samp
 	if err := download(l, logits.Slice(0, len(l))); err != nil {
 		return err
 	}
-	for i, sm := range s {
-		r, err := sm.Sample(l[i*vocab : (i+1)*vocab])
-		if err != nil {
-			return fmt.Errorf("sample row %d: %w", i, err)
-		}
-		dst[i] = r
-	}
-	return nil
+	return sample.Rows(dst, l, vocab, s)
 }
 
 // PlanSample returns the kernel's arguments and the rows' uniforms (one

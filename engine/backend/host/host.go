@@ -223,13 +223,5 @@ func (b *Backend) scratch(n int) []float32 {
 }
 
 func (b *Backend) Sample(dst []sample.Result, logits backend.View, vocab int, s []*sample.Sampler) error {
-	l := f32(logits)
-	for i, sm := range s {
-		r, err := sm.Sample(l[i*vocab : (i+1)*vocab])
-		if err != nil {
-			return fmt.Errorf("sample row %d: %w", i, err)
-		}
-		dst[i] = r
-	}
-	return nil
+	return sample.Rows(dst, f32(logits), vocab, s)
 }
