@@ -25,10 +25,9 @@ type KVCache struct {
 	cap    int // own capacity in positions
 	n      int // own positions filled
 	parent *KVCache
-	base   int           // positions inherited from parent (parent's 0..base-1)
-	dt     backend.DType // element type of k and v (Model.SetKVCacheDType)
-	buf    backend.Buffer
-	freed  bool // Release was called
+	base   int            // positions inherited from parent (parent's 0..base-1)
+	dt     backend.DType  // element type of k and v (Model.SetKVCacheDType)
+	buf    backend.Buffer // k and v's one allocation; nil once released
 }
 
 // NewCache returns an empty cache with room for capacity positions.
@@ -120,10 +119,6 @@ func (c *KVCache) Free() int { return c.cap - c.n }
 // using it, or a child of it, is an error, never a read of freed memory.
 // Releasing twice is harmless.
 func (c *KVCache) Release() {
-	if c.freed {
-		return
-	}
-	c.freed = true
 	if c.buf != nil {
 		c.be.Free(c.buf)
 		c.buf = nil
@@ -133,7 +128,7 @@ func (c *KVCache) Release() {
 // usable reports an error if c or a cache it inherits from was released.
 func (c *KVCache) usable() error {
 	for p := c; p != nil; p = p.parent {
-		if p.freed {
+		if p.buf == nil {
 			if p == c {
 				return fmt.Errorf("the kv cache was released")
 			}
@@ -166,7 +161,7 @@ func (c *KVCache) runs(l, upto int, dst []backend.KVRun) []backend.KVRun {
 // Bytes is the memory this cache owns (excluding its parent); none once
 // released.
 func (c *KVCache) Bytes() int {
-	if c.freed {
+	if c.buf == nil {
 		return 0
 	}
 	return 2 * len(c.k) * c.cap * c.kvDim * c.dt.Size()
